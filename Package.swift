@@ -1,0 +1,57 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// SIPWarden: a SIP registrar with a built-in security agent. Module arrows point one way:
+/// SIPCore <- Registrar <- Daemon; SIPWardenPolicy <- Daemon; Store, ControlAPI <- Daemon;
+/// ControlAPI <- sipwardenctl. SIPCore and Registrar do no I/O and read no clock.
+let package = Package(
+    name: "SIPWarden",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sipwarden", targets: ["sipwarden"]),
+        .executable(name: "sipwardenctl", targets: ["sipwardenctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "SIPCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Registrar", dependencies: ["SIPCore"]),
+        .target(name: "SIPWardenPolicy"),
+        .target(name: "Store", dependencies: ["Registrar", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "ControlAPI"),
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "SIPCore", "Registrar", "Store", "ControlAPI", "SIPWardenPolicy",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(name: "sipwarden", dependencies: ["Daemon"]),
+        .executableTarget(
+            name: "sipwardenctl",
+            dependencies: [
+                "ControlAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"]),
+        .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Registrar"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "ControlAPI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SIPCore", "ControlAPI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

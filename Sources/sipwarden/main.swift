@@ -1,0 +1,1 @@
+print("sipwarden: not built yet")

@@ -1,0 +1,1 @@
+print("sipwardenctl: not built yet")
