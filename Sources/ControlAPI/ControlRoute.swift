@@ -1,0 +1,127 @@
+/// Every request the control API answers, with the method and target both sides use.
+///
+/// | route | method and target | body | answer |
+/// |---|---|---|---|
+/// | `health` | `GET /v1/health` | — | `HealthInfo` |
+/// | `listRegistrations` | `GET /v1/registrations` | — | `[RegistrationInfo]` |
+/// | `listSubscribers` | `GET /v1/subscribers` | — | `[SubscriberInfo]` |
+/// | `addSubscriber` | `POST /v1/subscribers` | `SubscriberAddRequest` | 201, `SubscriberInfo` |
+/// | `importSubscribers` | `POST /v1/subscribers/import` | `SubscriberImportRequest` | `SubscriberImportResponse` |
+/// | `removeSubscriber` | `DELETE /v1/subscribers/{user}?domain={domain}` | — | 204 |
+///
+/// Every non-2xx answer carries a `ControlError`.
+public enum ControlRoute: Hashable, Sendable {
+    /// `GET /v1/health`.
+    case health
+    /// `GET /v1/registrations`.
+    case listRegistrations
+    /// `GET /v1/subscribers`.
+    case listSubscribers
+    /// `POST /v1/subscribers`.
+    case addSubscriber
+    /// `POST /v1/subscribers/import`.
+    case importSubscribers
+    /// `DELETE /v1/subscribers/{username}`, with `?domain=` when a domain is given.
+    case removeSubscriber(username: String, domain: String?)
+
+    /// The version prefix of every path.
+    public static let prefix = "/v1"
+
+    /// The HTTP method, upper case.
+    public var method: String {
+        switch self {
+        case .health, .listRegistrations, .listSubscribers: return "GET"
+        case .addSubscriber, .importSubscribers: return "POST"
+        case .removeSubscriber: return "DELETE"
+        }
+    }
+
+    /// The request target: the path, percent-encoded, with the query when there is one.
+    public var target: String {
+        switch self {
+        case .health: return "/v1/health"
+        case .listRegistrations: return "/v1/registrations"
+        case .listSubscribers: return "/v1/subscribers"
+        case .addSubscriber: return "/v1/subscribers"
+        case .importSubscribers: return "/v1/subscribers/import"
+        case .removeSubscriber(let username, let domain):
+            let path = "/v1/subscribers/" + PercentEncoding.encode(username)
+            guard let domain else { return path }
+            return path + "?domain=" + PercentEncoding.encode(domain)
+        }
+    }
+
+    /// Whether requests on this route carry a JSON body.
+    public var hasRequestBody: Bool {
+        switch self {
+        case .addSubscriber, .importSubscribers: return true
+        default: return false
+        }
+    }
+
+    /// "METHOD target", for messages and logs.
+    public var summary: String { "\(method) \(target)" }
+
+    /// Resolves a request line's method and target to a route.
+    public static func match(method: String, target: String) -> ControlRouteMatch {
+        let (rawPath, rawQuery) = split(target: target)
+        var segments: [String] = []
+        for rawSegment in rawPath.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
+            guard let segment = PercentEncoding.decode(rawSegment) else {
+                return .badRequest("the path \(rawPath) has a malformed percent escape")
+            }
+            segments.append(segment)
+        }
+        guard rawPath.hasPrefix("/"), segments.first == "v1" else { return .notFound }
+        let rest = Array(segments.dropFirst())
+        let method = method.uppercased()
+        func pick(_ allowed: [String: ControlRoute]) -> ControlRouteMatch {
+            if let route = allowed[method] { return .route(route) }
+            return .methodNotAllowed(allowed: allowed.keys.sorted())
+        }
+        switch rest.count {
+        case 1:
+            switch rest[0] {
+            case "health": return pick(["GET": .health])
+            case "registrations": return pick(["GET": .listRegistrations])
+            case "subscribers": return pick(["GET": .listSubscribers, "POST": .addSubscriber])
+            default: return .notFound
+            }
+        case 2 where rest[0] == "subscribers":
+            let query: [String: String]
+            switch parse(query: rawQuery) {
+            case .success(let parsed): query = parsed
+            case .failure(let problem): return .badRequest(problem.message)
+            }
+            let remove = ControlRoute.removeSubscriber(username: rest[1], domain: query["domain"])
+            if rest[1] == "import" {
+                return pick(["POST": .importSubscribers, "DELETE": remove])
+            }
+            guard !rest[1].isEmpty else { return .notFound }
+            return pick(["DELETE": remove])
+        default:
+            return .notFound
+        }
+    }
+
+    private static func split(target: String) -> (Substring, Substring) {
+        guard let mark = target.firstIndex(of: "?") else { return (target[...], "") }
+        return (target[..<mark], target[target.index(after: mark)...])
+    }
+
+    private struct QueryProblem: Error {
+        var message: String
+    }
+
+    private static func parse(query: Substring) -> Result<[String: String], QueryProblem> {
+        var result: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = PercentEncoding.decode(parts[0]),
+                  let value = PercentEncoding.decode(parts.count > 1 ? parts[1] : "")
+            else { return .failure(QueryProblem(message: "the query has a malformed percent escape")) }
+            result[name] = value
+        }
+        return .success(result)
+    }
+}

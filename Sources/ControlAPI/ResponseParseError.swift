@@ -1,0 +1,7 @@
+/// Why a response could not be parsed.
+struct ResponseParseError: Error {
+    /// What was wrong.
+    var message: String
+
+    init(_ message: String) { self.message = message }
+}

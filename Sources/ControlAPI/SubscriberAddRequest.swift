@@ -1,0 +1,48 @@
+/// The body of `POST /v1/subscribers`: provision one subscriber.
+///
+/// JSON keys: `username`, `password`, `domain`, `display_name`, `account` (the last three
+/// optional). The daemon stores only the HA1 digests of the password, never the password.
+public struct SubscriberAddRequest: Codable, Hashable, Sendable {
+    /// The user part of the AOR and the digest username, e.g. "1001".
+    public var username: String
+    /// The password in clear; it crosses only the local control socket.
+    public var password: String
+    /// The domain the account belongs to, or nil for any domain.
+    public var domain: String?
+    /// A human-readable name, e.g. "Reception desk".
+    public var displayName: String?
+    /// The account or customer tag the operator groups phones by.
+    public var account: String?
+
+    /// Creates an add request.
+    public init(
+        username: String, password: String, domain: String? = nil, displayName: String? = nil,
+        account: String? = nil
+    ) {
+        self.username = username
+        self.password = password
+        self.domain = domain
+        self.displayName = displayName
+        self.account = account
+    }
+
+    /// What is wrong with this request, or nil when every field is acceptable.
+    public func validationProblem() -> String? {
+        if let problem = SubscriberValidation.problem(username: username) { return problem }
+        if let problem = SubscriberValidation.problem(password: password) { return problem }
+        if let domain, let problem = SubscriberValidation.problem(domain: domain) { return problem }
+        if let displayName, let problem = SubscriberValidation.problem(text: displayName, field: "display name") {
+            return problem
+        }
+        if let account, let problem = SubscriberValidation.problem(text: account, field: "account tag") {
+            return problem
+        }
+        return nil
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case username, password, domain
+        case displayName = "display_name"
+        case account
+    }
+}
