@@ -1,0 +1,174 @@
+import Dispatch
+import Registrar
+
+/// Group commit: many REGISTERs share one transaction so throughput stays high while every
+/// acknowledged change is durable before its 200 OK.
+///
+/// One serial writer drains the queue of submissions: while it commits a transaction, new
+/// submissions accumulate; when the commit finishes it takes everything queued (up to
+/// `maxBatch` changes, never splitting one submission) into the next transaction, then runs
+/// the completions of the transaction it just finished. So with a slow fsync the batch grows
+/// instead of the latency.
+///
+/// Each completion runs exactly once, on the committer's queue, after the transaction holding
+/// its changes committed (nil) or failed (the error; the whole transaction is rolled back and
+/// every completion in it gets the error, so the caller must not send 200 OK). Completions
+/// should be quick (hand off to an event loop): the next transaction waits for them.
+public final class GroupCommitter: Sendable {
+    /// One `submit` call.
+    private struct Entry: Sendable {
+        let changes: [BindingChange]
+        let completion: @Sendable ((any Error)?) -> Void
+    }
+
+    /// Everything the submitters and the writer share.
+    private struct State: Sendable {
+        var pending: [Entry] = []
+        var accepting = true
+        /// Whether a drain loop is scheduled or running on `queue`.
+        var writerActive = false
+        var drainWaiters: [CheckedContinuation<Void, Never>] = []
+        var statistics = GroupCommitStatistics()
+    }
+
+    /// What the writer does next.
+    private enum Step {
+        case commit([Entry])
+        case idle(waiters: [CheckedContinuation<Void, Never>])
+    }
+
+    private let store: SIPWardenStore
+    private let maxBatch: Int
+    private let queue = DispatchQueue(label: "sipwarden.store.group-commit", qos: .userInitiated)
+    private let state = LockedState(State())
+
+    /// Creates a committer writing to `store`, at most `maxBatch` changes per transaction
+    /// (a single larger submission still goes in one transaction of its own).
+    public init(store: SIPWardenStore, maxBatch: Int = 4096) {
+        self.store = store
+        self.maxBatch = max(1, maxBatch)
+    }
+
+    /// Enqueue changes; `completion` runs (on the committer's thread) after the transaction
+    /// holding them committed, with nil or the error.
+    ///
+    /// After `drainAndStop()` the completion gets `StoreError.committerStopped` and nothing is
+    /// written. An empty `changes` completes with nil once everything submitted before it is
+    /// committed.
+    public func submit(_ changes: [BindingChange], completion: @escaping @Sendable ((any Error)?) -> Void) {
+        let startWriter: Bool? = state.withLock { s in
+            guard s.accepting else { return nil }
+            s.pending.append(Entry(changes: changes, completion: completion))
+            if s.writerActive { return false }
+            s.writerActive = true
+            return true
+        }
+        switch startWriter {
+        case nil:
+            // Still asynchronous, so callers never see their completion run inside `submit`.
+            queue.async { completion(StoreError.committerStopped) }
+        case true?:
+            queue.async { self.drain() }
+        case false?:
+            break
+        }
+    }
+
+    /// Async convenience: returns once the changes are committed, throws if their transaction
+    /// failed. Cancelling the task does not withdraw changes already submitted.
+    public func commit(_ changes: [BindingChange]) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            submit(changes) { error in
+                if let error {
+                    continuation.resume(throwing: error)
+                } else {
+                    continuation.resume()
+                }
+            }
+        }
+    }
+
+    /// Wait until everything submitted so far is committed (used on graceful shutdown), then
+    /// stop accepting.
+    ///
+    /// Submissions from the moment this is called are refused with
+    /// `StoreError.committerStopped`; those before it are committed and their completions have
+    /// run when this returns. Calling it again returns at once.
+    public func drainAndStop() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let idle = state.withLock { s in
+                s.accepting = false
+                if !s.writerActive { return true }
+                s.drainWaiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
+    }
+
+    /// Transactions, changes committed, largest batch, failed transactions so far.
+    public var statistics: GroupCommitStatistics {
+        state.withLock { $0.statistics }
+    }
+
+    /// The writer loop: commits batches until the queue is empty, then goes idle.
+    private func drain() {
+        while true {
+            let step = state.withLock { s -> Step in
+                if s.pending.isEmpty {
+                    s.writerActive = false
+                    defer { s.drainWaiters = [] }
+                    return .idle(waiters: s.drainWaiters)
+                }
+                return .commit(takeBatch(from: &s.pending))
+            }
+            switch step {
+            case .idle(let waiters):
+                for waiter in waiters { waiter.resume() }
+                return
+            case .commit(let batch):
+                commit(batch)
+            }
+        }
+    }
+
+    /// Removes and returns the oldest submissions holding at most `maxBatch` changes (at least one).
+    private func takeBatch(from pending: inout [Entry]) -> [Entry] {
+        var count = 0
+        var taken = 0
+        for entry in pending {
+            if taken > 0 && count + entry.changes.count > maxBatch { break }
+            count += entry.changes.count
+            taken += 1
+        }
+        if taken == pending.count {
+            defer { pending = [] }
+            return pending
+        }
+        defer { pending.removeFirst(taken) }
+        return Array(pending.prefix(taken))
+    }
+
+    /// Writes one batch in one transaction, records it, then runs its completions.
+    private func commit(_ batch: [Entry]) {
+        let changeCount = batch.reduce(0) { $0 + $1.changes.count }
+        var failure: (any Error)?
+        if changeCount > 0 {
+            do {
+                try store.apply(batch: batch.map(\.changes))
+            } catch {
+                failure = error
+            }
+            state.withLock { s in
+                if failure == nil {
+                    s.statistics.transactions += 1
+                    s.statistics.changesCommitted += changeCount
+                    s.statistics.largestBatch = max(s.statistics.largestBatch, changeCount)
+                } else {
+                    s.statistics.failedTransactions += 1
+                }
+            }
+        }
+        for entry in batch { entry.completion(failure) }
+    }
+}

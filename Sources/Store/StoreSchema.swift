@@ -1,0 +1,61 @@
+import GRDB
+
+/// The database schema, as an ordered list of named migrations.
+///
+/// Migrations are append-only: a released migration is never edited, later issues (bans,
+/// allowlists, event history) add new ones after it.
+enum StoreSchema {
+    /// `PRAGMA application_id` of SIPWarden databases ("SIPW"), so a wrong file is recognised.
+    static let applicationID: Int32 = 0x5349_5057
+
+    /// The migrator holding every schema version in order.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-subscribers-bindings-meta") { db in
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            // Times are Unix milliseconds. `domain` is '' for "any domain" because NULLs are
+            // distinct in UNIQUE constraints; NOCASE because domains are host names.
+            try db.execute(sql: """
+                CREATE TABLE subscribers (
+                    id INTEGER PRIMARY KEY,
+                    username TEXT NOT NULL,
+                    domain TEXT NOT NULL COLLATE NOCASE DEFAULT '',
+                    display_name TEXT,
+                    account TEXT,
+                    realm TEXT NOT NULL,
+                    ha1_md5 TEXT NOT NULL,
+                    ha1_sha256 TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    UNIQUE (username, domain)
+                );
+                CREATE INDEX subscribers_account ON subscribers(account);
+                CREATE TABLE bindings (
+                    aor TEXT NOT NULL,
+                    contact_key TEXT NOT NULL,
+                    contact TEXT NOT NULL,
+                    contact_params TEXT NOT NULL,
+                    q INTEGER,
+                    expires_at_ms INTEGER NOT NULL,
+                    registered_at_ms INTEGER NOT NULL,
+                    updated_at_ms INTEGER NOT NULL,
+                    call_id TEXT NOT NULL,
+                    cseq INTEGER NOT NULL,
+                    source_ip TEXT NOT NULL,
+                    source_port INTEGER NOT NULL,
+                    transport TEXT NOT NULL,
+                    user_agent TEXT,
+                    nat INTEGER NOT NULL,
+                    via_path TEXT NOT NULL,
+                    PRIMARY KEY (aor, contact_key)
+                );
+                CREATE INDEX bindings_expires_at ON bindings(expires_at_ms);
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value BLOB NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }()
+}
