@@ -1,0 +1,58 @@
+/// `scheme auth-param *(COMMA auth-param)` as in Authorization and WWW-Authenticate
+/// (RFC 3261 §25.1, RFC 7235 §2.1): names case-insensitive, values token or quoted-string.
+struct AuthParameters {
+    /// Parameter values by lower-cased name, quoted strings unescaped.
+    private var values: [String: String] = [:]
+
+    /// The value of `name` (lower-case).
+    subscript(_ name: String) -> String? { values[name] }
+
+    /// Parses `text`; nil when its scheme is not `scheme`. A repeated parameter, a missing
+    /// value or an unterminated quote is `.invalidCredentials`.
+    static func parse(_ text: Substring, expectingScheme scheme: String, header: String) throws(SIPParseError) -> AuthParameters? {
+        try SIPGrammar.withBytes(text) { (buf) throws(SIPParseError) -> AuthParameters? in
+            let end = buf.count
+            func fail(_ detail: String) -> SIPParseError { SIPParseError(.invalidCredentials, header: header, detail: detail) }
+            var i = SIPGrammar.skipWhitespace(buf, 0, end)
+            let schemeEnd = SIPGrammar.scanToken(buf, i, end)
+            guard schemeEnd > i, SIPGrammar.equalsIgnoringCase(SIPGrammar.string(buf, i..<schemeEnd), scheme) else {
+                return nil
+            }
+            guard schemeEnd == end || SIPGrammar.isWhitespace(buf[schemeEnd]) else { return nil }
+            i = SIPGrammar.skipWhitespace(buf, schemeEnd, end)
+            var result = AuthParameters()
+            while i < end {
+                let nameEnd = SIPGrammar.scanToken(buf, i, end)
+                guard nameEnd > i else { throw fail("expected a parameter name, found \(SIPGrammar.describe(buf[i]))") }
+                let name = SIPGrammar.lowercasedString(buf, i..<nameEnd)
+                i = SIPGrammar.skipWhitespace(buf, nameEnd, end)
+                guard i < end, buf[i] == UInt8(ascii: "=") else { throw fail("parameter \(name) has no value") }
+                i = SIPGrammar.skipWhitespace(buf, i + 1, end)
+                guard i < end else { throw fail("parameter \(name) has no value") }
+                let value: String
+                if buf[i] == SIPGrammar.quote {
+                    guard let close = SIPGrammar.scanQuotedString(buf, i, end) else {
+                        throw fail("unterminated quoted value of \(name)")
+                    }
+                    value = SIPGrammar.unquote(buf, i..<close)
+                    i = close
+                } else {
+                    let valueEnd = SIPGrammar.scanToken(buf, i, end)
+                    guard valueEnd > i else { throw fail("parameter \(name) has an invalid value") }
+                    value = SIPGrammar.string(buf, i..<valueEnd)
+                    i = valueEnd
+                }
+                guard result.values.updateValue(value, forKey: name) == nil else {
+                    throw fail("parameter \(name) appears twice")
+                }
+                i = SIPGrammar.skipWhitespace(buf, i, end)
+                if i < end {
+                    guard buf[i] == UInt8(ascii: ",") else { throw fail("expected ',' after \(name)") }
+                    i = SIPGrammar.skipWhitespace(buf, i + 1, end)
+                    guard i < end else { throw fail("trailing comma") }
+                }
+            }
+            return result
+        }
+    }
+}

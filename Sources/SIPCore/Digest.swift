@@ -1,0 +1,47 @@
+import Crypto
+
+/// Digest access authentication arithmetic (RFC 7616 §3.4.1, RFC 2617 §3.2.2, RFC 2069).
+public enum Digest {
+    /// HA1 = H(username ":" realm ":" password), lower-case hex.
+    public static func ha1(username: String, realm: String, password: String, algorithm: DigestAlgorithm) -> String {
+        hash(username + ":" + realm + ":" + password, algorithm)
+    }
+
+    /// The expected `response`: with a qop, H(HA1:nonce:nc:cnonce:qop:HA2) (RFC 2617/7616);
+    /// without, H(HA1:nonce:HA2) (RFC 2069). HA2 = H(method:uri), i.e. qop=auth; auth-int is
+    /// not supported (it would need the body) and must be refused by the caller.
+    public static func response(
+        ha1: String, method: String, uri: String, nonce: String, nonceCount: String?, cnonce: String?,
+        qop: String?, algorithm: DigestAlgorithm
+    ) -> String {
+        let ha2 = hash(method + ":" + uri, algorithm)
+        if let qop {
+            return hash(ha1 + ":" + nonce + ":" + (nonceCount ?? "") + ":" + (cnonce ?? "") + ":" + qop + ":" + ha2, algorithm)
+        }
+        return hash(ha1 + ":" + nonce + ":" + ha2, algorithm)
+    }
+
+    /// Compares in time that depends only on the lengths, so a response check does not leak
+    /// how many leading characters were right.
+    public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        var difference = UInt8(x.count == y.count ? 0 : 1)
+        let n = max(x.count, y.count)
+        for i in 0..<n {
+            let p = i < x.count ? x[i] : 0
+            let q = i < y.count ? y[i] : 0
+            difference |= p ^ q
+        }
+        return difference == 0
+    }
+
+    /// H(text) as lower-case hex.
+    static func hash(_ text: String, _ algorithm: DigestAlgorithm) -> String {
+        let bytes = Array(text.utf8)
+        switch algorithm {
+        case .md5: return Hex.encode(Insecure.MD5.hash(data: bytes))
+        case .sha256: return Hex.encode(SHA256.hash(data: bytes))
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/// A parsed SIP message.
+public enum SIPMessage: Hashable, Sendable {
+    /// A request.
+    case request(SIPRequest)
+    /// A response.
+    case response(SIPResponse)
+}

@@ -1,0 +1,51 @@
+/// Writing messages: header lines with values that can never break the framing.
+enum SIPSerializer {
+    static let crlf: [UInt8] = [13, 10]
+
+    /// Appends `text`, writing every control character (CR, LF, NUL, ...) except HTAB as a space.
+    /// Values reach us from peers and from operators; none of them may inject a header line.
+    @inline(__always)
+    static func appendSanitized(_ text: String, to out: inout [UInt8]) {
+        for b in text.utf8 {
+            if b < 0x20 && b != 0x09 || b == 0x7F {
+                out.append(0x20)
+            } else {
+                out.append(b)
+            }
+        }
+    }
+
+    /// Appends `Name: value\r\n`, sanitized.
+    static func appendHeader(_ name: String, _ value: String, to out: inout [UInt8]) {
+        appendSanitized(name, to: &out)
+        out.append(UInt8(ascii: ":"))
+        out.append(UInt8(ascii: " "))
+        appendSanitized(value, to: &out)
+        out.append(contentsOf: crlf)
+    }
+
+    /// Appends every header except Content-Length, then `Content-Length: n`, the blank line and the body.
+    static func appendHeadersAndBody(_ headers: SIPHeaders, body: [UInt8], to out: inout [UInt8]) {
+        for field in headers.fields where field.name != "Content-Length" {
+            appendHeader(field.name, field.value, to: &out)
+        }
+        out.append(contentsOf: "Content-Length: ".utf8)
+        out.append(contentsOf: String(body.count).utf8)
+        out.append(contentsOf: crlf)
+        out.append(contentsOf: crlf)
+        out.append(contentsOf: body)
+    }
+
+    /// Whether a raw To/From value already carries a tag (unparsable values count as untagged).
+    static func hasTagParameter(_ value: String) -> Bool {
+        guard let address = try? NameAddress.parse(value) else { return false }
+        return address.tag != nil
+    }
+
+    /// A rough size for the serialized form, to reserve once.
+    static func estimatedSize(_ headers: SIPHeaders, body: [UInt8]) -> Int {
+        var size = 64 + body.count
+        for field in headers.fields { size += field.name.utf8.count + field.value.utf8.count + 4 }
+        return size
+    }
+}
