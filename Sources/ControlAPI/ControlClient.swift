@@ -47,9 +47,10 @@ public struct ControlClient: Sendable {
         try await call(.listSubscribers, body: nil, decoding: [SubscriberInfo].self)
     }
 
-    /// `POST /v1/subscribers`: provisions one subscriber and returns it as stored.
-    public func addSubscriber(_ request: SubscriberAddRequest) async throws(ControlClientError) -> SubscriberInfo {
-        try await call(.addSubscriber, body: try encode(request), decoding: SubscriberInfo.self)
+    /// `POST /v1/subscribers`: provisions one subscriber.
+    public func addSubscriber(_ request: SubscriberAddRequest) async throws(ControlClientError) {
+        let response = try await send(.addSubscriber, body: try encode(request))
+        try check(response)
     }
 
     /// `POST /v1/subscribers/import`: adds or updates many subscribers at once.

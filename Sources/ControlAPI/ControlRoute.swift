@@ -5,9 +5,9 @@
 /// | `health` | `GET /v1/health` | — | `HealthInfo` |
 /// | `listRegistrations` | `GET /v1/registrations` | — | `[RegistrationInfo]` |
 /// | `listSubscribers` | `GET /v1/subscribers` | — | `[SubscriberInfo]` |
-/// | `addSubscriber` | `POST /v1/subscribers` | `SubscriberAddRequest` | 201, `SubscriberInfo` |
+/// | `addSubscriber` | `POST /v1/subscribers` | `SubscriberAddRequest` | 201, empty body |
 /// | `importSubscribers` | `POST /v1/subscribers/import` | `SubscriberImportRequest` | `SubscriberImportResponse` |
-/// | `removeSubscriber` | `DELETE /v1/subscribers/{user}?domain={domain}` | — | 204 |
+/// | `removeSubscriber` | `DELETE /v1/subscribers/{user}?domain={domain}` | — | 204, empty body (404 when there is no such subscriber) |
 ///
 /// Every non-2xx answer carries a `ControlError`.
 public enum ControlRoute: Hashable, Sendable {

@@ -1,0 +1,160 @@
+import ControlAPI
+import Foundation
+import Logging
+
+/// Turns one complete control request into its answer: resolves the route, decodes and
+/// validates the body, calls the service, encodes the result or the error.
+///
+/// Every non-2xx answer carries a `ControlError` body.
+struct ControlDispatcher: Sendable {
+    /// The daemon's side of the control API.
+    let service: any ControlService
+    /// Where request outcomes are logged.
+    let logger: Logger
+
+    /// Answers a request.
+    func respond(method: String, target: String, body: [UInt8]) async -> ControlReply {
+        switch ControlRoute.match(method: method, target: target) {
+        case .notFound:
+            return Self.error(
+                404, "no such endpoint: \(method) \(Self.abbreviate(target))",
+                hint: "the control API's endpoints are listed in docs/cli.md")
+        case .methodNotAllowed(let allowed):
+            var reply = Self.error(
+                405, "\(method) is not allowed on \(Self.abbreviate(target))",
+                hint: "use \(allowed.joined(separator: " or "))")
+            reply.headers.append(("Allow", allowed.joined(separator: ", ")))
+            return reply
+        case .badRequest(let problem):
+            return Self.error(400, problem)
+        case .route(let route):
+            do {
+                return try await perform(route, body: body)
+            } catch let refusal as ControlServiceError {
+                let status = (400...599).contains(refusal.status) ? refusal.status : 500
+                return Self.error(status, refusal.message, hint: refusal.hint)
+            } catch let problem as RequestProblem {
+                return Self.error(400, problem.message, hint: problem.hint)
+            } catch {
+                logger.error(
+                    "control request failed",
+                    metadata: ["route": "\(route.summary)", "error": "\(String(reflecting: error))"])
+                return Self.error(500, "internal error: \(error)", hint: "the daemon's log has the details")
+            }
+        }
+    }
+
+    private func perform(_ route: ControlRoute, body: [UInt8]) async throws -> ControlReply {
+        switch route {
+        case .health:
+            return try Self.ok(200, await service.health())
+        case .listRegistrations:
+            return try Self.ok(200, await service.registrations())
+        case .listSubscribers:
+            return try Self.ok(200, await service.subscribers())
+        case .addSubscriber:
+            let request = try Self.decode(SubscriberAddRequest.self, from: body, route: route)
+            if let problem = request.validationProblem() {
+                throw RequestProblem(message: problem)
+            }
+            try await service.addSubscriber(request)
+            return ControlReply(status: 201, body: [])
+        case .importSubscribers:
+            let request = try Self.decode(SubscriberImportRequest.self, from: body, route: route)
+            if let problem = request.validationProblem() {
+                throw RequestProblem(message: problem, hint: "nothing was imported")
+            }
+            let started = ContinuousClock.now
+            let response = try await service.importSubscribers(request)
+            logger.info(
+                "subscribers imported",
+                metadata: ["count": "\(response.imported)", "duration": "\(ContinuousClock.now - started)"])
+            return try Self.ok(200, response)
+        case .removeSubscriber(let username, let domain):
+            if let problem = SubscriberValidation.problem(username: username) {
+                throw RequestProblem(message: problem)
+            }
+            if let domain, let problem = SubscriberValidation.problem(domain: domain) {
+                throw RequestProblem(message: problem)
+            }
+            guard try await service.removeSubscriber(username: username, domain: domain) else {
+                let name = domain.map { "\(username)@\($0)" } ?? username
+                return Self.error(
+                    404, "no subscriber '\(name)'",
+                    hint: "see who exists with 'sipwardenctl subscriber list'")
+            }
+            return ControlReply(status: 204, body: [])
+        }
+    }
+
+    /// A request body that could not be used: 400.
+    private struct RequestProblem: Error {
+        var message: String
+        var hint: String?
+    }
+
+    private static func decode<Body: Decodable>(_ type: Body.Type, from body: [UInt8], route: ControlRoute) throws -> Body {
+        guard !body.isEmpty else {
+            throw RequestProblem(message: "\(route.method) \(route.target) needs a JSON body")
+        }
+        do {
+            return try ControlJSON.makeDecoder().decode(Body.self, from: Data(body))
+        } catch let error as DecodingError {
+            throw RequestProblem(message: "invalid JSON body for \(route.method) \(route.target): \(describe(error))")
+        }
+    }
+
+    /// A decoding error in words: what was wrong and where ("missing key 'password' at
+    /// entries[2]").
+    static func describe(_ error: DecodingError) -> String {
+        func location(_ path: [any CodingKey]) -> String {
+            guard !path.isEmpty else { return "" }
+            var text = ""
+            for key in path {
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+                }
+            }
+            return " at \(text)"
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "missing key '\(key.stringValue)'\(location(context.codingPath))"
+        case .typeMismatch(let type, let context):
+            return "expected \(jsonTypeName(type))\(location(context.codingPath))"
+        case .valueNotFound(let type, let context):
+            return "expected \(jsonTypeName(type)), found null\(location(context.codingPath))"
+        case .dataCorrupted(let context):
+            let underlying = context.underlyingError.map { ": \($0)" } ?? ""
+            return "\(context.debugDescription)\(location(context.codingPath))\(underlying)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    private static func jsonTypeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Bool.Type: return "true or false"
+        case is Int.Type, is Double.Type: return "a number"
+        case is [Any].Type: return "an array"
+        default: return "an object"
+        }
+    }
+
+    private static func ok<Answer: Encodable>(_ status: Int, _ answer: Answer) throws -> ControlReply {
+        ControlReply(status: status, body: Array(try ControlJSON.makeEncoder().encode(answer)))
+    }
+
+    /// An error answer with a `ControlError` body.
+    static func error(_ status: Int, _ message: String, hint: String? = nil) -> ControlReply {
+        let body = (try? ControlJSON.makeEncoder().encode(ControlError(error: message, hint: hint))).map(Array.init)
+        return ControlReply(status: status, body: body ?? Array("{\"error\":\"internal error\",\"hint\":null}".utf8))
+    }
+
+    private static func abbreviate(_ text: String) -> String {
+        text.count <= 100 ? text : String(text.prefix(97)) + "..."
+    }
+}

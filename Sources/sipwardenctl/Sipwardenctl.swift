@@ -1,0 +1,23 @@
+import ArgumentParser
+import ControlAPI
+
+/// The root command: `sipwardenctl [--socket PATH] <command> ...`.
+struct Sipwardenctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sipwardenctl",
+        abstract: "Operate a running sipwarden: subscribers, registrations, status.",
+        discussion: """
+            Talks to the daemon over its control socket (HTTP/JSON on a Unix socket, mode 0660).
+            Exit status: 0 ok, 1 the daemon refused or failed, 2 usage error, 3 daemon unreachable.
+
+            Examples:
+              sipwardenctl subscriber add 1001 --password s3cret --domain example.com
+              sipwardenctl subscriber import users.csv
+              sipwardenctl registrations list
+              sipwardenctl --socket /run/sipwarden/control.sock registrations list --json
+            """,
+        subcommands: [SubscriberCommand.self, RegistrationsCommand.self, StatusCommand.self]
+    )
+
+    @OptionGroup var global: GlobalOptions
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// `sipwardenctl subscriber ...`: the accounts that may register.
+struct SubscriberCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "subscriber",
+        abstract: "Add, import, list and remove subscribers (the accounts phones register with).",
+        discussion: """
+            Examples:
+              sipwardenctl subscriber add 1001 --password s3cret --domain example.com --display-name "Reception"
+              sipwardenctl subscriber import users.csv
+              sipwardenctl subscriber list --json
+              sipwardenctl subscriber remove 1001 --domain example.com
+            """,
+        subcommands: [
+            SubscriberAddCommand.self, SubscriberImportCommand.self, SubscriberListCommand.self,
+            SubscriberRemoveCommand.self,
+        ]
+    )
+}

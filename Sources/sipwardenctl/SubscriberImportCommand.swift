@@ -1,0 +1,74 @@
+import ArgumentParser
+import ControlAPI
+import Foundation
+
+/// `sipwardenctl subscriber import FILE [--domain D]`: bulk provisioning from a SIPp injection
+/// file.
+struct SubscriberImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Add or update many subscribers from a SIPp injection file.",
+        discussion: """
+            The file is the one 'sipp -inf' reads: an optional first line SEQUENTIAL, RANDOM or
+            USER, then one 'user;password' line per subscriber (further ';fields' are ignored,
+            blank lines and '#' comments too). Existing subscribers get the new password. The
+            whole file is checked first: a bad line is reported with its number and nothing is
+            imported. 100,000 users go in one request. FILE '-' reads standard input.
+
+            Examples:
+              sipwardenctl subscriber import users.csv
+              sipwardenctl subscriber import users.csv --domain example.com
+              ./make_users.sh /dev/stdout 1000 | sipwardenctl subscriber import -
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The injection file ('-' for standard input).", valueName: "file"))
+    var file: String
+
+    @Option(help: ArgumentHelp("The domain every imported subscriber belongs to (default: any domain).", valueName: "domain"))
+    var domain: String?
+
+    func validate() throws {
+        if let domain, let problem = SubscriberValidation.problem(domain: domain) {
+            throw ValidationError(problem)
+        }
+    }
+
+    func run() async throws {
+        let contents = try readFile()
+        let entries: [SubscriberImportEntry]
+        do {
+            entries = try SubscriberImportFile.parse(contents, domain: domain)
+        } catch {
+            throw CLIFailure.failed("\(displayName):\(error.line): \(error.message); nothing was imported")
+        }
+        guard !entries.isEmpty else {
+            throw CLIFailure.failed("\(displayName) has no 'user;password' lines; nothing was imported")
+        }
+        let response = try await ControlClient(socketPath: global.socketPath())
+            .importSubscribers(SubscriberImportRequest(entries: entries))
+        Console.line("Imported \(response.imported) subscriber\(response.imported == 1 ? "" : "s") from \(displayName).")
+    }
+
+    private var displayName: String { file == "-" ? "standard input" : file }
+
+    private func readFile() throws -> Data {
+        if file == "-" {
+            return FileHandle.standardInput.readDataToEndOfFile()
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+            throw CLIFailure.usage("cannot read \(file): no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw CLIFailure.usage("cannot read \(file): it is a directory")
+        }
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            throw CLIFailure.usage("cannot read \(file): \(error.localizedDescription)")
+        }
+    }
+}

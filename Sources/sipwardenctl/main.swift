@@ -1,1 +1,0 @@
-print("sipwardenctl: not built yet")
