@@ -7,7 +7,8 @@ extension SIPWardenStore {
     /// Reading and creating happen in one write transaction, so concurrent callers (threads or
     /// processes) all get the same value and `make` runs at most once per stored secret. Use it
     /// for keys that must survive restarts, such as the nonce HMAC key: nonces issued before a
-    /// restart stay valid after it.
+    /// restart stay valid after it. `make` runs inside the transaction, so it must not call
+    /// the store.
     public func secret(named: String, createWith make: () -> [UInt8]) throws -> [UInt8] {
         // Secrets share the meta table with schema facts; the prefix keeps the names apart.
         let key = "secret." + named
