@@ -4,11 +4,11 @@ import Registrar
 /// Group commit: many REGISTERs share one transaction so throughput stays high while every
 /// acknowledged change is durable before its 200 OK.
 ///
-/// One serial writer drains the queue of submissions: while it commits a transaction, new
-/// submissions accumulate; when the commit finishes it takes everything queued (up to
-/// `maxBatch` changes, never splitting one submission) into the next transaction, then runs
-/// the completions of the transaction it just finished. So with a slow fsync the batch grows
-/// instead of the latency.
+/// One serial writer (a dispatch queue, active only while there is work) drains the queue of
+/// submissions: while it commits a transaction, new submissions accumulate; when the commit
+/// finishes it runs that transaction's completions, then takes everything queued meanwhile (up
+/// to `maxBatch` changes, never splitting one submission) into the next transaction. So with a
+/// slow fsync the batch grows instead of the latency.
 ///
 /// Each completion runs exactly once, on the committer's queue, after the transaction holding
 /// its changes committed (nil) or failed (the error; the whole transaction is rolled back and
