@@ -49,9 +49,10 @@ final class ControlCLITests: XCTestCase {
     /// Runs the CLI with `arguments`, optionally in `directory` with `environment` additions
     /// and `input` on standard input, and waits for it on a thread of its own.
     func run(
-        _ arguments: [String], environment: [String: String] = [:], directory: String? = nil, input: String? = nil
+        _ arguments: [String], environment: [String: String] = [:], directory: String? = nil, input: String? = nil,
+        executable: URL? = nil
     ) async throws -> Run {
-        let executable = try Self.binary()
+        let executable = try executable ?? Self.binary()
         return try await withCheckedThrowingContinuation { continuation in
             Thread {
                 let process = Process()
@@ -105,6 +106,27 @@ final class ControlCLITests: XCTestCase {
         let defaultPath = try await run(["subscriber", "list"], directory: empty)
         XCTAssertEqual(defaultPath.status, 3)
         XCTAssertTrue(defaultPath.stderr.contains("at ./var/control.sock (no such socket)"), defaultPath.stderr)
+    }
+
+    func testPermissionDeniedExits3WithAClearMessage() async throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+            throw XCTSkip("needs root and setpriv to run the CLI as an unprivileged user")
+        }
+        // A copy of the binary the unprivileged user can reach, run as nobody:nogroup.
+        let copy = scratch.path + "/sipwardenctl"
+        try FileManager.default.copyItem(atPath: try Self.binary().path, toPath: copy)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: scratch.path)
+        let expected =
+            "sipwardenctl: cannot reach sipwarden at \(socketPath) (permission denied). The control socket is mode 0660: "
+            + "run sipwardenctl as the daemon's user or as a member of the socket's group (see 'ls -l \(socketPath)').\n"
+        for directoryMode in [0o750, 0o755] {  // the directory, then the socket itself, keeps nobody out
+            try FileManager.default.setAttributes([.posixPermissions: directoryMode], ofItemAtPath: scratch.path + "/var")
+            let result = try await run(
+                ["--reuid=65534", "--regid=65534", "--clear-groups", copy, "--socket", socketPath, "status"],
+                executable: URL(fileURLWithPath: "/usr/bin/setpriv"))
+            XCTAssertEqual(result.status, 3, result.stderr)
+            XCTAssertEqual(result.stderr, expected)
+        }
     }
 
     func testUsageErrorsExit2() async throws {
