@@ -2,31 +2,32 @@ import XCTest
 @testable import ControlAPI
 
 /// The control API's JSON shapes, dates, routes and validation: the contract the daemon and
-/// the CLI share.
+/// the CLI share. Self-contained (no Daemon), so it can move to a ControlAPITests target as is.
 final class ControlAPITypesTests: XCTestCase {
     static let registrationKeys: Set<String> = [
         "aor", "contact", "expires_in", "source", "transport", "user_agent", "registered_at", "nat",
         "call_id", "cseq", "q", "received", "updated_at",
     ]
 
-    static func sampleBindings() -> [RegistrationInfo] {
-        [
-            RegistrationInfo(
-                aor: "sip:1001@example.com", contact: "sip:1001@192.0.2.10:5062;transport=udp", expiresIn: 3599,
-                source: RegistrationInfo.address(ip: "198.51.100.7", port: 40112), transport: "UDP",
-                userAgent: "Yealink SIP-T46S 66.86.0.15", registeredAt: Date(timeIntervalSince1970: 1_795_737_541),
-                nat: true, callID: "a84b4c76e66710@pc33", cseq: 1826, q: 0.7,
-                updatedAt: Date(timeIntervalSince1970: 1_795_737_541.9)),
-            RegistrationInfo(
-                aor: "sip:1002@example.com", contact: "sip:1002@[2001:db8::1]:5060", expiresIn: 60,
-                source: RegistrationInfo.address(ip: "2001:db8::1", port: 5060), transport: "TCP",
-                userAgent: nil, registeredAt: Date(timeIntervalSince1970: 951_825_600), nat: false,
-                callID: "c2", cseq: 4_294_967_295, q: nil, updatedAt: Date(timeIntervalSince1970: 951_825_660)),
-        ]
+    /// Two bindings as a daemon would list them: one IPv4 behind NAT, one IPv6 without
+    /// User-Agent or q.
+    static func bindings() throws -> [RegistrationInfo] {
+        let json = """
+            [{"aor":"sip:1001@example.com","contact":"sip:1001@192.0.2.10:5062;transport=udp","expires_in":3599,
+              "source":"198.51.100.7:40112","transport":"UDP","user_agent":"Yealink SIP-T46S 66.86.0.15",
+              "registered_at":"2026-11-26T23:59:01Z","nat":true,"call_id":"a84b4c76e66710@pc33","cseq":1826,"q":0.7,
+              "updated_at":"2026-11-26T23:59:01.900Z"},
+             {"aor":"sip:1002@example.com","contact":"sip:1002@[2001:db8::1]:5060","expires_in":60,
+              "source":"[2001:db8::1]:5060","received":"[2001:db8::1]:5060","transport":"TCP","user_agent":null,
+              "registered_at":"2000-02-29T12:00:00Z","nat":false,"call_id":"c2","cseq":4294967295,"q":null,
+              "updated_at":"2000-02-29T12:01:00Z"}]
+            """
+        return try ControlJSON.makeDecoder().decode([RegistrationInfo].self, from: Data(json.utf8))
     }
 
     func testRegistrationJSONHasExactlyTheDocumentedKeysAndTypes() throws {
-        let data = try ControlJSON.makeEncoder().encode(Self.sampleBindings())
+        XCTAssertEqual(Set(RegistrationInfo.CodingKeys.allCases.map(\.rawValue)), Self.registrationKeys)
+        let data = try ControlJSON.makeEncoder().encode(try Self.bindings())
         let array = try XCTUnwrap(JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [[String: Any]])
         XCTAssertEqual(array.count, 2)
         for object in array { XCTAssertEqual(Set(object.keys), Self.registrationKeys) }
@@ -53,12 +54,14 @@ final class ControlAPITypesTests: XCTestCase {
     }
 
     func testRegistrationRoundTripsAndReceivedDefaultsToSource() throws {
-        let bindings = Self.sampleBindings()
+        let bindings = try Self.bindings()
         let decoded = try ControlJSON.makeDecoder().decode(
             [RegistrationInfo].self, from: ControlJSON.makeEncoder().encode(bindings))
         XCTAssertEqual(decoded.map(\.aor), bindings.map(\.aor))
         XCTAssertEqual(decoded[0].registeredAt, Date(timeIntervalSince1970: 1_795_737_541))
+        XCTAssertEqual(bindings[0].updatedAt, Date(timeIntervalSince1970: 1_795_737_541.9), "fractions are read")
         XCTAssertEqual(decoded[0].updatedAt, Date(timeIntervalSince1970: 1_795_737_541), "JSON keeps whole seconds")
+        XCTAssertEqual(bindings[0].received, "198.51.100.7:40112")
         XCTAssertEqual(decoded[1].userAgent, nil)
         XCTAssertEqual(decoded[0].q, 0.7)
 

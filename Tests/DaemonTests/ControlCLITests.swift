@@ -145,7 +145,7 @@ final class ControlCLITests: XCTestCase {
     }
 
     func testRegistrationsJSONParsesWithTheDocumentedKeysWhereverSocketIsGiven() async throws {
-        service.bindings = ControlAPITypesTests.sampleBindings()
+        service.bindings = ControlFixtures.bindings()
         let forms = [
             ["--socket", socketPath, "registrations", "list", "--json"],
             ["registrations", "list", "--json", "--socket", socketPath],
@@ -157,7 +157,7 @@ final class ControlCLITests: XCTestCase {
             let array = try XCTUnwrap(
                 JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]], result.stdout)
             XCTAssertEqual(array.count, 2)
-            for object in array { XCTAssertEqual(Set(object.keys), ControlAPITypesTests.registrationKeys) }
+            for object in array { XCTAssertEqual(Set(object.keys), ControlFixtures.registrationKeys) }
             XCTAssertEqual(array[0]["expires_in"] as? Int, 3599)
             XCTAssertEqual(array[0]["registered_at"] as? String, "2026-11-26T23:59:01Z")
             XCTAssertTrue(array[1]["user_agent"] is NSNull)
@@ -174,7 +174,7 @@ final class ControlCLITests: XCTestCase {
     }
 
     func testRegistrationsTableIsAlignedAndSanitised() async throws {
-        var bindings = ControlAPITypesTests.sampleBindings()
+        var bindings = ControlFixtures.bindings()
         bindings[0].userAgent = "evil\u{1B}[2Jphone"
         service.bindings = bindings
         let result = try await run(["--socket", socketPath, "registrations", "list"])

@@ -45,13 +45,13 @@ final class ControlServerTests: XCTestCase {
     }
 
     func testRegistrationsListHasTheDocumentedKeys() async throws {
-        service.bindings = ControlAPITypesTests.sampleBindings()
+        service.bindings = ControlFixtures.bindings()
         let response = try await client.send(.listRegistrations, body: nil)
         XCTAssertEqual(response.status, 200)
         XCTAssertEqual(response.headers["content-type"], "application/json")
         let array = try XCTUnwrap(try json(response) as? [[String: Any]])
         XCTAssertEqual(array.count, 2)
-        for object in array { XCTAssertEqual(Set(object.keys), ControlAPITypesTests.registrationKeys) }
+        for object in array { XCTAssertEqual(Set(object.keys), ControlFixtures.registrationKeys) }
         XCTAssertEqual(array[1]["source"] as? String, "[2001:db8::1]:5060")
         XCTAssertEqual(array[0]["registered_at"] as? String, "2026-11-26T23:59:01Z")
 
@@ -247,7 +247,7 @@ final class ControlServerTests: XCTestCase {
     }
 
     func testManyConcurrentRequests() async throws {
-        service.bindings = ControlAPITypesTests.sampleBindings()
+        service.bindings = ControlFixtures.bindings()
         let client = self.client
         try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<32 {

@@ -102,3 +102,25 @@ struct ControlScratchDirectory {
 struct FakeFailure: Error, CustomStringConvertible {
     var description: String { "the disk caught fire" }
 }
+
+/// Canned control API values for the server and CLI tests.
+enum ControlFixtures {
+    /// The keys of a binding in `registrations list --json`, as docs/cli.md lists them.
+    static let registrationKeys: Set<String> = Set(RegistrationInfo.CodingKeys.allCases.map(\.rawValue))
+
+    static func bindings() -> [RegistrationInfo] {
+        [
+            RegistrationInfo(
+                aor: "sip:1001@example.com", contact: "sip:1001@192.0.2.10:5062;transport=udp", expiresIn: 3599,
+                source: RegistrationInfo.address(ip: "198.51.100.7", port: 40112), transport: "UDP",
+                userAgent: "Yealink SIP-T46S 66.86.0.15", registeredAt: Date(timeIntervalSince1970: 1_795_737_541),
+                nat: true, callID: "a84b4c76e66710@pc33", cseq: 1826, q: 0.7,
+                updatedAt: Date(timeIntervalSince1970: 1_795_737_541.9)),
+            RegistrationInfo(
+                aor: "sip:1002@example.com", contact: "sip:1002@[2001:db8::1]:5060", expiresIn: 60,
+                source: RegistrationInfo.address(ip: "2001:db8::1", port: 5060), transport: "TCP",
+                userAgent: nil, registeredAt: Date(timeIntervalSince1970: 951_825_600), nat: false,
+                callID: "c2", cseq: 4_294_967_295, q: nil, updatedAt: Date(timeIntervalSince1970: 951_825_660)),
+        ]
+    }
+}
