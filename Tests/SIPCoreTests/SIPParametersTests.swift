@@ -1,0 +1,40 @@
+import SIPCore
+import XCTest
+
+final class SIPParametersTests: XCTestCase {
+    func testSubscriptDistinguishesAbsentFlagAndValue() {
+        let parameters = SIPParameters([("lr", nil), ("Transport", "tcp")])
+        XCTAssertTrue(parameters["maddr"] == .none, "absent is nil, not .some(nil)")
+        XCTAssertEqual(parameters["lr"], .some(nil))
+        XCTAssertEqual(parameters["transport"], .some("tcp"))
+        XCTAssertTrue(parameters.contains("LR"))
+        XCTAssertFalse(parameters.contains("ttl"))
+    }
+
+    func testSetRemoveAndOrder() {
+        var parameters = SIPParameters()
+        parameters.set("a", "1")
+        parameters.set("b", nil)
+        parameters.append("A", "dup")
+        parameters.set("a", "2")
+        XCTAssertEqual(parameters.description, ";a=2;b")
+        parameters.set("c", "3")
+        parameters.remove("B")
+        XCTAssertEqual(parameters.items.map(\.name), ["a", "c"])
+        XCTAssertEqual(parameters.count, 2)
+        XCTAssertEqual(parameters.map(\.value), ["2", "3"])
+        parameters.remove("a")
+        parameters.remove("c")
+        XCTAssertTrue(parameters.isEmpty)
+        XCTAssertEqual(parameters.description, "")
+    }
+
+    func testUnquoted() {
+        let parameters = SIPParameters([("+sip.instance", "\"<urn:uuid:1>\""), ("x", "\"a\\\"b\""), ("plain", "v"), ("flag", nil)])
+        XCTAssertEqual(parameters.unquoted("+sip.instance"), "<urn:uuid:1>")
+        XCTAssertEqual(parameters.unquoted("x"), "a\"b")
+        XCTAssertEqual(parameters.unquoted("plain"), "v")
+        XCTAssertNil(parameters.unquoted("flag"))
+        XCTAssertNil(parameters.unquoted("absent"))
+    }
+}
