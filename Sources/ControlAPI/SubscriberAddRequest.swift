@@ -28,9 +28,9 @@ public struct SubscriberAddRequest: Codable, Hashable, Sendable {
 
     /// What is wrong with this request, or nil when every field is acceptable.
     public func validationProblem() -> String? {
-        if let problem = SubscriberValidation.problem(username: username) { return problem }
-        if let problem = SubscriberValidation.problem(password: password) { return problem }
-        if let domain, let problem = SubscriberValidation.problem(domain: domain) { return problem }
+        if let problem = SubscriberValidation.problem(username: username, password: password, domain: domain) {
+            return problem
+        }
         if let displayName, let problem = SubscriberValidation.problem(text: displayName, field: "display name") {
             return problem
         }

@@ -18,9 +18,6 @@ public struct SubscriberImportEntry: Codable, Hashable, Sendable {
 
     /// What is wrong with this entry, or nil when it is acceptable.
     public func validationProblem() -> String? {
-        if let problem = SubscriberValidation.problem(username: username) { return problem }
-        if let problem = SubscriberValidation.problem(password: password) { return problem }
-        if let domain, let problem = SubscriberValidation.problem(domain: domain) { return problem }
-        return nil
+        SubscriberValidation.problem(username: username, password: password, domain: domain)
     }
 }

@@ -31,25 +31,24 @@ public enum SubscriberValidation {
     /// Checks a username: not empty, at most `maximumFieldLength` bytes, only characters the
     /// user part of a SIP URI allows.
     public static func problem(username: String) -> String? {
-        if username.isEmpty { return "the username is empty" }
-        if username.utf8.count > maximumFieldLength {
-            return "the username is longer than \(maximumFieldLength) bytes"
-        }
-        if let bad = username.unicodeScalars.first(where: { !$0.isASCII || !userCharacters.contains(UInt8($0.value)) }) {
-            return "the username \(quoted(username)) contains \(describe(bad)), which the user part of a SIP URI does not allow (RFC 3261 §25.1)"
-        }
-        return nil
+        problem(
+            username, field: "username", allowed: userCharacters, emptyAdvice: "",
+            badCharacterAdvice: "which the user part of a SIP URI does not allow (RFC 3261 §25.1)")
     }
 
     /// Checks a domain: not empty, at most `maximumFieldLength` bytes, only host characters.
     public static func problem(domain: String) -> String? {
-        if domain.isEmpty { return "the domain is empty (leave it out instead)" }
-        if domain.utf8.count > maximumFieldLength {
-            return "the domain is longer than \(maximumFieldLength) bytes"
-        }
-        if let bad = domain.unicodeScalars.first(where: { !$0.isASCII || !domainCharacters.contains(UInt8($0.value)) }) {
-            return "the domain \(quoted(domain)) contains \(describe(bad)); give a host name or an IP address, such as example.com"
-        }
+        problem(
+            domain, field: "domain", allowed: domainCharacters, emptyAdvice: " (leave it out instead)",
+            badCharacterAdvice: "; give a host name or an IP address, such as example.com")
+    }
+
+    /// Checks the identifying fields every subscriber has: username, password and, when
+    /// given, domain.
+    public static func problem(username: String, password: String, domain: String?) -> String? {
+        if let problem = problem(username: username) { return problem }
+        if let problem = problem(password: password) { return problem }
+        if let domain, let problem = problem(domain: domain) { return problem }
         return nil
     }
 
@@ -74,6 +73,20 @@ public enum SubscriberValidation {
         }
         if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return "the \(field) contains a control character"
+        }
+        return nil
+    }
+
+    private static func problem(
+        _ value: String, field: String, allowed: Set<UInt8>, emptyAdvice: String, badCharacterAdvice: String
+    ) -> String? {
+        if value.isEmpty { return "the \(field) is empty\(emptyAdvice)" }
+        if value.utf8.count > maximumFieldLength {
+            return "the \(field) is longer than \(maximumFieldLength) bytes"
+        }
+        if let bad = value.unicodeScalars.first(where: { !$0.isASCII || !allowed.contains(UInt8($0.value)) }) {
+            let separator = badCharacterAdvice.hasPrefix(";") ? "" : ", "
+            return "the \(field) \(quoted(value)) contains \(describe(bad))\(separator)\(badCharacterAdvice)"
         }
         return nil
     }

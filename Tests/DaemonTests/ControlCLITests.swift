@@ -5,23 +5,7 @@ import XCTest
 
 /// The `sipwardenctl` binary itself, run as a subprocess against a real control server with a
 /// fake service: exit statuses, messages, tables and JSON as an operator or a script sees them.
-final class ControlCLITests: XCTestCase {
-    private var scratch: ControlScratchDirectory!
-    private var service: FakeControlService!
-    private var server: ControlServer!
-    private var socketPath: String { scratch.path + "/var/control.sock" }
-
-    override func setUp() async throws {
-        scratch = try ControlScratchDirectory()
-        service = FakeControlService()
-        server = ControlServer(socketPath: socketPath, service: service)
-        try await server.start()
-    }
-
-    override func tearDown() async throws {
-        try await server?.stop()
-        scratch?.remove()
-    }
+final class ControlCLITests: ControlServerTestCase {
 
     /// What one run of the CLI produced.
     struct Run: Sendable {

@@ -10,24 +10,8 @@ import Darwin
 #endif
 
 /// The control server on a real Unix socket, driven by the real client, with a fake service.
-final class ControlServerTests: XCTestCase {
-    private var scratch: ControlScratchDirectory!
-    private var service: FakeControlService!
-    private var server: ControlServer!
-    private var socketPath: String { scratch.path + "/run/control.sock" }
+final class ControlServerTests: ControlServerTestCase {
     private var client: ControlClient { ControlClient(socketPath: socketPath, timeoutSeconds: 30) }
-
-    override func setUp() async throws {
-        scratch = try ControlScratchDirectory()
-        service = FakeControlService()
-        server = ControlServer(socketPath: socketPath, service: service)
-        try await server.start()
-    }
-
-    override func tearDown() async throws {
-        try await server?.stop()
-        scratch?.remove()
-    }
 
     private func json(_ response: ControlHTTPResponse) throws -> Any {
         try JSONSerialization.jsonObject(with: Data(response.body), options: [.fragmentsAllowed])

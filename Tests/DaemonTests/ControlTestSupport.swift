@@ -98,6 +98,27 @@ struct ControlScratchDirectory {
     }
 }
 
+/// A test case with a real control server on a fresh socket (`<scratch>/var/control.sock`)
+/// answered by a `FakeControlService`.
+class ControlServerTestCase: XCTestCase {
+    var scratch: ControlScratchDirectory!
+    var service: FakeControlService!
+    var server: ControlServer!
+    var socketPath: String { scratch.path + "/var/control.sock" }
+
+    override func setUp() async throws {
+        scratch = try ControlScratchDirectory()
+        service = FakeControlService()
+        server = ControlServer(socketPath: socketPath, service: service)
+        try await server.start()
+    }
+
+    override func tearDown() async throws {
+        try await server?.stop()
+        scratch?.remove()
+    }
+}
+
 /// A plain error for the 500 path.
 struct FakeFailure: Error, CustomStringConvertible {
     var description: String { "the disk caught fire" }
