@@ -212,8 +212,9 @@ public struct SIPRequest: Hashable, Sendable {
     /// The option tags of every Proxy-Require header.
     public func proxyRequireTags() -> [String] { headers.values("Proxy-Require") }
 
-    /// The request on the wire: CRLF line ends, headers as in `headers` (Content-Length
-    /// recomputed and written last), then the body.
+    /// The request on the wire: CRLF line ends, headers in the order of `headers` with
+    /// Content-Length recomputed (added last when absent), then the body. Control characters
+    /// in values are written as spaces.
     public func serialize() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(SIPSerializer.estimatedSize(headers, body: body))

@@ -24,14 +24,21 @@ enum SIPSerializer {
         out.append(contentsOf: crlf)
     }
 
-    /// Appends every header except Content-Length, then `Content-Length: n`, the blank line and the body.
+    /// Appends the headers with Content-Length set to the body size (in place of the first
+    /// Content-Length line, later ones dropped; appended last when there was none), then the
+    /// blank line and the body.
     static func appendHeadersAndBody(_ headers: SIPHeaders, body: [UInt8], to out: inout [UInt8]) {
-        for field in headers.fields where field.name != "Content-Length" {
-            appendHeader(field.name, field.value, to: &out)
+        let length = String(body.count)
+        var wroteLength = false
+        for field in headers.fields {
+            if field.name == "Content-Length" {
+                if !wroteLength { appendHeader("Content-Length", length, to: &out) }
+                wroteLength = true
+            } else {
+                appendHeader(field.name, field.value, to: &out)
+            }
         }
-        out.append(contentsOf: "Content-Length: ".utf8)
-        out.append(contentsOf: String(body.count).utf8)
-        out.append(contentsOf: crlf)
+        if !wroteLength { appendHeader("Content-Length", length, to: &out) }
         out.append(contentsOf: crlf)
         out.append(contentsOf: body)
     }
