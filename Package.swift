@@ -6,7 +6,7 @@ import PackageDescription
 /// ControlAPI <- sipwardenctl. SIPCore and Registrar do no I/O and read no clock.
 let package = Package(
     name: "SIPWarden",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sipwarden", targets: ["sipwarden"]),
         .executable(name: "sipwardenctl", targets: ["sipwardenctl"]),
@@ -36,7 +36,14 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .executableTarget(name: "sipwarden", dependencies: ["Daemon"]),
+        .executableTarget(
+            name: "sipwarden",
+            dependencies: [
+                "Daemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "sipwardenctl",
             dependencies: [
@@ -49,7 +56,7 @@ let package = Package(
         ),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Registrar"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Registrar", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "ControlAPI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIPCore", "ControlAPI"]),
     ],

@@ -1,0 +1,35 @@
+# SIPWarden: `make run` builds and starts the daemon on built-in defaults; `make test` installs
+# what the tests need, builds and runs every test; `make bench` runs the load benchmarks.
+SWIFT        ?= swift
+BUILD_PACKAGES = libsqlite3-dev
+TEST_PACKAGES  = $(BUILD_PACKAGES) sip-tester sipsak procps
+ARGS         ?=
+
+.PHONY: all build release run test bench deps deps-test clean
+
+all: build
+
+deps:
+	@bash scripts/ensure-packages.sh $(BUILD_PACKAGES)
+
+deps-test:
+	@bash scripts/ensure-packages.sh $(TEST_PACKAGES)
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+run: release
+	$$($(SWIFT) build -c release --show-bin-path)/sipwarden $(ARGS)
+
+test: deps-test
+	$(SWIFT) build --build-tests
+	SIPWARDEN_BIN_DIR=$$($(SWIFT) build --show-bin-path) $(SWIFT) test --skip-build
+
+bench: deps-test release
+	bash bench/run.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,44 @@
+import Logging
+import Registrar
+import Store
+
+/// Everything the daemon runs with. Every key is documented in the README's configuration
+/// reference; the defaults run out of the box.
+public struct DaemonConfiguration: Sendable {
+    /// Sockets to listen on (`listen`).
+    public var listen: [ListenAddress] = ListenAddress.defaults
+    /// Whether `listen` is still the built-in default (then an IPv6 socket that cannot be
+    /// opened is skipped with a warning instead of stopping the daemon).
+    public var listenIsDefault = true
+    /// Where the database and logs live (`data_dir`).
+    public var dataDirectory = "./var"
+    /// The control socket (`control_socket`); nil means `<data_dir>/control.sock`.
+    public var controlSocketPath: String?
+    /// The log level (`log_level`).
+    public var logLevel: Logger.Level = .info
+    /// Registrar rules (`registrar.*` and `auth.*`).
+    public var registrar = RegistrarConfiguration()
+    /// Whether UDP responses go to the packet's source port even without `rport`
+    /// (`registrar.force_rport`).
+    public var forceRport = true
+    /// Largest SIP message accepted, bytes (`transport.max_message_size`).
+    public var maxMessageSize = 65536
+    /// Seconds a TCP connection may stay silent before it is closed (`transport.tcp_idle_timeout`).
+    public var tcpIdleTimeout: Int64 = 600
+    /// Seconds a transaction's final response is kept for retransmissions
+    /// (`transport.transaction_lifetime`).
+    public var transactionLifetime: Int64 = 32
+    /// Database durability (`store.durability`).
+    public var durability: StoreDurability = .full
+    /// Seconds between sweeps of lapsed bindings (`store.sweep_interval`).
+    public var sweepInterval: Int64 = 1
+
+    /// The built-in defaults.
+    public init() {}
+
+    /// The control socket path in force.
+    public var effectiveControlSocketPath: String { controlSocketPath ?? dataDirectory + "/control.sock" }
+
+    /// The SQLite database path.
+    public var databasePath: String { dataDirectory + "/sipwarden.sqlite" }
+}

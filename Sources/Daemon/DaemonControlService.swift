@@ -1,0 +1,101 @@
+import ControlAPI
+import Foundation
+import Registrar
+import SIPCore
+import Store
+
+/// The daemon's answers to the control API: registrations and subscribers, read from and
+/// written through the same state the SIP path uses.
+final class DaemonControlService: ControlService {
+    private let service: SIPService
+    private let store: SIPWardenStore
+    private let configuration: DaemonConfiguration
+    private let startedAt: Timestamp
+
+    init(service: SIPService, store: SIPWardenStore, configuration: DaemonConfiguration, startedAt: Timestamp) {
+        self.service = service
+        self.store = store
+        self.configuration = configuration
+        self.startedAt = startedAt
+    }
+
+    func registrations() async throws -> [RegistrationInfo] {
+        let now = SystemClock.now()
+        let bindings = service.state.withLock { $0.registrar.location.liveBindings(now: now) }
+        return bindings.sorted { ($0.aor, $0.contact) < ($1.aor, $1.contact) }.map { binding in
+            RegistrationInfo(
+                aor: binding.aor, contact: binding.contact, expiresIn: Int(now.secondsUntil(binding.expiresAt)),
+                source: RegistrationInfo.address(ip: binding.source.ip, port: binding.source.port),
+                transport: binding.transport.rawValue, userAgent: binding.userAgent,
+                registeredAt: Self.date(binding.registeredAt), nat: binding.nat, callID: binding.callID,
+                cseq: Int(binding.cseq), q: binding.qThousandths.map { Double($0) / 1000 },
+                updatedAt: Self.date(binding.updatedAt)
+            )
+        }
+    }
+
+    func subscribers() async throws -> [SubscriberInfo] {
+        let all = service.state.withLock { $0.registrar.directory.all }
+        return all.sorted { ($0.username, $0.domain ?? "") < ($1.username, $1.domain ?? "") }.map {
+            SubscriberInfo(username: $0.username, domain: $0.domain, displayName: $0.displayName, account: $0.account, realm: $0.realm)
+        }
+    }
+
+    func addSubscriber(_ request: SubscriberAddRequest) async throws {
+        try validate(username: request.username, password: request.password, domain: request.domain)
+        var subscriber = makeSubscriber(username: request.username, password: request.password, domain: request.domain)
+        subscriber.displayName = request.displayName
+        subscriber.account = request.account
+        try store.upsertSubscriber(subscriber, now: SystemClock.now())
+        service.state.withLock { $0.registrar.directory.upsert(subscriber) }
+    }
+
+    func importSubscribers(_ request: SubscriberImportRequest) async throws -> SubscriberImportResponse {
+        for (index, entry) in request.entries.enumerated() {
+            do { try validate(username: entry.username, password: entry.password, domain: entry.domain) } catch let error as ControlServiceError {
+                throw ControlServiceError(status: 400, message: "entry \(index + 1): \(error.message)", hint: error.hint)
+            }
+        }
+        let subscribers = request.entries.map { makeSubscriber(username: $0.username, password: $0.password, domain: $0.domain) }
+        let count = try store.importSubscribers(subscribers, now: SystemClock.now())
+        service.state.withLock { state in
+            for subscriber in subscribers { state.registrar.directory.upsert(subscriber) }
+        }
+        return SubscriberImportResponse(imported: count)
+    }
+
+    func removeSubscriber(username: String, domain: String?) async throws -> Bool {
+        let removed = try store.removeSubscriber(username: username, domain: domain)
+        let known = service.state.withLock { $0.registrar.directory.remove(username: username, domain: domain) }
+        return removed || known
+    }
+
+    func health() async throws -> HealthInfo {
+        let (bindings, subscribers) = service.state.withLock { ($0.registrar.location.count, $0.registrar.directory.count) }
+        let uptime = Int(SystemClock.now().milliseconds - startedAt.milliseconds) / 1000
+        return HealthInfo(version: SIPWardenDaemon.version, uptimeSeconds: uptime, bindings: bindings, subscribers: subscribers)
+    }
+
+    /// A subscriber with HA1 digests for its realm (its domain, or the configured realm).
+    private func makeSubscriber(username: String, password: String, domain: String?) -> Subscriber {
+        let domain = domain.flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        let realm = domain ?? configuration.registrar.realm
+        return Subscriber(
+            username: username, domain: domain, realm: realm,
+            ha1MD5: Digest.ha1(username: username, realm: realm, password: password, algorithm: .md5),
+            ha1SHA256: Digest.ha1(username: username, realm: realm, password: password, algorithm: .sha256)
+        )
+    }
+
+    private func validate(username: String, password: String, domain: String?) throws {
+        if let problem = SubscriberValidation.problem(username: username)
+            ?? SubscriberValidation.problem(password: password)
+            ?? domain.flatMap({ SubscriberValidation.problem(domain: $0) }) {
+            throw ControlServiceError(status: 400, message: problem, hint: nil)
+        }
+    }
+
+    private static func date(_ timestamp: Timestamp) -> Date {
+        Date(timeIntervalSince1970: Double(timestamp.milliseconds) / 1000)
+    }
+}

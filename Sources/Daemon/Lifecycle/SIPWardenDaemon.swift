@@ -1,0 +1,157 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Registrar
+import SIPCore
+import Store
+
+/// The running daemon: opens the store, restores bindings, listens for SIP on UDP and TCP,
+/// serves the control socket, sweeps lapsed bindings, and stops gracefully on a signal.
+public final class SIPWardenDaemon: Sendable {
+    /// The version reported by the control API.
+    public static let version = "0.1.0"
+
+    private let configuration: DaemonConfiguration
+    private let logger: Logger
+
+    /// Creates a daemon that will run with `configuration`.
+    public init(configuration: DaemonConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs until SIGTERM or SIGINT, then stops gracefully.
+    public func run() async throws {
+        let signals = SignalWaiter()
+        let running = try await start()
+        let signal = await signals.wait()
+        logger.info("stopping", metadata: ["signal": "\(signal)"])
+        await running.stop()
+        logger.info("stopped")
+    }
+
+    /// Starts everything and returns a handle that stops it.
+    public func start() async throws -> RunningDaemon {
+        let startedAt = SystemClock.now()
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let store = try SIPWardenStore(path: configuration.databasePath, durability: configuration.durability)
+        let secret = try store.secret(named: "nonce-hmac") {
+            var generator = SystemRandomNumberGenerator()
+            return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        }
+        var registrar = Registrar(
+            configuration: configuration.registrar, secret: secret, bindings: try store.loadBindings(),
+            subscribers: try store.subscribers(), forceRport: configuration.forceRport
+        )
+        let now = SystemClock.now()
+        let pruned = registrar.reconfigure(configuration.registrar, now: now)
+        let lapsed = registrar.expire(now: now)
+        try store.apply(pruned.changes + lapsed.changes)
+        logger.info("store opened", metadata: [
+            "database": "\(configuration.databasePath)", "bindings": "\(registrar.location.count)",
+            "subscribers": "\(registrar.directory.count)", "expired_on_start": "\(lapsed.changes.count)",
+            "pruned_on_start": "\(pruned.changes.count)",
+        ])
+
+        let committer = GroupCommitter(store: store)
+        let service = SIPService(registrar: registrar, committer: committer, configuration: configuration, logger: logger)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        var channels: [Channel] = []
+        do {
+            for address in configuration.listen {
+                do {
+                    channels.append(try await bind(address, service: service, group: group))
+                    logger.info("listening", metadata: ["address": "\(address)"])
+                } catch where configuration.listenIsDefault && address.isIPv6 {
+                    logger.warning("IPv6 listener not opened; continuing on IPv4", metadata: ["address": "\(address)", "error": "\(error)"])
+                }
+            }
+            let control = DaemonControlService(service: service, store: store, configuration: configuration, startedAt: startedAt)
+            let controlServer = ControlServer(socketPath: configuration.effectiveControlSocketPath, service: control, group: group, logger: logger)
+            try await controlServer.start()
+            logger.info("control socket ready", metadata: ["path": "\(configuration.effectiveControlSocketPath)"])
+            let sweeper = group.next().scheduleRepeatedTask(
+                initialDelay: .seconds(configuration.sweepInterval), delay: .seconds(configuration.sweepInterval)
+            ) { _ in service.sweep() }
+            return RunningDaemon(
+                channels: channels, controlServer: controlServer, sweeper: sweeper, committer: committer,
+                store: store, group: group, logger: logger
+            )
+        } catch {
+            for channel in channels { try? await channel.close() }
+            await committer.drainAndStop()
+            try? store.close()
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    private func bind(_ address: ListenAddress, service: SIPService, group: EventLoopGroup) async throws -> Channel {
+        let ipv6Only = ChannelOptions.Types.SocketOption(level: .init(rawValue: CInt(IPPROTO_IPV6)), name: .init(rawValue: CInt(IPV6_V6ONLY)))
+        switch address.transport {
+        case .udp:
+            let slot = max(configuration.maxMessageSize, 65536)
+            var bootstrap = DatagramBootstrap(group: group)
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                .channelOption(.socketOption(.so_rcvbuf), value: 8 << 20)
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: slot * 16))
+                .channelOption(.datagramVectorReadMessageCount, value: 16)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(service: service)) }
+                }
+            if address.isIPv6 { bootstrap = bootstrap.channelOption(ipv6Only, value: 1) }
+            return try await bootstrap.bind(host: address.host, port: address.port).get()
+        case .tcp:
+            let idle = TimeAmount.seconds(configuration.tcpIdleTimeout)
+            let maxMessageSize = configuration.maxMessageSize
+            var bootstrap = ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 1024)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
+                        try channel.pipeline.syncOperations.addHandler(TCPHandler(service: service, maxMessageSize: maxMessageSize))
+                    }
+                }
+            if address.isIPv6 { bootstrap = bootstrap.serverChannelOption(ipv6Only, value: 1) }
+            return try await bootstrap.bind(host: address.host, port: address.port).get()
+        }
+    }
+}
+
+/// A started daemon; `stop()` shuts it down in order (listeners, control, commits, store).
+public final class RunningDaemon: Sendable {
+    private let channels: [Channel]
+    private let controlServer: ControlServer
+    private let sweeper: RepeatedTask
+    private let committer: GroupCommitter
+    private let store: SIPWardenStore
+    private let group: MultiThreadedEventLoopGroup
+    private let logger: Logger
+
+    init(channels: [Channel], controlServer: ControlServer, sweeper: RepeatedTask, committer: GroupCommitter,
+         store: SIPWardenStore, group: MultiThreadedEventLoopGroup, logger: Logger) {
+        self.channels = channels
+        self.controlServer = controlServer
+        self.sweeper = sweeper
+        self.committer = committer
+        self.store = store
+        self.group = group
+        self.logger = logger
+    }
+
+    /// The local addresses of the SIP listeners (useful when a port 0 was asked for).
+    public var listeningAddresses: [SocketAddress] { channels.compactMap(\.localAddress) }
+
+    /// Stops accepting, lets in-flight commits finish, closes the store.
+    public func stop() async {
+        sweeper.cancel()
+        for channel in channels { try? await channel.close() }
+        try? await controlServer.stop()
+        await committer.drainAndStop()
+        do { try store.close() } catch { logger.error("closing the store failed", metadata: ["error": "\(error)"]) }
+        try? await group.shutdownGracefully()
+    }
+}

@@ -1,1 +1,0 @@
-/// Placeholder so the package resolves before the module has code; replaced by the module's first file.

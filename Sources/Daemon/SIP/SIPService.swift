@@ -1,0 +1,198 @@
+import Logging
+import Registrar
+import SIPCore
+import SIPWardenPolicy
+import Store
+import Synchronization
+
+/// Turns received SIP bytes into responses: parsing, retransmission absorption, the
+/// registrar, durable commits before 200 OK, and security events.
+///
+/// Transports call `process` from any event loop; the registrar's state sits behind one lock,
+/// held only for the decision itself (parsing and serializing happen outside it).
+final class SIPService: Sendable {
+    /// Sends response bytes to an address (UDP) or down the connection (TCP).
+    typealias Sender = @Sendable (_ bytes: [UInt8], _ destination: SourceAddress) -> Void
+
+    struct State: Sendable {
+        var registrar: Registrar
+        var transactions: TransactionCache
+        var journal = EventJournal()
+    }
+
+    let state: Mutex<State>
+    private let committer: GroupCommitter
+    private let limits: SIPParserLimits
+    private let logger: Logger
+    private let serverHeader: String?
+    private let forceRport: Bool
+
+    static let allowedMethods = "REGISTER, OPTIONS"
+
+    init(registrar: Registrar, committer: GroupCommitter, configuration: DaemonConfiguration, logger: Logger) {
+        self.state = Mutex(State(
+            registrar: registrar,
+            transactions: TransactionCache(lifetimeSeconds: configuration.transactionLifetime)
+        ))
+        self.committer = committer
+        var limits = SIPParserLimits.default
+        limits.maxMessageSize = configuration.maxMessageSize
+        self.limits = limits
+        self.logger = logger
+        self.serverHeader = configuration.registrar.serverHeader
+        self.forceRport = configuration.forceRport
+    }
+
+    /// Handles one datagram or one framed stream message.
+    func process(_ bytes: UnsafeRawBufferPointer, source: SourceAddress, transport: Transport, send: @escaping Sender) {
+        let message: SIPMessage
+        do {
+            message = try SIPParser.parse(bytes, limits: limits, isStream: transport == .tcp)
+        } catch {
+            rejectMalformed(error, source: source, transport: transport, send: send)
+            return
+        }
+        guard case .request(let request) = message else { return }  // stray responses: nothing to answer
+        process(request, source: source, transport: transport, send: send)
+    }
+
+    /// Records a `request.malformed` event and answers 400 (or 505) when the reply can be addressed.
+    func rejectMalformed(_ error: SIPParseError, source: SourceAddress, transport: Transport, send: Sender) {
+        record([SecurityEvent(
+            timeMilliseconds: SystemClock.now().milliseconds, kind: "request.malformed", sourceIP: source.ip,
+            sourcePort: source.port, transport: transport.rawValue, detail: error.description
+        )])
+        logger.debug("malformed SIP message", metadata: ["source": "\(source)", "error": "\(error)"])
+        if let context = error.responseContext {
+            send(context.response(statusCode: error.suggestedStatus, reasonPhrase: nil), source)
+        }
+    }
+
+    private func process(_ request: SIPRequest, source: SourceAddress, transport: Transport, send: @escaping Sender) {
+        if request.method == .ack { return }
+        let destination = ResponseFactory.destination(for: request, source: source, transport: transport, forceRport: forceRport)
+        let key = TransactionCache.Key(request: request, source: source)
+        switch state.withLock({ $0.transactions.state(of: key) }) {
+        case .pending: return
+        case .completed(let bytes):
+            send(bytes, destination)
+            return
+        case nil: break
+        }
+        let now = SystemClock.now()
+        guard request.uri.isSIP else {
+            send(reply(request, 416, source: source, salt: 0).serialize(), destination)
+            return
+        }
+        if request.method != .register, request.method != .cancel {
+            let unsupported = request.requireTags()
+            if !unsupported.isEmpty {
+                var response = reply(request, 420, source: source, salt: 0)
+                response.headers.add("Unsupported", unsupported.joined(separator: ", "))
+                send(response.serialize(), destination)
+                return
+            }
+        }
+        switch request.method {
+        case .register:
+            register(request, key: key, source: source, destination: destination, transport: transport, now: now, send: send)
+        case .options:
+            var response = reply(request, 200, source: source, salt: UInt64.random(in: 1...UInt64.max))
+            response.headers.add("Allow", Self.allowedMethods)
+            response.headers.add("Accept", "application/sdp")
+            send(response.serialize(), destination)
+        case .cancel:
+            send(reply(request, 481, source: source, salt: 0).serialize(), destination)
+        case .extension:
+            var response = reply(request, 501, source: source, salt: 0)
+            response.headers.add("Allow", Self.allowedMethods)
+            send(response.serialize(), destination)
+        default:
+            var response = reply(request, 405, source: source, salt: 0)
+            response.headers.add("Allow", Self.allowedMethods)
+            send(response.serialize(), destination)
+        }
+    }
+
+    private func register(
+        _ request: SIPRequest, key: TransactionCache.Key, source: SourceAddress, destination: SourceAddress,
+        transport: Transport, now: Timestamp, send: @escaping Sender
+    ) {
+        let salt = UInt64.random(in: 1...UInt64.max)
+        let outcome = state.withLock { state -> RegisterOutcome in
+            let outcome = state.registrar.handleRegister(request, source: source, transport: transport, now: now, salt: salt)
+            for event in outcome.events {
+                state.journal.record(Self.securityEvent(event, request: request, source: source, transport: transport, now: now))
+            }
+            if outcome.response.statusCode != 401 { state.transactions.begin(key, now: now) }
+            if !outcome.changes.isEmpty {
+                // Submitted under the lock so the database sees changes in the order memory did.
+                let response = outcome.response
+                committer.submit(outcome.changes) { [self] error in
+                    finishCommit(response: response, error: error, request: request, key: key, source: source,
+                                 destination: destination, send: send)
+                }
+            }
+            return outcome
+        }
+        guard outcome.changes.isEmpty else { return }
+        let bytes = outcome.response.serialize()
+        if outcome.response.statusCode != 401 { state.withLock { $0.transactions.complete(key, response: bytes) } }
+        send(bytes, destination)
+    }
+
+    private func finishCommit(
+        response: SIPResponse, error: (any Error)?, request: SIPRequest, key: TransactionCache.Key,
+        source: SourceAddress, destination: SourceAddress, send: Sender
+    ) {
+        if let error {
+            logger.error("binding change not persisted; answering 500", metadata: ["aor": "\(request.to.uri.addressOfRecord)", "error": "\(error)"])
+            state.withLock { $0.transactions.forget(key) }
+            var failure = reply(request, 500, source: source, salt: 0)
+            failure.headers.add("Retry-After", "5")
+            send(failure.serialize(), destination)
+            return
+        }
+        let bytes = response.serialize()
+        state.withLock { $0.transactions.complete(key, response: bytes) }
+        send(bytes, destination)
+    }
+
+    /// Removes lapsed bindings and persists their removal.
+    func sweep() {
+        let now = SystemClock.now()
+        state.withLock { state in
+            let (changes, events) = state.registrar.expire(now: now)
+            guard !changes.isEmpty else { return }
+            for event in events {
+                state.journal.record(SecurityEvent(timeMilliseconds: now.milliseconds, kind: event.kind.rawValue, sourceIP: "", sourcePort: 0,
+                                                   transport: "", aor: event.aor, detail: event.contact))
+            }
+            committer.submit(changes) { [logger] error in
+                if let error { logger.error("expired bindings not removed from the store", metadata: ["error": "\(error)"]) }
+            }
+        }
+    }
+
+    func record(_ events: [SecurityEvent]) {
+        state.withLock { state in
+            for event in events { state.journal.record(event) }
+        }
+    }
+
+    private func reply(_ request: SIPRequest, _ status: Int, source: SourceAddress, salt: UInt64) -> SIPResponse {
+        ResponseFactory.response(
+            to: request, statusCode: status, source: source,
+            toTag: salt == 0 ? "sw" : String(salt & 0xFFFF_FFFF_FFFF, radix: 16), serverHeader: serverHeader,
+            forceRport: forceRport
+        )
+    }
+
+    static func securityEvent(_ event: RegistrarEvent, request: SIPRequest, source: SourceAddress, transport: Transport, now: Timestamp) -> SecurityEvent {
+        SecurityEvent(
+            timeMilliseconds: now.milliseconds, kind: event.kind.rawValue, sourceIP: source.ip, sourcePort: source.port,
+            transport: transport.rawValue, aor: event.aor, username: event.username, userAgent: request.userAgent,
+            detail: event.detail ?? event.contact
+        )
+    }
+}

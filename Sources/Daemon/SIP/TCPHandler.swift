@@ -1,0 +1,65 @@
+import NIOCore
+import Registrar
+import SIPCore
+
+/// Frames SIP messages out of one TCP connection and answers down the same connection.
+///
+/// A framing error is unrecoverable on a stream (RFC 3261 §18.3), so the connection closes.
+final class TCPHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let service: SIPService
+    private var framer: SIPStreamFramer
+    private var source: SourceAddress?
+
+    init(service: SIPService, maxMessageSize: Int) {
+        self.service = service
+        self.framer = SIPStreamFramer(maxMessageSize: maxMessageSize)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if let address = context.remoteAddress, let ip = address.ipAddress, let port = address.port {
+            source = SourceAddress(ip: ip, port: port)
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let source else { return }
+        let buffer = unwrapInboundIn(data)
+        buffer.withUnsafeReadableBytes { framer.append($0) }
+        let channel = context.channel
+        let sender: SIPService.Sender = { bytes, _ in
+            channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
+        }
+        while true {
+            let frame: SIPStreamFramer.Frame?
+            do { frame = try framer.nextFrame() } catch {
+                service.rejectMalformed(error, source: source, transport: .tcp, send: sender)
+                context.close(promise: nil)
+                return
+            }
+            switch frame {
+            case nil: return
+            case .keepalive:
+                // RFC 5626 §4.4.1: a double-CRLF ping is answered with a single CRLF pong.
+                sender([13, 10], source)
+            case .message(let bytes):
+                bytes.withUnsafeBytes { service.process($0, source: source, transport: .tcp, send: sender) }
+            }
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,106 @@
+import SIPCore
+
+/// Checks digest credentials against subscribers and issues challenges (RFC 7616, RFC 2617).
+///
+/// Nonces are stateless (an HMAC over their issue time), so they survive restarts as long as
+/// the secret does. The only state is the highest nonce-count seen per nonce, kept while the
+/// nonce is fresh, so a replayed request is refused.
+public struct DigestAuthenticator: Sendable {
+    /// The result of checking one REGISTER's credentials.
+    public enum Verdict: Hashable, Sendable {
+        /// The credentials are right and fresh: the subscriber is authenticated.
+        case authenticated(Subscriber)
+        /// No usable credentials for our realm: send a challenge.
+        case challenge
+        /// Right password, expired nonce: challenge again with stale=true.
+        case stale(username: String)
+        /// Wrong password, forged nonce or replayed nonce-count.
+        case failed(username: String, reason: String)
+        /// The username is not a subscriber.
+        case unknownUser(username: String)
+    }
+
+    /// The stateless nonce maker and checker.
+    public let codec: NonceCodec
+    private var lifetime: Int64
+    private var highestNonceCount: [String: UInt32] = [:]
+    private var nonceCountIssued: [String: Int64] = [:]
+    private var lastPruneAt: Int64 = 0
+
+    /// Creates an authenticator with the HMAC `secret` and the nonce lifetime in seconds.
+    public init(secret: [UInt8], nonceLifetime: Int64) {
+        self.codec = NonceCodec(secret: secret)
+        self.lifetime = max(1, nonceLifetime)
+    }
+
+    /// Changes how long nonces stay fresh.
+    public mutating func setNonceLifetime(_ seconds: Int64) { lifetime = max(1, seconds) }
+
+    /// A fresh challenge for `realm`, issued at `now`; `salt` is caller-supplied randomness.
+    public static func challenge(codec: NonceCodec, realm: String, algorithm: DigestAlgorithm, stale: Bool, now: Timestamp, salt: UInt64) -> DigestChallenge {
+        DigestChallenge(
+            realm: realm, nonce: codec.make(issuedAt: now.seconds, salt: salt), algorithm: algorithm,
+            qop: "auth", stale: stale, opaque: nil
+        )
+    }
+
+    /// Checks the credentials of `request` for `realm`, looking subscribers up in `directory`.
+    ///
+    /// Unknown users cost the same hashing as known ones so response timing does not tell
+    /// a scanner which extensions exist.
+    public mutating func verify(
+        credentials: [DigestCredentials], method: String, realm: String, domain: String,
+        directory: SubscriberDirectory, now: Timestamp
+    ) -> Verdict {
+        guard let presented = credentials.first(where: { $0.realm == realm }) else { return .challenge }
+        pruneNonceCounts(now: now)
+        let username = presented.username
+        guard let algorithm = presented.digestAlgorithm else {
+            return .failed(username: username, reason: "unsupported_algorithm")
+        }
+        let subscriber = directory.lookup(username: username, domain: domain)
+        let ha1: String
+        if let subscriber, subscriber.realm == realm {
+            ha1 = algorithm == .sha256 ? subscriber.ha1SHA256 : subscriber.ha1MD5
+        } else {
+            // Same work for the unknown and the misconfigured, so timing reveals nothing.
+            ha1 = Digest.ha1(username: username, realm: realm, password: "", algorithm: algorithm)
+        }
+        let nonceCountText = presented.nonceCount.map { Self.hex8($0) }
+        let expected = Digest.response(
+            ha1: ha1, method: method, uri: presented.uri, nonce: presented.nonce,
+            nonceCount: nonceCountText, cnonce: presented.cnonce, qop: presented.qop, algorithm: algorithm
+        )
+        let answerIsRight = Digest.constantTimeEquals(expected, presented.response.lowercased())
+        guard let subscriber, subscriber.realm == realm else { return .unknownUser(username: username) }
+        guard let issuedAt = codec.issuedAt(of: presented.nonce) else {
+            return .failed(username: username, reason: "forged_nonce")
+        }
+        guard answerIsRight else { return .failed(username: username, reason: "wrong_password") }
+        if now.seconds - issuedAt > lifetime || issuedAt - now.seconds > 60 { return .stale(username: username) }
+        if presented.qop != nil {
+            guard let count = presented.nonceCount, count > (highestNonceCount[presented.nonce] ?? 0) else {
+                return .failed(username: username, reason: "nonce_count_replay")
+            }
+            highestNonceCount[presented.nonce] = count
+            nonceCountIssued[presented.nonce] = issuedAt
+        }
+        return .authenticated(subscriber)
+    }
+
+    /// Forgets nonce-counts of nonces that have gone stale (they are refused anyway).
+    private mutating func pruneNonceCounts(now: Timestamp) {
+        guard now.seconds - lastPruneAt >= 10 else { return }
+        lastPruneAt = now.seconds
+        let oldest = now.seconds - lifetime
+        for (nonce, issued) in nonceCountIssued where issued < oldest {
+            nonceCountIssued[nonce] = nil
+            highestNonceCount[nonce] = nil
+        }
+    }
+
+    private static func hex8(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+    }
+}

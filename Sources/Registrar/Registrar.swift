@@ -1,0 +1,253 @@
+import SIPCore
+
+/// RFC 3261 §10.3 REGISTER processing with the operator's rules, as pure logic.
+///
+/// `(request, source, now, state) -> (response, changes, events)`: no I/O, no clock, no
+/// randomness of its own. The caller makes `changes` durable before sending the response.
+public struct Registrar: Sendable {
+    /// The rules in force.
+    public private(set) var configuration: RegistrarConfiguration
+    /// The bindings.
+    public private(set) var location: LocationService
+    /// The subscribers.
+    public var directory: SubscriberDirectory
+    /// Whether UDP responses always go to the source port, as if every client sent `rport`.
+    public var forceRport: Bool
+    private var authenticator: DigestAuthenticator
+
+    /// Creates a registrar over loaded state. `secret` keys the stateless nonces.
+    public init(
+        configuration: RegistrarConfiguration, secret: [UInt8], bindings: [Binding] = [],
+        subscribers: [Subscriber] = [], forceRport: Bool = true
+    ) {
+        self.configuration = configuration
+        self.location = LocationService(bindings)
+        self.directory = SubscriberDirectory(subscribers)
+        self.forceRport = forceRport
+        self.authenticator = DigestAuthenticator(secret: secret, nonceLifetime: configuration.nonceLifetime)
+    }
+
+    /// Processes one REGISTER that arrived from `source` over `transport` at `now`.
+    /// `salt` is fresh randomness for the nonce and the To tag.
+    public mutating func handleRegister(
+        _ request: SIPRequest, source: SourceAddress, transport: Transport, now: Timestamp, salt: UInt64
+    ) -> RegisterOutcome {
+        var context = Context(
+            request: request, source: source, transport: transport, now: now, salt: salt,
+            configuration: configuration, codec: authenticator.codec, forceRport: forceRport
+        )
+        let unsupported = request.requireTags()
+        if !unsupported.isEmpty {
+            var response = context.reply(420)
+            response.headers.add("Unsupported", unsupported.joined(separator: ", "))
+            return RegisterOutcome(response: response)
+        }
+        guard request.to.uri.isSIP, let user = request.to.uri.user, !user.isEmpty else {
+            return context.reject(400, "Invalid Address of Record", detail: "aor_not_sip", aor: nil)
+        }
+        let aor = request.to.uri.addressOfRecord
+        let contacts: ContactList
+        let expiresHeader: UInt32?
+        do {
+            contacts = try request.contacts()
+            expiresHeader = try request.expires()
+        } catch {
+            return context.reject(400, "Bad Contact or Expires", detail: "malformed_contact", aor: aor)
+        }
+
+        if configuration.requireAuthentication {
+            let credentials: [DigestCredentials]
+            do { credentials = try request.digestCredentials() } catch {
+                return context.reject(400, "Malformed Authorization", detail: "malformed_authorization", aor: aor)
+            }
+            let host = request.to.uri.host
+            let realm = directory.servesDomain(host) ? host : configuration.realm
+            let verdict = authenticator.verify(
+                credentials: credentials, method: request.method.rawValue, realm: realm, domain: host,
+                directory: directory, now: now
+            )
+            switch verdict {
+            case .authenticated(let subscriber):
+                guard subscriber.username == user else {
+                    return context.reject(403, "Forbidden", detail: "aor_not_owned", aor: aor, username: subscriber.username)
+                }
+                context.username = subscriber.username
+            case .challenge:
+                return context.challenge(realm: realm, stale: false, event: RegistrarEvent(kind: .authChallenged, aor: aor))
+            case .stale(let username):
+                return context.challenge(realm: realm, stale: true, event: RegistrarEvent(kind: .authStaleNonce, aor: aor, username: username))
+            case .failed(let username, let reason):
+                return context.challenge(realm: realm, stale: false, event: RegistrarEvent(kind: .authFailed, aor: aor, username: username, detail: reason))
+            case .unknownUser(let username):
+                return context.challenge(realm: realm, stale: false, event: RegistrarEvent(kind: .authUnknownUser, aor: aor, username: username))
+            }
+        } else {
+            context.username = user
+        }
+
+        switch contacts {
+        case .wildcard:
+            guard expiresHeader == 0 else {
+                return context.reject(400, "Wildcard Contact Requires Expires: 0", detail: "wildcard_without_expires_zero", aor: aor)
+            }
+            return removeAll(aor: aor, context: &context)
+        case .addresses(let list) where list.isEmpty:
+            return context.okay(bindings: location.bindings(of: aor, now: now))
+        case .addresses(let list):
+            return update(aor: aor, contacts: list, expiresHeader: expiresHeader, context: &context)
+        }
+    }
+
+    /// Removes every binding that lapsed by `now` and reports them.
+    public mutating func expire(now: Timestamp) -> (changes: [BindingChange], events: [RegistrarEvent]) {
+        let lapsed = location.removeExpired(now: now)
+        return (
+            lapsed.map { .remove(aor: $0.aor, contactKey: $0.contactKey) },
+            lapsed.map { RegistrarEvent(kind: .registerExpired, aor: $0.aor, contact: $0.contact) }
+        )
+    }
+
+    /// Applies a new configuration. Lowering the binding limit prunes the oldest bindings of
+    /// full AORs instead of locking their phones out; the removals are returned to persist.
+    public mutating func reconfigure(_ newConfiguration: RegistrarConfiguration, now: Timestamp) -> (changes: [BindingChange], events: [RegistrarEvent]) {
+        configuration = newConfiguration
+        authenticator.setNonceLifetime(newConfiguration.nonceLifetime)
+        var changes: [BindingChange] = []
+        var events: [RegistrarEvent] = []
+        let limit = max(1, newConfiguration.maxBindingsPerAOR)
+        let byAOR = Dictionary(grouping: location.liveBindings(now: now), by: \.aor)
+        for (aor, list) in byAOR where list.count > limit {
+            for binding in list.sorted(by: Self.olderFirst).prefix(list.count - limit) {
+                location.remove(aor: aor, contactKey: binding.contactKey)
+                changes.append(.remove(aor: aor, contactKey: binding.contactKey))
+                events.append(RegistrarEvent(kind: .registerRemoved, aor: aor, contact: binding.contact, detail: "max_bindings_lowered"))
+            }
+        }
+        return (changes, events)
+    }
+
+    /// Removes bindings on an operator's order (force-unregister).
+    public mutating func forceRemove(aor: String, contactKey: String?) -> (changes: [BindingChange], events: [RegistrarEvent]) {
+        let targets = location.allBindings().filter { $0.aor == aor && (contactKey == nil || $0.contactKey == contactKey) }
+        for binding in targets { location.remove(aor: aor, contactKey: binding.contactKey) }
+        return (
+            targets.map { .remove(aor: aor, contactKey: $0.contactKey) },
+            targets.map { RegistrarEvent(kind: .registerForcedOut, aor: aor, contact: $0.contact, detail: "operator") }
+        )
+    }
+
+    // MARK: - §10.3 steps 6 to 8
+
+    private mutating func removeAll(aor: String, context: inout Context) -> RegisterOutcome {
+        let current = location.bindings(of: aor, now: context.now)
+        for binding in current where binding.callID == context.request.callID && context.request.cseq.number <= binding.cseq {
+            return context.reject(500, "Out of Order Request", detail: "cseq_out_of_order", aor: aor)
+        }
+        var changes: [BindingChange] = []
+        var events: [RegistrarEvent] = []
+        for binding in current {
+            location.remove(aor: aor, contactKey: binding.contactKey)
+            changes.append(.remove(aor: aor, contactKey: binding.contactKey))
+            events.append(RegistrarEvent(kind: .registerRemoved, aor: aor, username: context.username, contact: binding.contact, detail: "unregistered"))
+        }
+        var outcome = context.okay(bindings: [])
+        outcome.changes = changes
+        outcome.events = events
+        return outcome
+    }
+
+    private mutating func update(aor: String, contacts: [NameAddress], expiresHeader: UInt32?, context: inout Context) -> RegisterOutcome {
+        let now = context.now
+        let request = context.request
+        var current = location.bindings(of: aor, now: now)
+        var wanted: [(contact: NameAddress, key: String, expires: UInt32, q: Int?)] = []
+        for contact in contacts {
+            guard let requested = Self.requestedExpiry(contact, header: expiresHeader, configuration: configuration) else {
+                return context.reject(400, "Bad Contact Expires", detail: "malformed_contact", aor: aor)
+            }
+            if requested != 0 && requested < configuration.minExpires {
+                var response = context.reply(423)
+                response.headers.add("Min-Expires", String(configuration.minExpires))
+                return RegisterOutcome(response: response, events: [
+                    RegistrarEvent(kind: .registerRejected, aor: aor, username: context.username, contact: contact.uri.description, detail: "interval_too_brief"),
+                ])
+            }
+            guard let q = Self.qThousandths(contact) else {
+                return context.reject(400, "Bad q-value", detail: "malformed_contact", aor: aor)
+            }
+            let key = contact.uri.comparisonKey
+            wanted.removeAll { $0.key == key }
+            wanted.append((contact, key, min(requested, configuration.maxExpires), q))
+        }
+        for item in wanted {
+            if let existing = current.first(where: { $0.contactKey == item.key }),
+               existing.callID == request.callID, request.cseq.number <= existing.cseq {
+                return context.reject(500, "Out of Order Request", detail: "cseq_out_of_order", aor: aor)
+            }
+        }
+
+        var changes: [BindingChange] = []
+        var events: [RegistrarEvent] = []
+        var touched = Set<String>()
+        for item in wanted {
+            touched.insert(item.key)
+            let index = current.firstIndex { $0.contactKey == item.key }
+            if item.expires == 0 {
+                if let index {
+                    let gone = current.remove(at: index)
+                    changes.append(.remove(aor: aor, contactKey: item.key))
+                    events.append(RegistrarEvent(kind: .registerRemoved, aor: aor, username: context.username, contact: gone.contact, detail: "unregistered"))
+                }
+                continue
+            }
+            let binding = context.makeBinding(aor: aor, contact: item.contact, key: item.key, expires: item.expires, q: item.q,
+                                               registeredAt: index.map { current[$0].registeredAt })
+            if let index {
+                current[index] = binding
+                events.append(RegistrarEvent(kind: .registerRefreshed, aor: aor, username: context.username, contact: binding.contact))
+            } else {
+                current.append(binding)
+                events.append(RegistrarEvent(kind: .registerAccepted, aor: aor, username: context.username, contact: binding.contact))
+            }
+            changes.append(.upsert(binding))
+        }
+
+        let limit = max(1, configuration.maxBindingsPerAOR)
+        if current.count > limit {
+            let added = current.filter { binding in touched.contains(binding.contactKey) }.count
+            guard configuration.whenFull == .replaceOldest, added <= limit else {
+                return context.reject(403, "Maximum Bindings Reached", detail: "max_bindings", aor: aor)
+            }
+            let evictable = current.filter { !touched.contains($0.contactKey) }.sorted(by: Self.olderFirst)
+            for victim in evictable.prefix(current.count - limit) {
+                current.removeAll { $0.contactKey == victim.contactKey }
+                changes.append(.remove(aor: aor, contactKey: victim.contactKey))
+                events.append(RegistrarEvent(kind: .registerRemoved, aor: aor, username: context.username, contact: victim.contact, detail: "replaced"))
+            }
+        }
+        for change in changes { location.apply(change) }
+        var outcome = context.okay(bindings: current)
+        outcome.changes = changes
+        outcome.events = events
+        return outcome
+    }
+
+    /// The expiry a contact asks for: its `expires` parameter, else the Expires header, else
+    /// the default. Overlarge values count as the maximum; nil means unparseable.
+    static func requestedExpiry(_ contact: NameAddress, header: UInt32?, configuration: RegistrarConfiguration) -> UInt32? {
+        guard let parameter = contact.parameters["expires"] else { return header ?? configuration.defaultExpires }
+        guard let text = parameter, !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return UInt32(text) ?? UInt32.max
+    }
+
+    /// The contact's q-value in thousandths, `.some(nil)` when absent, nil when malformed.
+    static func qThousandths(_ contact: NameAddress) -> Int?? {
+        guard let parameter = contact.parameters["q"] else { return .some(nil) }
+        guard let text = parameter, let value = QValue.parse(text) else { return nil }
+        return .some(value)
+    }
+
+    static func olderFirst(_ a: Binding, _ b: Binding) -> Bool {
+        a.updatedAt == b.updatedAt ? a.registeredAt < b.registeredAt : a.updatedAt < b.updatedAt
+    }
+}

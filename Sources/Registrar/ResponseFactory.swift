@@ -1,0 +1,47 @@
+import SIPCore
+
+/// Builds responses the way RFC 3261 §8.2.6 and RFC 3581 want them addressed and stamped.
+public enum ResponseFactory {
+    /// A response to `request` with the top Via stamped with `received` (when the sent-by host
+    /// is not the source address) and `rport` (when the client asked for it or `forceRport`).
+    public static func response(
+        to request: SIPRequest, statusCode: Int, reasonPhrase: String? = nil, source: SourceAddress,
+        toTag: String?, serverHeader: String?, forceRport: Bool
+    ) -> SIPResponse {
+        var headers = SIPHeaders()
+        let rawVias = request.headers.values("Via")
+        if var top = request.via.first {
+            if top.host.trimmingBrackets() != source.ip { top.received = source.ip }
+            if top.hasRport || forceRport {
+                top.hasRport = true
+                top.rport = UInt16(clamping: source.port)
+                top.received = source.ip
+            }
+            headers.add("Via", top.description)
+            for value in rawVias.dropFirst() { headers.add("Via", value) }
+        }
+        headers.add("From", request.from.description)
+        var to = request.to
+        if to.tag == nil, let toTag { to.parameters.set("tag", toTag) }
+        headers.add("To", to.description)
+        headers.add("Call-ID", request.callID)
+        headers.add("CSeq", "\(request.cseq.number) \(request.cseq.method.rawValue)")
+        if let serverHeader { headers.add("Server", serverHeader) }
+        return SIPResponse(statusCode: statusCode, reasonPhrase: reasonPhrase, headers: headers)
+    }
+
+    /// Where a response to `request` goes: the source itself for streams, for `rport` and when
+    /// forced; otherwise the source address at the Via's sent-by port (RFC 3261 §18.2.2).
+    public static func destination(for request: SIPRequest, source: SourceAddress, transport: Transport, forceRport: Bool) -> SourceAddress {
+        guard transport == .udp, let top = request.via.first, !top.hasRport, !forceRport else { return source }
+        return SourceAddress(ip: source.ip, port: Int(top.port ?? 5060))
+    }
+}
+
+extension String {
+    /// The string without one pair of enclosing IPv6 reference brackets.
+    func trimmingBrackets() -> String {
+        guard hasPrefix("["), hasSuffix("]"), count >= 2 else { return self }
+        return String(dropFirst().dropLast())
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Daemon
+import Foundation
+import Logging
+
+/// `sipwarden`: the registrar daemon. Flags override the configuration file.
+@main
+struct SipwardenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sipwarden",
+        abstract: "SIP registrar with a built-in security agent.",
+        discussion: """
+            With no configuration file it runs on built-in defaults: UDP and TCP on port 5060 on \
+            every address, data under ./var, control socket ./var/control.sock.
+
+            Examples:
+              sipwarden
+              sipwarden --config /etc/sipwarden/sipwarden.yaml
+              sipwarden --listen udp:127.0.0.1:5070 --listen tcp:127.0.0.1:5070 --data-dir /tmp/sw
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("YAML configuration file.", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Listen address, udp:HOST:PORT or tcp:HOST:PORT (IPv6 in brackets). Repeat for several; replaces the file's list.", valueName: "transport:host:port"))
+    var listen: [String] = []
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the database and logs.", valueName: "dir"))
+    var dataDirectory: String?
+
+    @Option(name: .customLong("control-socket"), help: ArgumentHelp("Control socket path (default <data-dir>/control.sock).", valueName: "path"))
+    var controlSocket: String?
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    var logLevel: String?
+
+    func run() async throws {
+        let configuration: DaemonConfiguration
+        do {
+            configuration = try effectiveConfiguration()
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("sipwarden: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let level = configuration.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "sipwarden")
+        logger.info("sipwarden \(SIPWardenDaemon.version) starting", metadata: [
+            "config": "\(config ?? "(built-in defaults)")", "data_dir": "\(configuration.dataDirectory)",
+        ])
+        do {
+            try await SIPWardenDaemon(configuration: configuration, logger: logger).run()
+        } catch {
+            logger.critical("cannot start: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    private func effectiveConfiguration() throws -> DaemonConfiguration {
+        var configuration = try config.map { try ConfigurationLoader.load(path: $0) } ?? DaemonConfiguration()
+        if !listen.isEmpty {
+            configuration.listen = try listen.map { text in
+                guard let address = ListenAddress(parsing: text) else {
+                    throw ConfigurationError(file: "command line", key: "--listen", value: text,
+                                             message: "expected udp:HOST:PORT or tcp:HOST:PORT, e.g. --listen udp:127.0.0.1:5060")
+                }
+                return address
+            }
+            configuration.listenIsDefault = false
+        }
+        if let dataDirectory { configuration.dataDirectory = dataDirectory }
+        if let controlSocket { configuration.controlSocketPath = controlSocket }
+        if let logLevel {
+            guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
+                throw ConfigurationError(file: "command line", key: "--log-level", value: logLevel,
+                                         message: "expected one of trace, debug, info, notice, warning, error, critical")
+            }
+            configuration.logLevel = level
+        }
+        try ConfigurationLoader.validate(configuration, file: config ?? "command line")
+        return configuration
+    }
+}

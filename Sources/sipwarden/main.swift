@@ -1,1 +1,0 @@
-print("sipwarden: not built yet")

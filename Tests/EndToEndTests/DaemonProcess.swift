@@ -1,0 +1,98 @@
+import Foundation
+import XCTest
+
+/// The real `sipwarden` daemon, run as a child process on a loopback port with its own data
+/// directory, and the `sipwardenctl` that talks to it.
+final class DaemonProcess {
+    let dataDirectory: URL
+    let port: Int
+    let extraArguments: [String]
+    private(set) var process: Process?
+    private let daemonPath: String
+    private let ctlPath: String
+
+    var socketPath: String { dataDirectory.appendingPathComponent("control.sock").path }
+    var logPath: String { dataDirectory.appendingPathComponent("daemon.log").path }
+
+    init(label: String, extraArguments: [String] = []) throws {
+        daemonPath = try TestEnvironment.program("sipwarden")
+        ctlPath = try TestEnvironment.program("sipwardenctl")
+        dataDirectory = try TestEnvironment.temporaryDirectory(label)
+        port = SIPTestClient.freePort()
+        self.extraArguments = extraArguments
+    }
+
+    /// Starts the daemon and waits until its control socket answers.
+    func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: daemonPath)
+        process.arguments = [
+            "--listen", "udp:127.0.0.1:\(port)", "--listen", "tcp:127.0.0.1:\(port)",
+            "--data-dir", dataDirectory.path, "--control-socket", socketPath,
+        ] + extraArguments
+        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if !process.isRunning { throw SIPTestClientError("sipwarden exited early:\n\(self.log())") }
+            if FileManager.default.fileExists(atPath: socketPath), (try? ctl(["subscriber", "list", "--json"]))?.status == 0 { return }
+            usleep(50_000)
+        }
+        throw SIPTestClientError("sipwarden did not become ready in 30 s:\n\(self.log())")
+    }
+
+    /// Sends SIGTERM and waits for a graceful exit.
+    func stop() {
+        guard let process, process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(15)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// Kills the daemon with SIGKILL: no chance to flush anything.
+    func kill9() {
+        guard let process, process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Runs `sipwardenctl --socket <ours> arguments...`.
+    func ctl(_ arguments: [String], timeout: TimeInterval = 60) throws -> ProcessResult {
+        try ProcessRunner.run(ctlPath, ["--socket", socketPath] + arguments, timeout: timeout)
+    }
+
+    /// `registrations list --json`, decoded.
+    func registrations() throws -> [[String: Any]] {
+        let result = try ctl(["registrations", "list", "--json"])
+        guard result.status == 0 else { throw SIPTestClientError("registrations list failed (\(result.status)): \(result.stderr)") }
+        guard let array = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] else {
+            throw SIPTestClientError("registrations list --json did not print an array: \(result.stdout.prefix(200))")
+        }
+        return array
+    }
+
+    /// Adds a subscriber through the CLI.
+    func addSubscriber(_ user: String, password: String) throws {
+        let result = try ctl(["subscriber", "add", user, "--password", password])
+        guard result.status == 0 else { throw SIPTestClientError("subscriber add failed (\(result.status)): \(result.stderr)") }
+    }
+
+    /// The daemon's log so far.
+    func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Whether the daemon is still running.
+    var isRunning: Bool { process?.isRunning ?? false }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(at: dataDirectory)
+    }
+}

@@ -1,0 +1,34 @@
+import Registrar
+import SIPCore
+import XCTest
+
+final class TransactionCacheTests: XCTestCase {
+    func testRetransmissionsFindThePendingThenCompletedTransaction() throws {
+        var cache = TransactionCache(lifetimeSeconds: 32, capacity: 100)
+        let request = try RegisterBuilder.request()
+        let key = TransactionCache.Key(request: request, source: RegisterBuilder.source)
+        XCTAssertNil(cache.state(of: key))
+        cache.begin(key, now: .t0)
+        XCTAssertEqual(cache.state(of: key), .pending)
+        cache.complete(key, response: [1, 2, 3])
+        XCTAssertEqual(cache.state(of: key), .completed([1, 2, 3]))
+        let otherSource = TransactionCache.Key(request: request, source: SourceAddress(ip: "192.0.2.99", port: 5060))
+        XCTAssertNil(cache.state(of: otherSource), "the same branch from elsewhere is another transaction")
+        cache.begin(TransactionCache.Key(request: try RegisterBuilder.request(via: "SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKother"), source: RegisterBuilder.source),
+                    now: .t0.adding(seconds: 33))
+        XCTAssertNil(cache.state(of: key), "entries expire after the transaction lifetime")
+    }
+
+    func testCapacityEvictsOldestFirst() throws {
+        var cache = TransactionCache(lifetimeSeconds: 32, capacity: 3)
+        var keys: [TransactionCache.Key] = []
+        for index in 0..<5 {
+            let key = TransactionCache.Key(request: try RegisterBuilder.request(via: "SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK\(index)"), source: RegisterBuilder.source)
+            keys.append(key)
+            cache.begin(key, now: .t0)
+        }
+        XCTAssertLessThanOrEqual(cache.count, 3)
+        XCTAssertNil(cache.state(of: keys[0]))
+        XCTAssertEqual(cache.state(of: keys[4]), .pending)
+    }
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# SIPWarden registration benchmark: SIPp drives REGISTER -> 401 -> REGISTER+digest -> 200
+# against the release daemon at rising rates, on loopback only, bounded in count and time.
+# Reports per rate: achieved registrations/s, failures, retransmissions, RTD p50/p99 and the
+# daemon's CPU microseconds per registration; then the highest clean rate; then memory per
+# binding at 100,000 bindings.
+#
+#   bench/run.sh                       # all rates, 10 s each
+#   RATES="2000 4000" DURATION=5 bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RATES=${RATES:-"1000 2000 4000 6000 8000 10000 12000 15000"}
+DURATION=${DURATION:-10}
+USERS=${USERS:-50000}
+MEMORY_BINDINGS=${MEMORY_BINDINGS:-100000}
+PORT=${PORT:-25070}
+SIPP_PORT=${SIPP_PORT:-25071}
+BIN=$(swift build -c release --show-bin-path)
+WORK=$(mktemp -d /tmp/sipwarden-bench.XXXXXX)
+RESULTS=${RESULTS:-bench/results}
+mkdir -p "$RESULTS"
+REPORT="$RESULTS/register-$(date -u +%Y%m%dT%H%M%SZ).txt"
+trap 'kill $DAEMON_PID 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+
+gcc -O2 -shared -fPIC -o "$WORK/precise_clock.so" bench/sipp_precise_clock.c -ldl
+
+start_daemon() {  # $1: data dir, $2...: extra flags
+  local dir=$1; shift
+  mkdir -p "$dir"
+  "$BIN/sipwarden" --listen "udp:127.0.0.1:$PORT" --data-dir "$dir" --control-socket "$dir/control.sock" \
+      --log-level warning "$@" 2> "$dir/daemon.log" &
+  DAEMON_PID=$!
+  for _ in $(seq 1 200); do
+    "$BIN/sipwardenctl" --socket "$dir/control.sock" subscriber list --json >/dev/null 2>&1 && return 0
+    sleep 0.05
+  done
+  echo "daemon did not start; see $dir/daemon.log" >&2; exit 1
+}
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+TICKS=$(getconf CLK_TCK)
+
+bash bench/make_users.sh "$WORK/users.csv" "$USERS" 100000
+start_daemon "$WORK/rates"
+"$BIN/sipwardenctl" --socket "$WORK/rates/control.sock" subscriber import "$WORK/users.csv" >/dev/null
+
+{
+  echo "SIPWarden registration benchmark, $(date -u +%FT%TZ), $(nproc) cores, $(uname -r)"
+  echo "scenario bench/scenarios/register_auth.xml (REGISTER, 401, REGISTER+digest MD5, 200), UDP, loopback, ${DURATION}s per rate"
+  echo "store durability: full (every 200 OK after its binding is committed, group commit)"
+  printf '%8s %10s %8s %8s %9s %9s %10s %6s\n' offered achieved failed retrans rtd_p50ms rtd_p99ms cpu_us/reg clean
+} | tee "$REPORT"
+
+best=0
+for rate in $RATES; do
+  calls=$((rate * DURATION))
+  run="$WORK/rate-$rate"; mkdir -p "$run"
+  before=$(cpu_ticks "$DAEMON_PID")
+  (cd "$run" && LD_PRELOAD="$WORK/precise_clock.so" timeout $((DURATION * 3 + 40)) sipp \
+      -sf "$OLDPWD/bench/scenarios/register_auth.xml" -inf "$WORK/users.csv" "127.0.0.1:$PORT" \
+      -i 127.0.0.1 -p "$SIPP_PORT" -r "$rate" -m "$calls" -l $((rate * 4)) -timeout $((DURATION * 3 + 30))s \
+      -nostdin -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 100000 -trace_err > sipp.out 2>&1) || true
+  after=$(cpu_ticks "$DAEMON_PID")
+  python3 bench/summarize_sipp.py "$run" "$rate" "$(( (after - before) ))" "$TICKS" | tee -a "$REPORT"
+  if grep -q ' yes$' <(tail -n 1 "$REPORT"); then best=$rate; fi
+  sleep 2
+done
+echo "highest clean rate: $best registrations/s" | tee -a "$REPORT"
+kill "$DAEMON_PID"; wait "$DAEMON_PID" 2>/dev/null || true
+
+# Memory per binding: RSS growth from no bindings to MEMORY_BINDINGS bindings, measured with
+# a short transaction lifetime so remembered responses do not count as binding memory.
+bash bench/make_users.sh "$WORK/mem-users.csv" "$MEMORY_BINDINGS" 500000
+cat > "$WORK/mem.yaml" <<YAML
+transport:
+  transaction_lifetime: 1
+YAML
+start_daemon "$WORK/memory" --config "$WORK/mem.yaml"
+"$BIN/sipwardenctl" --socket "$WORK/memory/control.sock" subscriber import "$WORK/mem-users.csv" >/dev/null
+rss_before=$(rss_kib "$DAEMON_PID")
+(cd "$WORK/memory" && timeout 300 sipp -sf "$OLDPWD/bench/scenarios/register_auth.xml" -inf "$WORK/mem-users.csv" \
+    "127.0.0.1:$PORT" -i 127.0.0.1 -p "$SIPP_PORT" -r 5000 -m "$MEMORY_BINDINGS" -l 20000 -timeout 280s -nostdin > sipp.out 2>&1) || true
+sleep 3
+rss_after=$(rss_kib "$DAEMON_PID")
+count=$("$BIN/sipwardenctl" --socket "$WORK/memory/control.sock" registrations list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+python3 - "$rss_before" "$rss_after" "$count" <<'PY' | tee -a "$REPORT"
+import sys
+before, after, count = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+per = (after - before) * 1024 / count if count else float('nan')
+print(f"memory: {count} bindings, RSS {before} KiB -> {after} KiB, {per:.0f} bytes per binding (RSS growth / bindings)")
+PY
+echo "report: $REPORT"
