@@ -119,6 +119,7 @@ final class RegistrationEndToEndTests: XCTestCase {
             text.components(separatedBy: "\r\n").map { line in
                 line.replacingOccurrences(of: #"nonce="[^"]*""#, with: "nonce=X", options: .regularExpression)
                     .replacingOccurrences(of: #"tag=[^;>\s]*"#, with: "tag=X", options: .regularExpression)
+                    .replacingOccurrences(of: #"branch=[^;\s]*"#, with: "branch=X", options: .regularExpression)
                     .replacingOccurrences(of: "1001", with: "U").replacingOccurrences(of: "9999", with: "U")
                     .replacingOccurrences(of: #"rport=\d+"#, with: "rport=P", options: .regularExpression)
                     .replacingOccurrences(of: #"127\.0\.0\.1:\d+"#, with: "127.0.0.1:P", options: .regularExpression)

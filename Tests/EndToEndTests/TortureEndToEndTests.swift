@@ -60,6 +60,7 @@ final class TortureEndToEndTests: XCTestCase {
         try daemon.start()
         let index = try String(contentsOf: directory.appendingPathComponent("index.tsv"), encoding: .utf8)
         let rows = index.split(separator: "\n").dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        let noAnswer = -1
         // Expected UDP answers where RFC 4475 (and index.tsv's registrar note) leaves one choice.
         let expectations: [String: Set<Int>] = [
             "badvers": [505], "mismatch01": [400], "scalar02": [400], "ltgtruri": [400], "lwsruri": [400],
@@ -67,7 +68,9 @@ final class TortureEndToEndTests: XCTestCase {
             "multi01": [400], "zeromf": [200], "cparam01": [401], "cparam02": [401], "regescrt": [401],
             "escnull": [401], "dblreq": [401], "intmeth": [501], "esc02": [501], "lwsdisp": [200], "semiuri": [200],
             "transports": [200], "wsinv": [405], "longreq": [405], "mpart01": [405], "esc01": [405],
-            "badinv01": [400], "quotbal": [400], "clerr": [400], "ncl": [400], "mcl01": [400], "insuf": [400],
+            "badinv01": [400], "quotbal": [400], "clerr": [400], "ncl": [400], "mcl01": [400],
+            // No Call-ID, From or To: no response can be addressed, so it is dropped (index.tsv allows it).
+            "insuf": [400, noAnswer],
             "mismatch02": [501, 400],
         ]
         var checked = 0
@@ -82,7 +85,7 @@ final class TortureEndToEndTests: XCTestCase {
             if isResponse {
                 XCTAssertNil(answer, "\(tag): a stray response must not be answered")
             } else if let expected = expectations[tag] {
-                XCTAssertTrue(expected.contains(SIPMessages.status(answer) ?? -1), "\(tag): expected \(expected.sorted()), got \(answer?.prefix(80) ?? "nothing")")
+                XCTAssertTrue(expected.contains(SIPMessages.status(answer) ?? noAnswer), "\(tag): expected \(expected.sorted()), got \(answer?.prefix(80) ?? "nothing")")
             } else if let answer, row[3] == "valid" {
                 XCTAssertNotEqual(SIPMessages.status(answer), 400, "\(tag) is valid and must not get 400")
             }
