@@ -110,6 +110,7 @@ enum SIPGrammar {
 
     /// ASCII case-insensitive equality (what SIP means by case-insensitive tokens).
     static func equalsIgnoringCase(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
         if a == b { return true }
         var ia = a.utf8.makeIterator()
         var ib = b.utf8.makeIterator()

@@ -46,14 +46,24 @@ public struct SIPHeaders: Hashable, Sendable, Sequence {
         return name
     }
 
-    /// The canonical lookup form of `name` (compact forms expanded).
-    private static func lookupName(_ name: String) -> String {
-        HeaderNameTable.canonical(name) ?? name
+    /// What a lookup compares against: the canonical spelling for known names (stored fields
+    /// of known headers always have it, so plain equality decides), else the name itself,
+    /// compared case-insensitively.
+    struct Key {
+        let name: String
+        let isKnown: Bool
+    }
+
+    /// The lookup key for `name` (compact forms expanded).
+    static func lookupName(_ name: String) -> Key {
+        if let canonical = HeaderNameTable.canonical(name) { return Key(name: canonical, isKnown: true) }
+        return Key(name: name, isKnown: false)
     }
 
     @inline(__always)
-    private static func matches(_ field: SIPHeaderField, _ canonical: String) -> Bool {
-        field.name == canonical || SIPGrammar.equalsIgnoringCase(field.name, canonical)
+    private static func matches(_ field: SIPHeaderField, _ key: Key) -> Bool {
+        if key.isKnown { return field.name == key.name }
+        return SIPGrammar.equalsIgnoringCase(field.name, key.name)
     }
 
     /// Appends a header line.
@@ -113,7 +123,7 @@ public struct SIPHeaders: Hashable, Sendable, Sequence {
     public func values(_ name: String) -> [String] {
         let canonical = Self.lookupName(name)
         let lines = fields.compactMap { Self.matches($0, canonical) ? $0.value : nil }
-        guard HeaderNameTable.listValued.contains(canonical) else { return lines }
+        guard canonical.isKnown, HeaderNameTable.listValued.contains(canonical.name) else { return lines }
         var out: [String] = []
         for line in lines {
             var line = line
@@ -128,8 +138,9 @@ public struct SIPHeaders: Hashable, Sendable, Sequence {
 
     /// The list elements of `name` with empty ones kept, so validators can reject "a,,b".
     func listElements(_ name: String) -> [String] {
+        let key = Self.lookupName(name)
         var out: [String] = []
-        for field in fields where Self.matches(field, name) {
+        for field in fields where Self.matches(field, key) {
             var line = field.value
             line.withUTF8 { buf in
                 for part in SIPGrammar.splitList(buf, 0..<buf.count) {

@@ -66,15 +66,6 @@ public enum SIPParser {
         var folds: [Range<Int>] = []
         var scratch: [UInt8] = []
 
-        func context() -> ResponseContext? {
-            isResponse ? nil : makeContext(headers)
-        }
-        func fail(_ error: SIPParseError) -> SIPParseError {
-            var error = error
-            error.responseContext = context()
-            return error
-        }
-
         while i < end {
             let ls = i
             var le = ls
@@ -174,22 +165,27 @@ public enum SIPParser {
         }
 
         // Which error wins: the start line, then the header block, then framing, then semantics.
+        // A request's error carries what is needed to answer it (not captured in a closure:
+        // that would box `headers` on every parse).
+        func fail(_ error: SIPParseError, _ headers: SIPHeaders) -> SIPParseError {
+            withContext(error, headers, isResponse: isResponse)
+        }
         let start: StartLine
         do {
             start = try parseStartLine(buf, startLine, isResponse: isResponse)
         } catch {
-            throw fail(error)
+            throw fail(error, headers)
         }
-        if let headerError { throw fail(headerError) }
+        if let headerError { throw fail(headerError, headers) }
         if contentLengthCount > 1 {
-            throw fail(SIPParseError(.duplicateHeader, header: "Content-Length", detail: "Content-Length appears \(contentLengthCount) times"))
+            throw fail(SIPParseError(.duplicateHeader, header: "Content-Length", detail: "Content-Length appears \(contentLengthCount) times"), headers)
         }
         if contentLengthCount == 1, contentLength == nil {
             let raw = headers.first("Content-Length") ?? ""
-            throw fail(SIPParseError(.invalidContentLength, header: "Content-Length", detail: "Content-Length '\(raw.prefix(40))' is not a valid length"))
+            throw fail(SIPParseError(.invalidContentLength, header: "Content-Length", detail: "Content-Length '\(raw.prefix(40))' is not a valid length"), headers)
         }
         if !terminated, isStream {
-            throw fail(SIPParseError(.truncatedBody, detail: "header block is not terminated by an empty line"))
+            throw fail(SIPParseError(.truncatedBody, detail: "header block is not terminated by an empty line"), headers)
         }
         let available = end - bodyStart
         let body: [UInt8]
@@ -198,11 +194,11 @@ public enum SIPParser {
                 throw fail(SIPParseError(
                     .truncatedBody, header: "Content-Length",
                     detail: "Content-Length \(contentLength) exceeds the \(available) body bytes present"
-                ))
+                ), headers)
             }
             body = Array(UnsafeBufferPointer(rebasing: buf[bodyStart..<(bodyStart + contentLength)]))
         } else if isStream {
-            throw fail(SIPParseError(.missingHeader, header: "Content-Length", detail: "Content-Length is required on a stream transport"))
+            throw fail(SIPParseError(.missingHeader, header: "Content-Length", detail: "Content-Length is required on a stream transport"), headers)
         } else {
             body = available > 0 ? Array(UnsafeBufferPointer(rebasing: buf[bodyStart..<end])) : []
         }
@@ -213,7 +209,7 @@ public enum SIPParser {
             do {
                 core = try SIPRequest.validate(method: method, headers: headers)
             } catch {
-                throw fail(error)
+                throw fail(error, headers)
             }
             return .request(SIPRequest(method: method, uri: uri, headers: headers, body: body, core: core))
         case .response(let code, let reason):
@@ -304,6 +300,13 @@ public enum SIPParser {
             else { return nil }
             return Int(n)
         }
+    }
+
+    /// `error` with the reply context of `headers` attached, for requests.
+    private static func withContext(_ error: SIPParseError, _ headers: SIPHeaders, isResponse: Bool) -> SIPParseError {
+        var error = error
+        if !isResponse { error.responseContext = makeContext(headers) }
+        return error
     }
 
     /// The reply-addressing values of a (possibly broken) request, when all are present.
