@@ -13,7 +13,8 @@ enum PercentCoding {
     }
 
     /// Checks that `buf[range]` has only `allowed` bytes and well-formed escapes, and returns
-    /// it decoded. Decoded bytes may be anything, NUL included; invalid UTF-8 is repaired.
+    /// it decoded. Decoded bytes may be any UTF-8, NUL included; escapes that do not form
+    /// UTF-8 are an error.
     static func decode(
         _ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, allowed: CharacterClass, what: String
     ) throws(SIPParseError) -> String {
@@ -48,7 +49,12 @@ enum PercentCoding {
                 i += 1
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        // Escapes must decode to UTF-8: repairing would map "%FE" and "%FF" to the same
+        // U+FFFD, and two different users would share one address of record.
+        guard let decoded = String(validating: out, as: UTF8.self) else {
+            throw SIPParseError(.invalidURI, detail: "%-escapes in \(what) do not decode to UTF-8")
+        }
+        return decoded
     }
 
     private static let upperHex: [UInt8] = Array("0123456789ABCDEF".utf8)

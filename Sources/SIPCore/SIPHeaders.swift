@@ -24,7 +24,7 @@ public struct SIPHeaders: Hashable, Sendable, Sequence {
     public var isEmpty: Bool { fields.isEmpty }
 
     /// Iterates `(name, value)` in wire order.
-    public struct Iterator: IteratorProtocol {
+    public struct Iterator: IteratorProtocol, Sendable {
         private var base: IndexingIterator<[SIPHeaderField]>
 
         init(_ fields: [SIPHeaderField]) { base = fields.makeIterator() }

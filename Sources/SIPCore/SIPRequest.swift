@@ -100,8 +100,10 @@ public struct SIPRequest: Hashable, Sendable {
         let fromAddress = try parseAddress(from, header: "From")
         let toAddress = try parseAddress(to, header: "To")
         guard !callID.isEmpty else { throw SIPParseError(.malformedHeader, header: "Call-ID", detail: "Call-ID is empty") }
-        for b in callID.utf8 where b == SIPGrammar.space || b == SIPGrammar.tab {
-            throw SIPParseError(.malformedHeader, header: "Call-ID", detail: "Call-ID contains whitespace")
+        // RFC 3261 word ["@" word]: visible ASCII only. Non-ASCII would be repaired on decoding,
+        // and two different Call-IDs must never compare equal.
+        for b in callID.utf8 where b <= 0x20 || b >= 0x7F {
+            throw SIPParseError(.malformedHeader, header: "Call-ID", detail: "Call-ID contains whitespace or non-ASCII")
         }
         let parsedCSeq = try CSeq.parse(Substring(cseq))
         if let method, parsedCSeq.method != method {

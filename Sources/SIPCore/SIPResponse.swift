@@ -42,7 +42,8 @@ public struct SIPResponse: Hashable, Sendable {
     public var callID: String? { headers.first("Call-ID") }
 
     /// The response on the wire: status line, headers, Content-Length (always written,
-    /// recomputed), blank line, body. CRLF line ends; control characters in values become spaces.
+    /// recomputed, in place of an existing one), blank line, body. CRLF line ends; control
+    /// characters in values become spaces; a status code outside 100...699 is written as 500.
     public func serialize() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(SIPSerializer.estimatedSize(headers, body: body))

@@ -286,6 +286,14 @@ final class SIPParserTests: XCTestCase {
         }
     }
 
+    func testCallIDMustBeVisibleASCII() throws {
+        XCTAssertEqual(try TestMessages.request(TestMessages.register(replacing: ["Call-ID": "Call-ID: intmeth.word%ZK-!.*_+'@word`~)(><:\\/\"][?}{"])).callID,
+                       "intmeth.word%ZK-!.*_+'@word`~)(><:\\/\"][?}{")
+        for bad in ["Call-ID: a b", "Call-ID: caf\u{E9}@host", "Call-ID: "] {
+            XCTAssertEqual(TestMessages.error(TestMessages.register(replacing: ["Call-ID": bad]))?.header, "Call-ID", bad)
+        }
+    }
+
     func testMaxForwardsZeroIsLegal() throws {
         XCTAssertEqual(try TestMessages.request(TestMessages.register(replacing: ["Max-Forwards": "Max-Forwards: 0"])).maxForwards, 0)
     }

@@ -54,6 +54,11 @@ final class SIPURITests: XCTestCase {
         XCTAssertNotEqual(uri.addressOfRecord, try parse("sip:null-@example.com").addressOfRecord)
     }
 
+    func testEscapedUTF8IsDecoded() throws {
+        XCTAssertEqual(try parse("sip:%C3%A9mile@example.com").user, "émile")
+        XCTAssertEqual(try parse("sip:%C3%A9mile@example.com").addressOfRecord, "sip:%C3%A9mile@example.com")
+    }
+
     func testUserPartWithSemicolonsAndQuestionMarks() throws {
         let uri = try parse("sip:user;par=u%40example.net@example.com")
         XCTAssertEqual(uri.user, "user;par=u@example.net")
@@ -90,7 +95,7 @@ final class SIPURITests: XCTestCase {
             "sip:user@host;", "sip:user@host;=x", "sip:user@host;a=", "sip:us er@host", "sip:user@ho st", "sip:user@host>",
             "<sip:user@host>", "sip:user%G1@host", "sip:user%4@host", "sip:user@host?", "sip:user@host?noequals",
             "sip:user@[::1", "sip:user@[]", "sip:user@[zz::1]", "1sip:user@host", "nocolon", "http:", "x:a b", "sip:user@host\u{0}",
-            "sip:user@host;lr?a=b?c=d",
+            "sip:user@host;lr?a=b?c=d", "sip:%FF@host", "sip:%C3@host", "sip:a@host;x=%FE",
         ]
         for text in bad {
             XCTAssertThrowsError(try parse(text), text) { error in
