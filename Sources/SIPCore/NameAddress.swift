@@ -55,15 +55,22 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
             }
             open = i
         } else {
-            for j in i..<end where buf[j] == UInt8(ascii: "<") {
+            // Tokens and whitespace up to "<" are a display name; a ":" first means an
+            // addr-spec (its scheme), whose parameters may hold a quoted "<" of their own.
+            let token = CharacterClass.token
+            var j = i
+            while j < end, token.contains(buf[j]) || SIPGrammar.isWhitespace(buf[j]) { j += 1 }
+            if j < end, buf[j] == UInt8(ascii: "<") {
                 open = j
-                break
-            }
-            if let open {
-                let nameRange = SIPGrammar.trim(buf, i..<open)
+                let nameRange = SIPGrammar.trim(buf, i..<j)
                 if !nameRange.isEmpty {
                     displayName = try tokenDisplayName(buf, nameRange, header: headerName)
                 }
+            } else if j < end, buf[j] != UInt8(ascii: ":") {
+                throw SIPParseError(
+                    .malformedHeader, header: headerName,
+                    detail: "display name has \(SIPGrammar.describe(buf[j])); it must be quoted"
+                )
             }
         }
         let uri: SIPURI

@@ -3,6 +3,8 @@
 /// requires accepting unknown schemes; RFC 4475 §3.3.2).
 ///
 /// Components are stored decoded (`%HH` undone exactly once) and re-encoded by `description`.
+/// `==` compares the parsed parts as they are; `isEquivalent(to:)` and `comparisonKey` apply
+/// the RFC 3261 §19.1.4 rules.
 public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     /// The scheme, lower-cased ("sip", "sips", "tel", ...).
     public var scheme: String

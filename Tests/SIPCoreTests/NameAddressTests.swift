@@ -32,6 +32,20 @@ final class NameAddressTests: XCTestCase {
         XCTAssertEqual(address.description, "<sip:+19725552222@gw1.example.net>;unknownparam;tag=x")
     }
 
+    func testAddrSpecWithQuotedParameterHoldingAngleBrackets() throws {
+        let address = try parse("sip:alice@192.0.2.1;+sip.instance=\"<urn:uuid:1>\";methods=\"INVITE, BYE\"")
+        XCTAssertNil(address.displayName)
+        XCTAssertEqual(address.uri.description, "sip:alice@192.0.2.1")
+        XCTAssertEqual(address.parameters.unquoted("+sip.instance"), "<urn:uuid:1>")
+        XCTAssertEqual(address.parameters.unquoted("methods"), "INVITE, BYE")
+    }
+
+    func testStringLiteralOverloads() throws {
+        XCTAssertEqual(try NameAddress.parse("<sip:a@b>").uri.host, "b")
+        XCTAssertEqual(try SIPURI.parse("sip:a@b").host, "b")
+        XCTAssertEqual(try Via.parse("SIP/2.0/UDP b").host, "b")
+    }
+
     func testNameAddrKeepsURIParametersInside() throws {
         let address = try parse("<sip:alice@pc33.example.com;transport=tcp;lr>;expires=60;q=0.7;+sip.instance=\"<urn:uuid:1>\";reg-id=1")
         XCTAssertEqual(address.uri.parameters["transport"], .some("tcp"))
