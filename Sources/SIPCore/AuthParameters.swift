@@ -37,7 +37,14 @@ struct AuthParameters {
                     value = SIPGrammar.unquote(buf, i..<close)
                     i = close
                 } else {
-                    let valueEnd = SIPGrammar.scanToken(buf, i, end)
+                    // Tolerate unquoted non-token values (uri=sip:host from sloppy clients):
+                    // everything visible up to the next comma or whitespace.
+                    var valueEnd = i
+                    while valueEnd < end {
+                        let b = buf[valueEnd]
+                        if b == UInt8(ascii: ",") || b == SIPGrammar.quote || b <= 0x20 || b == 0x7F { break }
+                        valueEnd += 1
+                    }
                     guard valueEnd > i else { throw fail("parameter \(name) has an invalid value") }
                     value = SIPGrammar.string(buf, i..<valueEnd)
                     i = valueEnd

@@ -152,13 +152,17 @@ public struct SIPStreamFramer: Sendable {
                     if nameEnd > i, colon < le, buf[colon] == UInt8(ascii: ":"),
                        HeaderNameTable.canonical(buf, i..<nameEnd) == "Content-Length" {
                         seen += 1
+                        // Same rule as the parser: after unfolding and trimming, only digits
+                        // ("1 2" is not 12), so framer and parser never disagree on a length.
                         var value: [UInt8] = []
-                        for j in (colon + 1)..<le where !SIPGrammar.isWhitespace(buf[j]) && buf[j] != SIPGrammar.cr && buf[j] != SIPGrammar.lf {
-                            value.append(buf[j])
+                        for j in (colon + 1)..<le {
+                            let b = buf[j]
+                            value.append(b == SIPGrammar.cr || b == SIPGrammar.lf || b == SIPGrammar.tab ? SIPGrammar.space : b)
                         }
                         found = value.withUnsafeBufferPointer { v in
-                            SIPGrammar.isDigits(v, 0..<v.count)
-                                ? SIPGrammar.parseDecimal(v, 0..<v.count, limit: UInt64(limit)).map { Int($0) } : nil
+                            let digits = SIPGrammar.trim(v, 0..<v.count)
+                            return SIPGrammar.isDigits(v, digits)
+                                ? SIPGrammar.parseDecimal(v, digits, limit: UInt64(limit)).map { Int($0) } : nil
                         }
                         if found == nil {
                             throw SIPParseError(.invalidContentLength, header: "Content-Length", detail: "invalid Content-Length on a stream")

@@ -44,6 +44,12 @@ final class DigestCredentialsTests: XCTestCase {
         XCTAssertEqual(credentials.qop, "auth")
     }
 
+    func testUnquotedURIIsTolerated() throws {
+        let credentials = try XCTUnwrap(parse("Digest username=bob, realm=example.com, nonce=abc, uri=sip:example.com;transport=udp, response=0123"))
+        XCTAssertEqual(credentials.uri, "sip:example.com;transport=udp")
+        XCTAssertEqual(credentials.realm, "example.com")
+    }
+
     func testOtherSchemesGiveNil() throws {
         XCTAssertNil(try parse("NoOneKnowsThisScheme opaque-data=here"))
         XCTAssertNil(try parse("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="))

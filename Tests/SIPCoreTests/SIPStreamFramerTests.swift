@@ -68,6 +68,8 @@ final class SIPStreamFramerTests: XCTestCase {
             (noLength, .missingHeader),
             (TestMessages.register(replacing: ["Content-Length": "Content-Length: -5"]), .invalidContentLength),
             (TestMessages.register(replacing: ["Content-Length": "Content-Length: abc"]), .invalidContentLength),
+            (TestMessages.register(replacing: ["Content-Length": "Content-Length: 1 2"]), .invalidContentLength),
+            (TestMessages.register(replacing: ["Content-Length": "Content-Length: 99999999999999999999999"]), .invalidContentLength),
             (TestMessages.register(extra: ["l: 0"]), .duplicateHeader),
         ]
         for (bytes, kind) in cases {
