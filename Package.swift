@@ -57,6 +57,7 @@ let package = Package(
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Registrar", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "ControlAPI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIPCore", "ControlAPI"]),
     ],
