@@ -43,7 +43,7 @@ public enum SIPParser {
 
         // Start line.
         let lineStart = i
-        while i < end, buf[i] != SIPGrammar.lf { i += 1 }
+        i = SIPGrammar.lineEnd(buf, i, end).lf
         guard i < end else { throw SIPParseError(.malformedStartLine, detail: "start line is not terminated") }
         var lineEnd = i
         if lineEnd > lineStart, buf[lineEnd - 1] == SIPGrammar.cr { lineEnd -= 1 }
@@ -68,14 +68,7 @@ public enum SIPParser {
 
         while i < end {
             let ls = i
-            var le = ls
-            var bareCR = false
-            while le < end {
-                let b = buf[le]
-                if b == SIPGrammar.lf { break }
-                if b == SIPGrammar.cr, le + 1 < end, buf[le + 1] != SIPGrammar.lf { bareCR = true }
-                le += 1
-            }
+            var (le, bareCR) = SIPGrammar.lineEnd(buf, ls, end)
             var ce = le
             if ce > ls, buf[ce - 1] == SIPGrammar.cr { ce -= 1 }
             var next = le < end ? le + 1 : end
@@ -87,11 +80,8 @@ public enum SIPParser {
             // Continuation lines (folding): any following line that starts with SP/HTAB.
             folds.removeAll(keepingCapacity: true)
             while next < end, SIPGrammar.isWhitespace(buf[next]) {
-                var fe = next
-                while fe < end, buf[fe] != SIPGrammar.lf {
-                    if buf[fe] == SIPGrammar.cr, fe + 1 < end, buf[fe + 1] != SIPGrammar.lf { bareCR = true }
-                    fe += 1
-                }
+                let (fe, foldCR) = SIPGrammar.lineEnd(buf, next, end)
+                bareCR = bareCR || foldCR
                 var fce = fe
                 if fce > next, buf[fce - 1] == SIPGrammar.cr { fce -= 1 }
                 folds.append(next..<fce)

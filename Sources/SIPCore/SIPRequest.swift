@@ -91,11 +91,17 @@ public struct SIPRequest: Hashable, Sendable {
         guard let cseq else { throw SIPParseError(.missingHeader, header: "CSeq", detail: "CSeq header is missing") }
 
         var vias: [Via] = []
-        for element in headers.listElements("Via") {
-            guard !element.isEmpty else {
-                throw SIPParseError(.malformedHeader, header: "Via", detail: "empty Via element (stray comma)")
+        vias.reserveCapacity(viaLines)
+        for field in headers.fields where field.name == "Via" {
+            // Parse each element straight from the line's bytes: no per-element strings.
+            try SIPGrammar.withBytes(field.value) { (buf) throws(SIPParseError) in
+                for element in SIPGrammar.splitList(buf, 0..<buf.count) {
+                    guard !element.isEmpty else {
+                        throw SIPParseError(.malformedHeader, header: "Via", detail: "empty Via element (stray comma)")
+                    }
+                    vias.append(try Via.parse(buf, element))
+                }
             }
-            vias.append(try Via.parse(element))
         }
         let fromAddress = try parseAddress(from, header: "From")
         let toAddress = try parseAddress(to, header: "To")

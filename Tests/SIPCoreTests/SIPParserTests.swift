@@ -369,6 +369,25 @@ final class SIPParserTests: XCTestCase {
         XCTAssertEqual(TestMessages.error(TestMessages.register(extra: ["Bad Name: x"]))?.kind, .malformedHeader)
     }
 
+    /// Line ends are found eight bytes at a time: every length and CR position must still work.
+    func testLineEndsAtEveryAlignment() throws {
+        for length in 0..<40 {
+            let value = String(repeating: "x", count: length)
+            let request = try TestMessages.request(TestMessages.register(extra: ["X-Pad: \(value)"]))
+            XCTAssertEqual(request.headers.first("X-Pad"), value)
+            if length > 0 {
+                for crAt in 0..<length {
+                    var chars = Array(value)
+                    chars[crAt] = "\r"
+                    let error = TestMessages.error(TestMessages.register(extra: ["X-Pad: " + String(chars)]))
+                    XCTAssertEqual(error?.kind, .malformedHeader, "bare CR at \(crAt) of \(length)")
+                }
+            }
+            let lfOnly = String(decoding: TestMessages.register(extra: ["X-Pad: \(value)"]), as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+            XCTAssertEqual(try TestMessages.request(Array(lfOnly.utf8)).headers.first("X-Pad"), value)
+        }
+    }
+
     func testInvalidUTF8InValuesIsRepairedNotFatal() throws {
         var bytes = TestMessages.register(replacing: ["User-Agent": "User-Agent: X"])
         let marker = Array("User-Agent: X".utf8)
