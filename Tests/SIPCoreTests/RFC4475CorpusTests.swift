@@ -7,16 +7,60 @@ import XCTest
 /// The corpus lives outside the repository (`<package root>/../shared/testdata/rfc4475`, or
 /// `$SIPWARDEN_RFC4475_DIR`); without it the test is skipped.
 ///
-/// Where the RFC lets an element either reject or liberally accept, SIPCore's choice:
+/// What SIPCore does with each file (datagram semantics), and where RFC 4475 allows a choice, which:
 ///
-/// | file      | RFC 4475 allows          | SIPCore                                                    |
-/// |-----------|--------------------------|------------------------------------------------------------|
-/// | lwsstart  | 400 or ignore extra SP   | rejects: `.malformedStartLine` (one SP between elements)   |
-/// | trws      | 400 or ignore trailing SP| rejects: `.malformedStartLine`                             |
-/// | escruri   | 400 or drop the headers  | rejects: `.invalidURI` (Request-URI may not carry headers) |
-/// | badaspec  | 400 or ignore the spaces | rejects: `.invalidURI` (To: `< sip:... >`)                 |
-/// | regbadct  | 400 or infer the <>      | parses; `contacts()` throws `.malformedHeader` (lazy)      |
-/// | baddate   | 400 or ignore the Date   | parses: the Date header is never interpreted               |
+/// | file | class | SIPCore | note |
+/// |---|---|---|---|
+/// | wsinv | valid | parses: request INVITE |  |
+/// | intmeth | valid | parses: request !interesting-Method0123456789_*+`.%indeed'~ |  |
+/// | esc01 | valid | parses: request INVITE |  |
+/// | escnull | valid | parses: request REGISTER |  |
+/// | esc02 | valid | parses: request RE%47IST%45R |  |
+/// | lwsdisp | valid | parses: request OPTIONS |  |
+/// | longreq | valid | parses: request INVITE |  |
+/// | dblreq | valid | parses: request REGISTER |  |
+/// | semiuri | valid | parses: request OPTIONS |  |
+/// | transports | valid | parses: request OPTIONS |  |
+/// | mpart01 | valid | parses: request MESSAGE |  |
+/// | unreason | valid | parses: response 200 |  |
+/// | noreason | valid | parses: response 100 |  |
+/// | badinv01 | invalid | malformedHeader (Via) -> 400 |  |
+/// | clerr | invalid | truncatedBody (Content-Length) -> 400 |  |
+/// | ncl | invalid | invalidContentLength (Content-Length) -> 400 |  |
+/// | scalar02 | invalid | valueOutOfRange (CSeq) -> 400 |  |
+/// | scalarlg | invalid | valueOutOfRange (CSeq) -> 400, no reply context |  |
+/// | quotbal | invalid | malformedHeader (To) -> 400 |  |
+/// | ltgtruri | invalid | invalidURI -> 400 |  |
+/// | lwsruri | invalid | malformedStartLine -> 400 |  |
+/// | lwsstart | invalid | malformedStartLine -> 400 | choice: reject (RFC allows liberal) |
+/// | trws | invalid | malformedStartLine -> 400 | choice: reject (RFC allows liberal) |
+/// | escruri | invalid | invalidURI -> 400 | choice: reject (RFC allows ignoring the headers) |
+/// | baddate | invalid | parses: request INVITE | choice: accept, Date is never interpreted |
+/// | regbadct | invalid | parses: request REGISTER; contacts() throws malformedHeader | choice: Contact rejected lazily by contacts() (RFC allows inferring <>) |
+/// | badaspec | invalid | invalidURI (To) -> 400 | choice: reject (RFC allows ignoring the spaces) |
+/// | baddn | invalid | malformedHeader (From) -> 400 | archive file lacks the final CRLF; rejected for the display name either way |
+/// | badvers | invalid | unsupportedVersion -> 505 |  |
+/// | mismatch01 | invalid | cseqMethodMismatch (CSeq) -> 400 |  |
+/// | mismatch02 | invalid | cseqMethodMismatch (CSeq) -> 400 |  |
+/// | bigcode | invalid | malformedStartLine -> 400, no reply context |  |
+/// | badbranch | transaction-layer | parses: request OPTIONS |  |
+/// | insuf | app-layer | missingHeader (From) -> 400, no reply context |  |
+/// | unkscm | app-layer | parses: request OPTIONS |  |
+/// | novelsc | app-layer | parses: request OPTIONS |  |
+/// | unksm2 | app-layer | parses: request REGISTER |  |
+/// | bext01 | app-layer | parses: request OPTIONS |  |
+/// | invut | app-layer | parses: request INVITE |  |
+/// | regaut01 | app-layer | parses: request REGISTER |  |
+/// | multi01 | app-layer | duplicateHeader (CSeq) -> 400 |  |
+/// | mcl01 | app-layer | duplicateHeader (Content-Length) -> 400 |  |
+/// | bcast | app-layer | parses: response 200 |  |
+/// | zeromf | app-layer | parses: request OPTIONS |  |
+/// | cparam01 | app-layer | parses: request REGISTER |  |
+/// | cparam02 | app-layer | parses: request REGISTER |  |
+/// | regescrt | app-layer | parses: request REGISTER |  |
+/// | sdp01 | app-layer | parses: request INVITE |  |
+/// | inv2543 | backward-compat | parses: request INVITE |  |
+/// | test | unreferenced | malformedStartLine -> 400, no reply context |  |
 final class RFC4475CorpusTests: XCTestCase {
     struct Entry {
         let tag: String
