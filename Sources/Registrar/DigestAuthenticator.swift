@@ -66,7 +66,8 @@ public struct DigestAuthenticator: Sendable {
             // Same work for the unknown and the misconfigured, so timing reveals nothing.
             ha1 = Digest.ha1(username: username, realm: realm, password: "", algorithm: algorithm)
         }
-        let nonceCountText = presented.nonceCount.map { Self.hex8($0) }
+        // The nc exactly as sent: the client hashed its own spelling of it.
+        let nonceCountText = presented.nonceCountText
         let expected = Digest.response(
             ha1: ha1, method: method, uri: presented.uri, nonce: presented.nonce,
             nonceCount: nonceCountText, cnonce: presented.cnonce, qop: presented.qop, algorithm: algorithm
@@ -97,10 +98,5 @@ public struct DigestAuthenticator: Sendable {
             nonceCountIssued[nonce] = nil
             highestNonceCount[nonce] = nil
         }
-    }
-
-    private static func hex8(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, 8 - digits.count)) + digits
     }
 }
