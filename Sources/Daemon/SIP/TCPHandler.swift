@@ -31,7 +31,13 @@ final class TCPHandler: ChannelInboundHandler {
         buffer.withUnsafeReadableBytes { framer.append($0) }
         let channel = context.channel
         let sender: SIPService.Sender = { bytes, _ in
-            channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
+            // On the loop the write is flushed in channelReadComplete; from the committer's
+            // thread it must flush itself.
+            if channel.eventLoop.inEventLoop {
+                channel.write(channel.allocator.buffer(bytes: bytes), promise: nil)
+            } else {
+                channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
+            }
         }
         while true {
             let frame: SIPStreamFramer.Frame?
@@ -49,6 +55,11 @@ final class TCPHandler: ChannelInboundHandler {
                 bytes.withUnsafeBytes { service.process($0, source: source, transport: .tcp, send: sender) }
             }
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+        context.fireChannelReadComplete()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

@@ -2,30 +2,33 @@ import NIOCore
 import Registrar
 
 /// Receives SIP datagrams and sends their responses back out of the same socket.
-final class UDPHandler: ChannelInboundHandler, Sendable {
+final class UDPHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
     private let service: SIPService
+    private var sender: DatagramSender?
 
     init(service: SIPService) { self.service = service }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        sender = DatagramSender(channel: context.channel)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        guard let ip = envelope.remoteAddress.ipAddress, let port = envelope.remoteAddress.port else { return }
+        guard let sender, let ip = envelope.remoteAddress.ipAddress, let port = envelope.remoteAddress.port else { return }
         let source = SourceAddress(ip: ip, port: port)
-        let channel = context.channel
         envelope.data.withUnsafeReadableBytes { bytes in
             service.process(bytes, source: source, transport: .udp) { response, destination in
-                Self.send(response, to: destination, on: channel)
+                sender.send(response, to: destination)
             }
         }
     }
 
-    static func send(_ bytes: [UInt8], to destination: SourceAddress, on channel: Channel) {
-        guard let address = try? SocketAddress(ipAddress: destination.ip, port: destination.port) else { return }
-        let buffer = channel.allocator.buffer(bytes: bytes)
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+    func channelReadComplete(context: ChannelHandlerContext) {
+        sender?.flush()
+        context.fireChannelReadComplete()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
