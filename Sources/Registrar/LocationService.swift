@@ -1,11 +1,23 @@
 /// The bindings of every address of record, in memory: the registrar's view of who is where.
 ///
-/// Bindings that have lapsed stay until `removeExpired(now:)` sweeps them, but every reader
-/// that takes `now` ignores them, so a late sweep never makes a dead binding look alive.
+/// Bindings are packed (`StoredBinding`) in a slab, found by AOR through a hash index, and
+/// filed by the second they lapse, so the sweep touches only what is due instead of every
+/// binding. Bindings that have lapsed stay until `removeExpired(now:)` sweeps them, but every
+/// reader that takes `now` ignores them, so a late sweep never makes a dead binding look alive.
 public struct LocationService: Sendable {
-    private var bindingsByAOR: [String: [Binding]] = [:]
+    private var slots: [StoredBinding?] = []
+    private var freeSlots: [Int32] = []
+    /// Slot indices by the AOR's hash. Colliding AORs share a list; readers check the AOR.
+    private var slotsByAOR: [Int: SlotList] = [:]
+    /// Slot indices by the second their binding lapses; stale entries are skipped when swept.
+    private var expiryBuckets: [Int64: [Int32]] = [:]
+    /// Every second before this one has been swept.
+    private var sweepCursor: Int64 = .max
+
     /// The number of bindings held, lapsed or not.
     public private(set) var count = 0
+    /// The number of AORs with at least one binding held.
+    public private(set) var aorCount = 0
 
     /// Creates an empty location service.
     public init() {}
@@ -15,22 +27,25 @@ public struct LocationService: Sendable {
         for binding in bindings { upsert(binding) }
     }
 
-    /// The number of AORs with at least one binding held.
-    public var aorCount: Int { bindingsByAOR.count }
-
     /// The bindings of `aor` still alive at `now`, in registration order.
     public func bindings(of aor: String, now: Timestamp) -> [Binding] {
-        (bindingsByAOR[aor] ?? []).filter { $0.expiresAt > now }
+        slotIndices(of: aor).compactMap { index in
+            guard let stored = slots[Int(index)], stored.expiresAtMilliseconds > now.milliseconds else { return nil }
+            return stored.binding
+        }
     }
 
     /// Every binding held, including lapsed ones not yet swept.
     public func allBindings() -> [Binding] {
-        bindingsByAOR.values.flatMap { $0 }
+        slots.compactMap { $0?.binding }
     }
 
     /// Every binding alive at `now`.
     public func liveBindings(now: Timestamp) -> [Binding] {
-        bindingsByAOR.values.flatMap { $0.filter { $0.expiresAt > now } }
+        slots.compactMap { stored in
+            guard let stored, stored.expiresAtMilliseconds > now.milliseconds else { return nil }
+            return stored.binding
+        }
     }
 
     /// Applies one change.
@@ -43,36 +58,125 @@ public struct LocationService: Sendable {
 
     /// Inserts `binding` or replaces the one with the same AOR and contact key.
     public mutating func upsert(_ binding: Binding) {
-        var list = bindingsByAOR[binding.aor] ?? []
-        if let index = list.firstIndex(where: { $0.contactKey == binding.contactKey }) {
-            list[index] = binding
-        } else {
-            list.append(binding)
-            count += 1
+        let stored = StoredBinding(binding)
+        if let index = slotIndex(aor: binding.aor, contactKey: binding.contactKey) {
+            slots[Int(index)] = stored
+            file(index, expiringAt: binding.expiresAt)
+            return
         }
-        bindingsByAOR[binding.aor] = list
+        let index: Int32
+        if let free = freeSlots.popLast() {
+            index = free
+            slots[Int(index)] = stored
+        } else {
+            index = Int32(slots.count)
+            slots.append(stored)
+        }
+        if slotIndices(of: binding.aor).isEmpty { aorCount += 1 }
+        slotsByAOR[binding.aor.hashValue, default: .none].append(index)
+        file(index, expiringAt: binding.expiresAt)
+        count += 1
     }
 
     /// Removes the binding of `aor` with `contactKey`; returns it if it was there.
     @discardableResult
     public mutating func remove(aor: String, contactKey: String) -> Binding? {
-        guard var list = bindingsByAOR[aor],
-              let index = list.firstIndex(where: { $0.contactKey == contactKey }) else { return nil }
-        let removed = list.remove(at: index)
-        count -= 1
-        bindingsByAOR[aor] = list.isEmpty ? nil : list
-        return removed
+        guard let index = slotIndex(aor: aor, contactKey: contactKey) else { return nil }
+        return removeSlot(index)
     }
 
     /// Removes every binding that lapsed at or before `now` and returns them.
     public mutating func removeExpired(now: Timestamp) -> [Binding] {
-        var lapsed: [Binding] = []
-        for (aor, list) in bindingsByAOR where list.contains(where: { $0.expiresAt <= now }) {
-            let alive = list.filter { $0.expiresAt > now }
-            lapsed.append(contentsOf: list.filter { $0.expiresAt <= now })
-            bindingsByAOR[aor] = alive.isEmpty ? nil : alive
+        let through = now.seconds
+        guard !expiryBuckets.isEmpty, sweepCursor <= through else { return [] }
+        let due: [Int64]
+        if through - sweepCursor > Int64(expiryBuckets.count) {
+            due = expiryBuckets.keys.filter { $0 <= through }.sorted()
+        } else {
+            due = (sweepCursor...through).filter { expiryBuckets[$0] != nil }
         }
-        count -= lapsed.count
+        var lapsed: [Binding] = []
+        for second in due {
+            guard let indices = expiryBuckets.removeValue(forKey: second) else { continue }
+            for index in indices {
+                guard let stored = slots[Int(index)] else { continue }
+                let filedSecond = Timestamp(milliseconds: stored.expiresAtMilliseconds).seconds
+                if stored.expiresAtMilliseconds <= now.milliseconds {
+                    if filedSecond == second, let binding = removeSlot(index) { lapsed.append(binding) }
+                } else if filedSecond == second {
+                    expiryBuckets[second, default: []].append(index)  // due later this second
+                }
+            }
+        }
+        sweepCursor = expiryBuckets[through] == nil ? through + 1 : through
         return lapsed
+    }
+
+    // MARK: - Slots
+
+    private func slotIndices(of aor: String) -> [Int32] {
+        guard let list = slotsByAOR[aor.hashValue] else { return [] }
+        return list.indices.filter { slots[Int($0)]?.belongs(to: aor) ?? false }
+    }
+
+    private func slotIndex(aor: String, contactKey: String) -> Int32? {
+        slotIndices(of: aor).first { slots[Int($0)]?.contactKey == contactKey }
+    }
+
+    private mutating func removeSlot(_ index: Int32) -> Binding? {
+        guard let stored = slots[Int(index)] else { return nil }
+        let binding = stored.binding
+        slots[Int(index)] = nil
+        freeSlots.append(index)
+        count -= 1
+        let hash = binding.aor.hashValue
+        if var list = slotsByAOR[hash] {
+            list.remove(index)
+            slotsByAOR[hash] = list.isEmpty ? nil : list
+        }
+        if slotIndices(of: binding.aor).isEmpty { aorCount -= 1 }
+        return binding
+    }
+
+    private mutating func file(_ index: Int32, expiringAt expiry: Timestamp) {
+        let second = expiry.seconds
+        expiryBuckets[second, default: []].append(index)
+        sweepCursor = min(sweepCursor, second)
+    }
+}
+
+/// The slots of one AOR hash: almost always one, so that case needs no array.
+enum SlotList: Sendable {
+    case none
+    case one(Int32)
+    case many([Int32])
+
+    var indices: [Int32] {
+        switch self {
+        case .none: return []
+        case .one(let index): return [index]
+        case .many(let list): return list
+        }
+    }
+
+    var isEmpty: Bool { if case .none = self { return true } else { return false } }
+
+    mutating func append(_ index: Int32) {
+        switch self {
+        case .none: self = .one(index)
+        case .one(let first): self = .many([first, index])
+        case .many(var list):
+            list.append(index)
+            self = .many(list)
+        }
+    }
+
+    mutating func remove(_ index: Int32) {
+        let rest = indices.filter { $0 != index }
+        switch rest.count {
+        case 0: self = .none
+        case 1: self = .one(rest[0])
+        default: self = .many(rest)
+        }
     }
 }

@@ -1,0 +1,83 @@
+import Registrar
+import XCTest
+
+final class LocationServiceTests: XCTestCase {
+    private func binding(_ aor: String = "sip:1001@example.com", contact: String = "sip:1001@192.0.2.10:5060", key: String? = nil,
+                         expires: Int64 = 60, at now: Timestamp = .t0) -> Binding {
+        Binding(aor: aor, contact: contact, contactKey: key ?? contact.lowercased(), expiresAt: now.adding(seconds: expires),
+                registeredAt: now, updatedAt: now, callID: "c-\(contact)", cseq: 1, source: SourceAddress(ip: "192.0.2.10", port: 5060),
+                transport: .udp)
+    }
+
+    func testEveryFieldSurvivesPacking() {
+        let full = Binding(
+            aor: "sip:alice@example.com", contact: "sip:alice@[2001:db8::7]:5070;transport=tcp", contactKey: "custom-key-not-derivable",
+            contactParameters: ";+sip.instance=\"<urn:uuid:0001>\"", qThousandths: 700, expiresAt: .t0.adding(seconds: 600),
+            registeredAt: .t0.adding(seconds: -100), updatedAt: .t0, callID: "a84b4c76e66710@pc33", cseq: 4_294_967_295,
+            source: SourceAddress(ip: "2001:db8::7", port: 61000), transport: .tcp, userAgent: "Yealink SIP-T46S 66.86 «ünïcode»",
+            nat: true, viaPath: "SIP/2.0/TCP [2001:db8::7]:5070;branch=z9hG4bKx;rport"
+        )
+        var minimal = binding()
+        minimal.userAgent = nil
+        minimal.qThousandths = nil
+        let location = LocationService([full, minimal])
+        XCTAssertEqual(location.bindings(of: full.aor, now: .t0), [full])
+        XCTAssertEqual(location.bindings(of: minimal.aor, now: .t0), [minimal])
+        XCTAssertEqual(location.count, 2)
+        XCTAssertEqual(location.aorCount, 2)
+    }
+
+    func testUpsertReplacesByContactKeyAndRemoveFindsIt() {
+        var location = LocationService()
+        location.upsert(binding(contact: "sip:a@192.0.2.10"))
+        location.upsert(binding(contact: "sip:b@192.0.2.10"))
+        var refreshed = binding(contact: "sip:a@192.0.2.10", expires: 600)
+        refreshed.cseq = 9
+        location.upsert(refreshed)
+        XCTAssertEqual(location.count, 2)
+        XCTAssertEqual(location.aorCount, 1)
+        XCTAssertEqual(location.bindings(of: "sip:1001@example.com", now: .t0).first { $0.contact == "sip:a@192.0.2.10" }?.cseq, 9)
+        XCTAssertNotNil(location.remove(aor: "sip:1001@example.com", contactKey: "sip:b@192.0.2.10"))
+        XCTAssertNil(location.remove(aor: "sip:1001@example.com", contactKey: "sip:b@192.0.2.10"))
+        XCTAssertNil(location.remove(aor: "sip:other@example.com", contactKey: "sip:a@192.0.2.10"))
+        XCTAssertEqual(location.count, 1)
+        location.remove(aor: "sip:1001@example.com", contactKey: "sip:a@192.0.2.10")
+        XCTAssertEqual(location.count, 0)
+        XCTAssertEqual(location.aorCount, 0)
+        XCTAssertEqual(location.allBindings(), [])
+    }
+
+    func testSweepRemovesOnlyWhatIsDueAndSparesRefreshedBindings() {
+        var location = LocationService()
+        location.upsert(binding("sip:a@x", contact: "sip:a@1.1.1.1", expires: 10))
+        location.upsert(binding("sip:b@x", contact: "sip:b@1.1.1.1", expires: 10))
+        location.upsert(binding("sip:c@x", contact: "sip:c@1.1.1.1", expires: 100))
+        // b refreshes before it lapses: its old expiry entry must not remove it.
+        location.upsert(binding("sip:b@x", contact: "sip:b@1.1.1.1", expires: 60, at: .t0.adding(seconds: 5)))
+        XCTAssertEqual(location.removeExpired(now: .t0.adding(seconds: 5)), [])
+        let lapsed = location.removeExpired(now: .t0.adding(seconds: 11))
+        XCTAssertEqual(lapsed.map(\.aor), ["sip:a@x"])
+        XCTAssertEqual(location.count, 2)
+        XCTAssertEqual(location.removeExpired(now: .t0.adding(seconds: 66)).map(\.aor), ["sip:b@x"])
+        XCTAssertEqual(location.removeExpired(now: .t0.adding(seconds: 1000)).map(\.aor), ["sip:c@x"])
+        XCTAssertEqual(location.count, 0)
+    }
+
+    func testBindingsLoadedAlreadyLapsedAreSweptAtOnce() {
+        let old = Timestamp.t0.adding(seconds: -86_400 * 30)
+        var location = LocationService((0..<50).map { binding("sip:\($0)@x", contact: "sip:\($0)@1.1.1.1", expires: 60, at: old) })
+        XCTAssertEqual(location.liveBindings(now: .t0).count, 0)
+        XCTAssertEqual(location.removeExpired(now: .t0).count, 50)
+        XCTAssertEqual(location.count, 0)
+    }
+
+    func testSlotsAreReusedAfterRemoval() {
+        var location = LocationService()
+        for round in 0..<3 {
+            for index in 0..<100 { location.upsert(binding("sip:\(index)@x", contact: "sip:\(index)@1.1.1.1", expires: 10, at: .t0.adding(seconds: Int64(round * 100)))) }
+            XCTAssertEqual(location.removeExpired(now: .t0.adding(seconds: Int64(round * 100 + 20))).count, 100)
+        }
+        XCTAssertEqual(location.count, 0)
+        XCTAssertEqual(location.aorCount, 0)
+    }
+}
