@@ -23,8 +23,9 @@ public struct DigestAuthenticator: Sendable {
     /// The stateless nonce maker and checker.
     public let codec: NonceCodec
     private var lifetime: Int64
-    private var highestNonceCount: [String: UInt32] = [:]
-    private var nonceCountIssued: [String: Int64] = [:]
+    /// Per fresh nonce (by a hash of its text, to keep each entry small): the highest
+    /// nonce-count accepted and when the nonce was issued.
+    private var nonceCounts: [Int: (highest: UInt32, issuedAt: Int64)] = [:]
     private var lastPruneAt: Int64 = 0
 
     /// Creates an authenticator with the HMAC `secret` and the nonce lifetime in seconds.
@@ -80,11 +81,11 @@ public struct DigestAuthenticator: Sendable {
         guard answerIsRight else { return .failed(username: username, reason: "wrong_password") }
         if now.seconds - issuedAt > lifetime || issuedAt - now.seconds > 60 { return .stale(username: username) }
         if presented.qop != nil {
-            guard let count = presented.nonceCount, count > (highestNonceCount[presented.nonce] ?? 0) else {
+            let key = presented.nonce.hashValue
+            guard let count = presented.nonceCount, count > (nonceCounts[key]?.highest ?? 0) else {
                 return .failed(username: username, reason: "nonce_count_replay")
             }
-            highestNonceCount[presented.nonce] = count
-            nonceCountIssued[presented.nonce] = issuedAt
+            nonceCounts[key] = (count, issuedAt)
         }
         return .authenticated(subscriber)
     }
@@ -94,9 +95,6 @@ public struct DigestAuthenticator: Sendable {
         guard now.seconds - lastPruneAt >= 10 else { return }
         lastPruneAt = now.seconds
         let oldest = now.seconds - lifetime
-        for (nonce, issued) in nonceCountIssued where issued < oldest {
-            nonceCountIssued[nonce] = nil
-            highestNonceCount[nonce] = nil
-        }
+        nonceCounts = nonceCounts.filter { $0.value.issuedAt >= oldest }
     }
 }

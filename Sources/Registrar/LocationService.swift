@@ -13,6 +13,11 @@ public struct LocationService: Sendable {
     private var expiryBuckets: [Int64: [Int32]] = [:]
     /// Every second before this one has been swept.
     private var sweepCursor: Int64 = .max
+    /// User-Agent texts shared by bindings (index 0 is unused: "not shared"), bounded so
+    /// random User-Agents from a scanner cannot grow it without limit.
+    private var userAgents: [String] = [""]
+    private var userAgentIndices: [String: UInt16] = [:]
+    private static let maxSharedUserAgents = 4096
 
     /// The number of bindings held, lapsed or not.
     public private(set) var count = 0
@@ -31,20 +36,20 @@ public struct LocationService: Sendable {
     public func bindings(of aor: String, now: Timestamp) -> [Binding] {
         slotIndices(of: aor).compactMap { index in
             guard let stored = slots[Int(index)], stored.expiresAtMilliseconds > now.milliseconds else { return nil }
-            return stored.binding
+            return stored.binding(userAgents: userAgents)
         }
     }
 
     /// Every binding held, including lapsed ones not yet swept.
     public func allBindings() -> [Binding] {
-        slots.compactMap { $0?.binding }
+        slots.compactMap { $0?.binding(userAgents: userAgents) }
     }
 
     /// Every binding alive at `now`.
     public func liveBindings(now: Timestamp) -> [Binding] {
         slots.compactMap { stored in
             guard let stored, stored.expiresAtMilliseconds > now.milliseconds else { return nil }
-            return stored.binding
+            return stored.binding(userAgents: userAgents)
         }
     }
 
@@ -58,7 +63,7 @@ public struct LocationService: Sendable {
 
     /// Inserts `binding` or replaces the one with the same AOR and contact key.
     public mutating func upsert(_ binding: Binding) {
-        let stored = StoredBinding(binding)
+        let stored = StoredBinding(binding, userAgentIndex: sharedUserAgentIndex(binding.userAgent))
         if let index = slotIndex(aor: binding.aor, contactKey: binding.contactKey) {
             slots[Int(index)] = stored
             file(index, expiringAt: binding.expiresAt)
@@ -125,7 +130,7 @@ public struct LocationService: Sendable {
 
     private mutating func removeSlot(_ index: Int32) -> Binding? {
         guard let stored = slots[Int(index)] else { return nil }
-        let binding = stored.binding
+        let binding = stored.binding(userAgents: userAgents)
         slots[Int(index)] = nil
         freeSlots.append(index)
         count -= 1
@@ -136,6 +141,16 @@ public struct LocationService: Sendable {
         }
         if slotIndices(of: binding.aor).isEmpty { aorCount -= 1 }
         return binding
+    }
+
+    private mutating func sharedUserAgentIndex(_ userAgent: String?) -> UInt16 {
+        guard let userAgent, !userAgent.isEmpty else { return 0 }
+        if let index = userAgentIndices[userAgent] { return index }
+        guard userAgents.count < Self.maxSharedUserAgents else { return 0 }
+        let index = UInt16(userAgents.count)
+        userAgents.append(userAgent)
+        userAgentIndices[userAgent] = index
+        return index
     }
 
     private mutating func file(_ index: Int32, expiringAt expiry: Timestamp) {

@@ -14,6 +14,9 @@ struct StoredBinding: Sendable {
     private var port: UInt16
     private var qThousandths: Int16
     private var flags: UInt8
+    /// The User-Agent's index in the location service's shared table, or 0 when the text is
+    /// kept in `text` (phones of one model share one copy of their User-Agent).
+    private var userAgentIndex: UInt16
 
     private struct Ends: Sendable {
         var aor: UInt16 = 0, contact: UInt16 = 0, key: UInt16 = 0, parameters: UInt16 = 0
@@ -24,7 +27,7 @@ struct StoredBinding: Sendable {
     private static let natFlag: UInt8 = 2
     private static let userAgentFlag: UInt8 = 4
 
-    init(_ binding: Binding) {
+    init(_ binding: Binding, userAgentIndex: UInt16 = 0) {
         // The contact key is stored only when it cannot be derived again from the contact.
         let storedKey = Self.deriveKey(binding.contact) == binding.contactKey ? "" : binding.contactKey
         var text: [UInt8] = []
@@ -42,7 +45,7 @@ struct StoredBinding: Sendable {
         ends.key = append(storedKey)
         ends.parameters = append(binding.contactParameters)
         ends.callID = append(binding.callID)
-        ends.userAgent = append(binding.userAgent ?? "")
+        ends.userAgent = append(userAgentIndex == 0 ? binding.userAgent ?? "" : "")
         ends.viaPath = append(binding.viaPath, limit: 4096)
         ends.sourceIP = append(binding.source.ip)
         self.text = text
@@ -53,6 +56,7 @@ struct StoredBinding: Sendable {
         cseq = binding.cseq
         port = UInt16(clamping: binding.source.port)
         qThousandths = binding.qThousandths.map { Int16(clamping: $0) } ?? -1
+        self.userAgentIndex = userAgentIndex
         flags = (binding.transport == .tcp ? Self.tcpFlag : 0) | (binding.nat ? Self.natFlag : 0)
             | (binding.userAgent != nil ? Self.userAgentFlag : 0)
     }
@@ -74,8 +78,8 @@ struct StoredBinding: Sendable {
         return stored.isEmpty ? Self.deriveKey(field(ends.aor, ends.contact)) : stored
     }
 
-    /// The binding as a value.
-    var binding: Binding {
+    /// The binding as a value; `userAgents` is the shared User-Agent table.
+    func binding(userAgents: [String]) -> Binding {
         Binding(
             aor: field(0, ends.aor), contact: field(ends.aor, ends.contact), contactKey: contactKey,
             contactParameters: field(ends.key, ends.parameters), qThousandths: qThousandths >= 0 ? Int(qThousandths) : nil,
@@ -84,7 +88,8 @@ struct StoredBinding: Sendable {
             updatedAt: Timestamp(milliseconds: updatedAtMilliseconds), callID: field(ends.parameters, ends.callID),
             cseq: cseq, source: SourceAddress(ip: field(ends.viaPath, ends.sourceIP), port: Int(port)),
             transport: flags & Self.tcpFlag != 0 ? .tcp : .udp,
-            userAgent: flags & Self.userAgentFlag != 0 ? field(ends.callID, ends.userAgent) : nil,
+            userAgent: flags & Self.userAgentFlag == 0 ? nil
+                : userAgentIndex == 0 ? field(ends.callID, ends.userAgent) : userAgents[Int(userAgentIndex)],
             nat: flags & Self.natFlag != 0, viaPath: field(ends.userAgent, ends.viaPath)
         )
     }

@@ -81,3 +81,17 @@ final class LocationServiceTests: XCTestCase {
         XCTAssertEqual(location.aorCount, 0)
     }
 }
+
+extension LocationServiceTests {
+    func testUserAgentsAreSharedUpToALimitAndKeptExactlyBeyondIt() {
+        var location = LocationService()
+        for index in 0..<5000 {
+            var phone = binding("sip:\(index)@x", contact: "sip:\(index)@1.1.1.1")
+            phone.userAgent = index < 10 ? "Same Model 1.0" : "Scanner \(index)"
+            location.upsert(phone)
+        }
+        XCTAssertEqual(location.bindings(of: "sip:3@x", now: .t0).first?.userAgent, "Same Model 1.0")
+        XCTAssertEqual(location.bindings(of: "sip:4999@x", now: .t0).first?.userAgent, "Scanner 4999")
+        XCTAssertEqual(Set(location.liveBindings(now: .t0).compactMap(\.userAgent)).count, 4991)
+    }
+}
