@@ -54,6 +54,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .executableTarget(name: "registrar-bench", dependencies: ["SIPCore", "Registrar"], path: "bench/RegistrarBench"),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Registrar", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -1,4 +1,5 @@
 /// The bindings of every address of record, in memory: the registrar's view of who is where.
+/// (Bindings read back from it carry no `viaPath`: that history lives in the store.)
 ///
 /// Bindings are packed (`StoredBinding`) in a slab, found by AOR through a hash index, and
 /// filed by the second they lapse, so the sweep touches only what is due instead of every
@@ -125,7 +126,7 @@ public struct LocationService: Sendable {
     }
 
     private func slotIndex(aor: String, contactKey: String) -> Int32? {
-        slotIndices(of: aor).first { slots[Int($0)]?.contactKey == contactKey }
+        slotIndices(of: aor).first { slots[Int($0)]?.hasContactKey(contactKey) ?? false }
     }
 
     private mutating func removeSlot(_ index: Int32) -> Binding? {

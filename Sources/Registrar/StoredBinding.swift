@@ -1,10 +1,11 @@
-import SIPCore
-
 /// A binding packed for the location service: every text field in one byte buffer and the
 /// rest in fixed-width fields, so 100,000 phones cost one allocation each instead of eight.
+///
+/// The Via path of the last REGISTER is not kept here: it is diagnostic history, which the
+/// store holds; the registrar never needs it to decide.
 struct StoredBinding: Sendable {
-    /// aor, contact, stored contact key, contact parameters, Call-ID, User-Agent, Via path and
-    /// source IP, back to back; `ends` holds where each stops.
+    /// aor, contact, contact key, contact parameters, Call-ID, User-Agent and source IP, back to
+    /// back; `ends` holds where each stops.
     private var text: [UInt8]
     private var ends: Ends
     var expiresAtMilliseconds: Int64
@@ -20,7 +21,7 @@ struct StoredBinding: Sendable {
 
     private struct Ends: Sendable {
         var aor: UInt16 = 0, contact: UInt16 = 0, key: UInt16 = 0, parameters: UInt16 = 0
-        var callID: UInt16 = 0, userAgent: UInt16 = 0, viaPath: UInt16 = 0, sourceIP: UInt16 = 0
+        var callID: UInt16 = 0, userAgent: UInt16 = 0, sourceIP: UInt16 = 0
     }
 
     private static let tcpFlag: UInt8 = 1
@@ -28,25 +29,21 @@ struct StoredBinding: Sendable {
     private static let userAgentFlag: UInt8 = 4
 
     init(_ binding: Binding, userAgentIndex: UInt16 = 0) {
-        // The contact key is stored only when it cannot be derived again from the contact.
-        let storedKey = Self.deriveKey(binding.contact) == binding.contactKey ? "" : binding.contactKey
         var text: [UInt8] = []
-        text.reserveCapacity(binding.aor.utf8.count + binding.contact.utf8.count + storedKey.utf8.count
+        text.reserveCapacity(binding.aor.utf8.count + binding.contact.utf8.count + binding.contactKey.utf8.count
                              + binding.contactParameters.utf8.count + binding.callID.utf8.count
-                             + (binding.userAgent?.utf8.count ?? 0) + binding.viaPath.utf8.count + binding.source.ip.utf8.count)
+                             + (binding.userAgent?.utf8.count ?? 0) + binding.source.ip.utf8.count)
         var ends = Ends()
-        func append(_ field: String, limit: Int = .max) -> UInt16 {
-            let room = Int(UInt16.max) - text.count
-            text.append(contentsOf: field.utf8.prefix(min(room, limit)))
+        func append(_ field: String) -> UInt16 {
+            text.append(contentsOf: field.utf8.prefix(Int(UInt16.max) - text.count))
             return UInt16(text.count)
         }
         ends.aor = append(binding.aor)
         ends.contact = append(binding.contact)
-        ends.key = append(storedKey)
+        ends.key = append(binding.contactKey)
         ends.parameters = append(binding.contactParameters)
         ends.callID = append(binding.callID)
         ends.userAgent = append(userAgentIndex == 0 ? binding.userAgent ?? "" : "")
-        ends.viaPath = append(binding.viaPath, limit: 4096)
         ends.sourceIP = append(binding.source.ip)
         self.text = text
         self.ends = ends
@@ -62,45 +59,39 @@ struct StoredBinding: Sendable {
     }
 
     /// Whether this binding belongs to `aor` (compared without building a String).
-    func belongs(to aor: String) -> Bool {
-        var aor = aor
-        return aor.withUTF8 { wanted in
-            guard wanted.count == Int(ends.aor) else { return false }
+    func belongs(to aor: String) -> Bool { equals(aor, start: 0, end: ends.aor) }
+
+    private func equals(_ string: String, start: UInt16, end: UInt16) -> Bool {
+        var string = string
+        return string.withUTF8 { wanted in
+            guard wanted.count == Int(end) - Int(start) else { return false }
             return text.withUnsafeBufferPointer { stored in
-                UnsafeBufferPointer(rebasing: stored[0..<wanted.count]).elementsEqual(wanted)
+                UnsafeBufferPointer(rebasing: stored[Int(start)..<Int(end)]).elementsEqual(wanted)
             }
         }
     }
 
-    /// The contact key: stored, or derived from the contact as when the binding was made.
-    var contactKey: String {
-        let stored = field(ends.contact, ends.key)
-        return stored.isEmpty ? Self.deriveKey(field(ends.aor, ends.contact)) : stored
-    }
+    /// Whether this binding's contact key is `key` (compared without building a String).
+    func hasContactKey(_ key: String) -> Bool { equals(key, start: ends.contact, end: ends.key) }
 
     /// The binding as a value; `userAgents` is the shared User-Agent table.
     func binding(userAgents: [String]) -> Binding {
         Binding(
-            aor: field(0, ends.aor), contact: field(ends.aor, ends.contact), contactKey: contactKey,
+            aor: field(0, ends.aor), contact: field(ends.aor, ends.contact), contactKey: field(ends.contact, ends.key),
             contactParameters: field(ends.key, ends.parameters), qThousandths: qThousandths >= 0 ? Int(qThousandths) : nil,
             expiresAt: Timestamp(milliseconds: expiresAtMilliseconds),
             registeredAt: Timestamp(milliseconds: registeredAtMilliseconds),
             updatedAt: Timestamp(milliseconds: updatedAtMilliseconds), callID: field(ends.parameters, ends.callID),
-            cseq: cseq, source: SourceAddress(ip: field(ends.viaPath, ends.sourceIP), port: Int(port)),
+            cseq: cseq, source: SourceAddress(ip: field(ends.userAgent, ends.sourceIP), port: Int(port)),
             transport: flags & Self.tcpFlag != 0 ? .tcp : .udp,
             userAgent: flags & Self.userAgentFlag == 0 ? nil
                 : userAgentIndex == 0 ? field(ends.callID, ends.userAgent) : userAgents[Int(userAgentIndex)],
-            nat: flags & Self.natFlag != 0, viaPath: field(ends.userAgent, ends.viaPath)
+            nat: flags & Self.natFlag != 0
         )
     }
 
     private func field(_ start: UInt16, _ end: UInt16) -> String {
         guard end > start else { return "" }
         return String(decoding: text[Int(start)..<Int(end)], as: UTF8.self)
-    }
-
-    /// The RFC 3261 comparison key of a contact URI (the contact itself if it does not parse).
-    static func deriveKey(_ contact: String) -> String {
-        (try? SIPURI.parse(contact))?.comparisonKey ?? contact
     }
 }

@@ -21,7 +21,9 @@ final class LocationServiceTests: XCTestCase {
         minimal.userAgent = nil
         minimal.qThousandths = nil
         let location = LocationService([full, minimal])
-        XCTAssertEqual(location.bindings(of: full.aor, now: .t0), [full])
+        var fullWithoutVia = full
+        fullWithoutVia.viaPath = ""
+        XCTAssertEqual(location.bindings(of: full.aor, now: .t0), [fullWithoutVia], "all but the Via path, which lives in the store")
         XCTAssertEqual(location.bindings(of: minimal.aor, now: .t0), [minimal])
         XCTAssertEqual(location.count, 2)
         XCTAssertEqual(location.aorCount, 2)
