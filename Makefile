@@ -26,7 +26,7 @@ run: release
 
 test: deps-test
 	$(SWIFT) build --build-tests
-	SIPWARDEN_BIN_DIR=$$($(SWIFT) build --show-bin-path) $(SWIFT) test --skip-build
+	SIPWARDEN_BIN_DIR=$$($(SWIFT) build --show-bin-path) $(SWIFT) test --skip-build --disable-swift-testing
 
 bench: deps-test release
 	bash bench/run.sh

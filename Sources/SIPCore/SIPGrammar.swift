@@ -27,11 +27,7 @@ enum SIPGrammar {
     static func withBytes<R>(
         _ text: String, _ body: (UnsafeBufferPointer<UInt8>) throws(SIPParseError) -> R
     ) throws(SIPParseError) -> R {
-        var text = text
-        let result: Result<R, SIPParseError> = text.withUTF8 { buf in
-            Result { () throws(SIPParseError) -> R in try body(buf) }
-        }
-        return try result.get()
+        try withBytes(Substring(text), body)
     }
 
     /// The index of the first CR or LF at or after `from` (or `end`). Eight bytes at a time:

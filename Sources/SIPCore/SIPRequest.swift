@@ -32,18 +32,7 @@ public struct SIPRequest: Hashable, Sendable {
     public init(
         method: SIPMethod, uri: SIPURI, headers: SIPHeaders, body: [UInt8] = []
     ) throws(SIPParseError) {
-        let core = try Self.validate(method: method, headers: headers)
-        self.method = method
-        self.uri = uri
-        self.version = "SIP/2.0"
-        self.headers = headers
-        self.body = body
-        self.via = core.via
-        self.from = core.from
-        self.to = core.to
-        self.callID = core.callID
-        self.cseq = core.cseq
-        self.maxForwards = core.maxForwards
+        self.init(method: method, uri: uri, headers: headers, body: body, core: try Self.validate(method: method, headers: headers))
     }
 
     /// The checked mandatory headers.
