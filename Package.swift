@@ -18,17 +18,19 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The plugin API: one dynamic library shared by the daemon and every plugin (see PolicyAPI/Package.swift).
+        .package(path: "PolicyAPI"),
     ],
     targets: [
         .target(name: "SIPCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Registrar", dependencies: ["SIPCore"]),
-        .target(name: "SIPWardenPolicy"),
         .target(name: "Store", dependencies: ["Registrar", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "ControlAPI"),
         .target(
             name: "Daemon",
             dependencies: [
-                "SIPCore", "Registrar", "Store", "ControlAPI", "SIPWardenPolicy",
+                "SIPCore", "Registrar", "Store", "ControlAPI",
+                .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

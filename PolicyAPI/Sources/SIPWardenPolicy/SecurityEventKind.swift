@@ -1,0 +1,52 @@
+/// The event kinds of schema version 1, as constants so a typo is a compile error
+/// (docs/events.md says when each is produced). `SecurityEvent.kind` stays a plain string:
+/// a later version may add kinds, and a plugin must ignore kinds it does not know.
+public enum SecurityEventKind {
+    /// A new binding was accepted.
+    public static let registerAccepted = "register.accepted"
+    /// An existing binding was refreshed.
+    public static let registerRefreshed = "register.refreshed"
+    /// A binding was removed by the phone (expires 0 or `Contact: *`).
+    public static let registerRemoved = "register.removed"
+    /// A binding lapsed without a refresh.
+    public static let registerExpired = "register.expired"
+    /// A binding was removed by the operator or replaced by another device.
+    public static let registerForcedOut = "register.forced_out"
+    /// A REGISTER was refused by registrar rules (max bindings, replace refused, too brief, a plugin's review).
+    public static let registerRejected = "register.rejected"
+    /// Wrong credentials for a known user.
+    public static let authFailed = "auth.failed"
+    /// Credentials for a user that does not exist.
+    public static let authUnknownUser = "auth.unknown_user"
+    /// A correct answer to an expired nonce, or a replayed nonce-count.
+    public static let authStaleNonce = "auth.stale_nonce"
+    /// A request without credentials got a 401 challenge.
+    public static let authChallenged = "auth.challenged"
+    /// A REGISTER came from outside the phone's allowed ranges.
+    public static let aclDenied = "acl.denied"
+    /// A message could not be parsed.
+    public static let requestMalformed = "request.malformed"
+    /// A plugin recognised a scanner.
+    public static let scannerDetected = "scanner.detected"
+    /// A plugin saw a source exceed its rate budget.
+    public static let rateExceeded = "rate.exceeded"
+    /// A plugin suspects an AOR is being taken over from another network.
+    public static let hijackSuspected = "hijack.suspected"
+    /// A ban came into force.
+    public static let banAdded = "ban.added"
+    /// A ban was lifted before its expiry.
+    public static let banRemoved = "ban.removed"
+    /// A ban reached its expiry.
+    public static let banExpired = "ban.expired"
+    /// A plugin raised an alert.
+    public static let alertRaised = "alert.raised"
+    /// A plugin threw or died and was disabled.
+    public static let pluginFailed = "plugin.failed"
+
+    /// Every kind of schema version 1.
+    public static let all: [String] = [
+        registerAccepted, registerRefreshed, registerRemoved, registerExpired, registerForcedOut, registerRejected,
+        authFailed, authUnknownUser, authStaleNonce, authChallenged, aclDenied, requestMalformed,
+        scannerDetected, rateExceeded, hijackSuspected, banAdded, banRemoved, banExpired, alertRaised, pluginFailed,
+    ]
+}
