@@ -1,5 +1,5 @@
 /// A plugin's answer to the admission hook.
-public enum Admission: Hashable, Sendable {
+@frozen public enum Admission: Hashable, Sendable {
     /// Let the packet through.
     case accept
     /// Discard the packet silently.

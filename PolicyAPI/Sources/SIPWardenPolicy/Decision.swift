@@ -7,7 +7,7 @@
 /// - `{"action":"alert","severity":"warning","message":"..."}`
 /// - `{"action":"report","kind":"scanner.detected","source_ip":"...","detail":"..."}` (the
 ///   event's own fields beside `action`)
-public enum Decision: Hashable, Sendable, Codable {
+@frozen public enum Decision: Hashable, Sendable, Codable {
     /// Ban an address or range.
     case ban(BanRequest)
     /// Lift a ban.

@@ -3,7 +3,7 @@
 ///
 /// IPv4-mapped IPv6 addresses (`::ffff:192.0.2.1`) become the IPv4 address, so a dual-stack
 /// socket's view of an IPv4 peer and the peer itself are one key.
-public struct IPAddress: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+@frozen public struct IPAddress: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     /// The upper 64 bits of an IPv6 address; zero for IPv4.
     @usableFromInline let high: UInt64
     /// The lower 64 bits of an IPv6 address, or the IPv4 address in the low 32 bits.

@@ -1,6 +1,6 @@
 /// A CIDR range of addresses, such as `192.0.2.0/24` or `2001:db8::/32`; a single address is
 /// a /32 or /128 range.
-public struct IPRange: Hashable, Sendable, Codable, CustomStringConvertible {
+@frozen public struct IPRange: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The first address of the range (host bits are always zero).
     public let network: IPAddress
     /// The number of leading bits that are fixed: 0...32 for IPv4, 0...128 for IPv6.

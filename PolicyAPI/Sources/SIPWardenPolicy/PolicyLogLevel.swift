@@ -1,5 +1,5 @@
 /// The level of a plugin's log line (the host maps it onto its own logger).
-public enum PolicyLogLevel: String, Sendable {
+@frozen public enum PolicyLogLevel: String, Sendable {
     /// Details for whoever debugs the plugin.
     case debug
     /// Normal operation worth a line.

@@ -1,6 +1,6 @@
 /// A configuration value from a policy file (the YAML under `settings:`), as a plain tree so
 /// plugins need no YAML library.
-public enum PolicyValue: Hashable, Sendable {
+@frozen public enum PolicyValue: Hashable, Sendable {
     /// An empty value (`key:` or `key: null`); readers treat it as missing.
     case null
     /// `true` / `false`.

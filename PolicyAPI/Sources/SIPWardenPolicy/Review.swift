@@ -1,5 +1,5 @@
 /// A plugin's answer about a ``RegisterAttempt``.
-public enum Review: Hashable, Sendable {
+@frozen public enum Review: Hashable, Sendable {
     /// No objection.
     case allow
     /// Refuse the REGISTER with this SIP status (e.g. 403) and reason phrase.
