@@ -66,3 +66,23 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The shipped policy plugins, each a dynamic library `libsipwarden-<name>.so` loaded at run
+// time through the same path as any third-party plugin. A plugin's logic target (unit-tested
+// directly) is apart from its export target (the two C entry points), so the test binary,
+// which links every plugin's logic, does not see five definitions of the same C symbols.
+let shippedPlugins: [(name: String, module: String)] = [
+    ("ratelimit", "RateLimit"),
+]
+for plugin in shippedPlugins {
+    let api = Target.Dependency.product(name: "SIPWardenPolicy", package: "PolicyAPI")
+    package.products.append(.library(name: "sipwarden-\(plugin.name)", type: .dynamic, targets: ["\(plugin.module)Export"]))
+    package.targets += [
+        .target(name: plugin.module, dependencies: [api], path: "Plugins/\(plugin.module)/Policy"),
+        .target(name: "\(plugin.module)Export", dependencies: [.target(name: plugin.module), api], path: "Plugins/\(plugin.module)/Export"),
+    ]
+}
+package.targets.append(.testTarget(
+    name: "PluginsTests",
+    dependencies: shippedPlugins.map { .target(name: $0.module) } + [.product(name: "SIPWardenPolicy", package: "PolicyAPI")]
+))
