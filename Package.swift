@@ -26,10 +26,11 @@ let package = Package(
         .target(name: "Registrar", dependencies: ["SIPCore"]),
         .target(name: "Store", dependencies: ["Registrar", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "ControlAPI"),
+        .target(name: "Firewall", dependencies: [.product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         .target(
             name: "Daemon",
             dependencies: [
-                "SIPCore", "Registrar", "Store", "ControlAPI",
+                "SIPCore", "Registrar", "Store", "ControlAPI", "Firewall",
                 .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -61,7 +62,10 @@ let package = Package(
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Registrar", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI"]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "ControlAPI"]),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["Daemon", "ControlAPI", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
+        .testTarget(name: "FirewallTests", dependencies: ["Firewall", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIPCore", "ControlAPI"]),
     ],
     swiftLanguageModes: [.v6]
@@ -73,6 +77,10 @@ let package = Package(
 // which links every plugin's logic, does not see five definitions of the same C symbols.
 let shippedPlugins: [(name: String, module: String)] = [
     ("ratelimit", "RateLimit"),
+    ("bruteforce", "BruteForce"),
+    ("scanner", "ScannerBlock"),
+    ("allowlist", "AllowlistGuard"),
+    ("hijack", "HijackGuard"),
 ]
 for plugin in shippedPlugins {
     let api = Target.Dependency.product(name: "SIPWardenPolicy", package: "PolicyAPI")
