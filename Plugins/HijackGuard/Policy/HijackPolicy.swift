@@ -1,0 +1,100 @@
+import SIPWardenPolicy
+
+/// The hijack plugin's logic. ``suspiciousNetwork(_:settings:)`` tells, for an authenticated
+/// REGISTER, whether the AOR already has live bindings and none of them registered from the
+/// new source's network. A review cannot return decisions, so such an attempt is queued here
+/// and the next ``tick(now:)`` (about a second later) turns it into a `hijack.suspected`
+/// report, with an alert. The plugin wraps this in a lock: `record` runs on any thread.
+struct HijackPolicy: Sendable {
+    /// The settings.
+    let settings: HijackSettings
+    /// Reports waiting for the next tick.
+    private(set) var pending: [SecurityEvent] = []
+    /// Reports lost because the queue was full (ticks stopped).
+    private(set) var droppedReports = 0
+    /// When each (AOR, network) was last reported.
+    private(set) var reported: [HijackKey: Int64] = [:]
+    /// When `reported` was last swept.
+    private var lastSweepAt = Int64.min
+
+    /// Reports queued between ticks at most.
+    static let maxPending = 1000
+    /// (AOR, network) pairs remembered at most.
+    static let maxReported = 50_000
+    /// More reports than this in one tick get one summary alert instead of one each (an ISP
+    /// renumbering its customers must not bury the operator in alerts).
+    static let alertsPerTick = 5
+    /// How often `reported` is swept, milliseconds.
+    static let sweepInterval: Int64 = 10_000
+
+    /// An empty policy.
+    init(settings: HijackSettings) {
+        self.settings = settings
+    }
+
+    /// The attempt's new network when the AOR has live bindings and none is in it; nil otherwise.
+    static func suspiciousNetwork(_ attempt: RegisterAttempt, settings: HijackSettings) -> IPRange? {
+        guard !attempt.liveBindingSources.isEmpty else { return nil }
+        let network = settings.network(of: attempt.source)
+        return attempt.liveBindingSources.contains(where: network.contains) ? nil : network
+    }
+
+    /// Queues a `hijack.suspected` report for the attempt, unless the same AOR was reported
+    /// from the same network within `repeat_after`.
+    mutating func record(_ attempt: RegisterAttempt, network: IPRange) {
+        let now = attempt.timeMilliseconds
+        let key = HijackKey(aor: attempt.aor, network: network)
+        if let at = reported[key], now - at < settings.repeatAfterMilliseconds { return }
+        guard pending.count < Self.maxPending else {
+            droppedReports += 1
+            return
+        }
+        if reported.count >= Self.maxReported {
+            sweep(now: now)
+            if reported.count >= Self.maxReported { reported.remove(at: reported.startIndex) }
+        }
+        reported[key] = now
+        let previous = attempt.liveBindingSources.prefix(5).map(\.description).joined(separator: ", ")
+            + (attempt.liveBindingSources.count > 5 ? ", …" : "")
+        pending.append(SecurityEvent(
+            timeMilliseconds: now, kind: SecurityEventKind.hijackSuspected, sourceIP: attempt.source.description,
+            sourcePort: attempt.sourcePort, transport: attempt.transport, aor: attempt.aor, username: attempt.username,
+            userAgent: attempt.userAgent, contact: attempt.contact,
+            detail: "new network \(network); live bindings from \(previous)"
+                + (settings.refuse ? "; refused" : "; accepted (refuse is false)")))
+    }
+
+    /// Hands the queued reports over, with alerts.
+    mutating func tick(now: Int64) -> [Decision] {
+        if now >= lastSweepAt &+ Self.sweepInterval { sweep(now: now) }
+        guard !pending.isEmpty else { return [] }
+        let reports = pending
+        pending.removeAll()
+        var decisions = reports.map(Decision.report)
+        guard settings.alert else { return decisions }
+        let outcome = settings.refuse ? "refused" : "accepted"
+        if reports.count <= Self.alertsPerTick {
+            decisions += reports.map { report in
+                .alert(Alert(
+                    severity: "warning",
+                    message: "possible registration hijack: \(report.aor ?? "?") registered from \(report.sourceIP) "
+                        + "(\(report.detail ?? "")); \(outcome)",
+                    evidence: [report]))
+            }
+        } else {
+            decisions.append(.alert(Alert(
+                severity: "warning",
+                message: "possible registration hijacks: \(reports.count) AORs registered from networks their live "
+                    + "bindings do not come from (\(outcome)); if an ISP renumbered its customers this is expected",
+                evidence: Array(reports.prefix(20)))))
+        }
+        return decisions
+    }
+
+    /// Forgets reports older than `repeat_after`.
+    mutating func sweep(now: Int64) {
+        lastSweepAt = now
+        let span = settings.repeatAfterMilliseconds
+        reported = reported.filter { now - $0.value < span }
+    }
+}
