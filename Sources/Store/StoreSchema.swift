@@ -56,6 +56,32 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2-bans") { db in
+            // One row per ban in force (target: an address or a CIDR, as the firewall prints
+            // it); `evidence` is a JSON array of the security events that caused it, so an
+            // operator can ask why. `ban_history` is append-only: what was banned, lifted or
+            // expired, when and by whom, after the row in `bans` is gone.
+            try db.execute(sql: """
+                CREATE TABLE bans (
+                    target TEXT PRIMARY KEY NOT NULL,
+                    expires_at_ms INTEGER NOT NULL,
+                    created_at_ms INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    evidence TEXT NOT NULL DEFAULT '[]'
+                );
+                CREATE INDEX bans_expires_at ON bans(expires_at_ms);
+                CREATE TABLE ban_history (
+                    id INTEGER PRIMARY KEY,
+                    target TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    at_ms INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    reason TEXT NOT NULL
+                );
+                CREATE INDEX ban_history_target ON ban_history(target, at_ms);
+                """)
+        }
         return migrator
     }()
 }
