@@ -1,0 +1,104 @@
+import Foundation
+
+/// The bounded hand-over between threads that record and the one thread that writes.
+///
+/// Recording takes the lock for an append (and wakes the writer only when the queue was
+/// empty); a full queue refuses the entry and counts it, so a stalled disk never stalls the
+/// packet path.
+final class SecurityLogQueue: @unchecked Sendable {
+    // @unchecked: every stored property below is read and written with `condition` held.
+    private let condition = NSCondition()
+    private let capacity: Int
+    private var entries: [SecurityLogEntry] = []
+    private var droppedSinceTake = 0
+    private var enqueued = 0
+    private var completed = 0
+    private var reopenRequested = false
+    private var closing = false
+    private(set) var statistics = SecurityLogStatistics()
+
+    /// Creates a queue holding at most `capacity` entries.
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+        entries.reserveCapacity(min(self.capacity, 4096))
+    }
+
+    /// Adds an entry, or counts it as dropped when the queue is full or closed.
+    func append(_ entry: SecurityLogEntry) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closing, entries.count < capacity else {
+            droppedSinceTake += 1
+            statistics.dropped += 1
+            return
+        }
+        entries.append(entry)
+        enqueued += 1
+        if entries.count == 1 { condition.broadcast() }
+    }
+
+    /// What the writer does next.
+    struct Work {
+        var entries: [SecurityLogEntry]
+        var dropped: Int
+        var reopen: Bool
+        var stop: Bool
+    }
+
+    /// Waits for entries, a reopen request or closing, and takes everything pending.
+    func take() -> Work {
+        condition.lock()
+        defer { condition.unlock() }
+        while entries.isEmpty && droppedSinceTake == 0 && !reopenRequested && !closing {
+            condition.wait()
+        }
+        let work = Work(entries: entries, dropped: droppedSinceTake, reopen: reopenRequested, stop: closing && entries.isEmpty)
+        entries.removeAll(keepingCapacity: true)
+        droppedSinceTake = 0
+        reopenRequested = false
+        return work
+    }
+
+    /// Records that the writer finished `count` entries (`written` of them made it to the
+    /// file), and wakes anyone waiting in `waitUntilWritten`.
+    func finished(_ count: Int, written: Int, droppedLineWritten: Bool, reopened: Bool) {
+        condition.lock()
+        defer { condition.unlock() }
+        completed += count
+        statistics.written += written + (droppedLineWritten ? 1 : 0)
+        statistics.failed += count - written
+        if reopened { statistics.reopens += 1 }
+        condition.broadcast()
+    }
+
+    /// Asks the writer to reopen the file.
+    func requestReopen() {
+        condition.lock()
+        defer { condition.unlock() }
+        reopenRequested = true
+        condition.broadcast()
+    }
+
+    /// Refuses further entries and lets the writer stop once the queue is drained.
+    func close() {
+        condition.lock()
+        defer { condition.unlock() }
+        closing = true
+        condition.broadcast()
+    }
+
+    /// Blocks until every entry appended before the call has been handled by the writer.
+    func waitUntilWritten() {
+        condition.lock()
+        defer { condition.unlock() }
+        let target = enqueued
+        while completed < target { condition.wait() }
+    }
+
+    /// The statistics, read under the lock.
+    func currentStatistics() -> SecurityLogStatistics {
+        condition.lock()
+        defer { condition.unlock() }
+        return statistics
+    }
+}
