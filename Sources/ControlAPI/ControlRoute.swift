@@ -8,6 +8,15 @@
 /// | `addSubscriber` | `POST /v1/subscribers` | `SubscriberAddRequest` | 201, empty body |
 /// | `importSubscribers` | `POST /v1/subscribers/import` | `SubscriberImportRequest` | `SubscriberImportResponse` |
 /// | `removeSubscriber` | `DELETE /v1/subscribers/{user}?domain={domain}` | — | 204, empty body (404 when there is no such subscriber) |
+/// | `listBans` | `GET /v1/bans` | — | `[BanInfo]` |
+/// | `addBan` | `POST /v1/bans` | `BanAddRequest` | 201, `BanInfo` (the ban as now in force) |
+/// | `removeBan` | `DELETE /v1/bans/{target}` | — | 204, empty body (404 when there is no such ban) |
+/// | `banWhy` | `GET /v1/bans/{target}/why` | — | `BanWhyResponse` (404 when the target is not banned) |
+/// | `listPlugins` | `GET /v1/plugins` | — | `[PluginInfo]` |
+/// | `reloadPlugins` | `POST /v1/plugins/reload` | — | `[PluginInfo]` after the reload |
+///
+/// A ban `{target}` is one path segment, percent-encoded (the "/" of a CIDR as `%2F`); an
+/// unencoded CIDR ("/v1/bans/192.0.2.0/24") is accepted too, for curl users.
 ///
 /// Every non-2xx answer carries a `ControlError`.
 public enum ControlRoute: Hashable, Sendable {
@@ -23,6 +32,18 @@ public enum ControlRoute: Hashable, Sendable {
     case importSubscribers
     /// `DELETE /v1/subscribers/{username}`, with `?domain=` when a domain is given.
     case removeSubscriber(username: String, domain: String?)
+    /// `GET /v1/bans`.
+    case listBans
+    /// `POST /v1/bans`.
+    case addBan
+    /// `DELETE /v1/bans/{target}`: lift the ban on exactly this address or range.
+    case removeBan(target: String)
+    /// `GET /v1/bans/{target}/why`: the ban blocking this address or range, and its evidence.
+    case banWhy(target: String)
+    /// `GET /v1/plugins`.
+    case listPlugins
+    /// `POST /v1/plugins/reload`: re-read the policy files.
+    case reloadPlugins
 
     /// The version prefix of every path.
     public static let prefix = "/v1"
@@ -30,9 +51,9 @@ public enum ControlRoute: Hashable, Sendable {
     /// The HTTP method, upper case.
     public var method: String {
         switch self {
-        case .health, .listRegistrations, .listSubscribers: return "GET"
-        case .addSubscriber, .importSubscribers: return "POST"
-        case .removeSubscriber: return "DELETE"
+        case .health, .listRegistrations, .listSubscribers, .listBans, .banWhy, .listPlugins: return "GET"
+        case .addSubscriber, .importSubscribers, .addBan, .reloadPlugins: return "POST"
+        case .removeSubscriber, .removeBan: return "DELETE"
         }
     }
 
@@ -48,13 +69,18 @@ public enum ControlRoute: Hashable, Sendable {
             let path = "/v1/subscribers/" + PercentEncoding.encode(username)
             guard let domain else { return path }
             return path + "?domain=" + PercentEncoding.encode(domain)
+        case .listBans, .addBan: return "/v1/bans"
+        case .removeBan(let target): return "/v1/bans/" + PercentEncoding.encode(target)
+        case .banWhy(let target): return "/v1/bans/" + PercentEncoding.encode(target) + "/why"
+        case .listPlugins: return "/v1/plugins"
+        case .reloadPlugins: return "/v1/plugins/reload"
         }
     }
 
     /// Whether requests on this route carry a JSON body.
     public var hasRequestBody: Bool {
         switch self {
-        case .addSubscriber, .importSubscribers: return true
+        case .addSubscriber, .importSubscribers, .addBan: return true
         default: return false
         }
     }
@@ -85,8 +111,15 @@ public enum ControlRoute: Hashable, Sendable {
             case "health": return pick(["GET": .health])
             case "registrations": return pick(["GET": .listRegistrations])
             case "subscribers": return pick(["GET": .listSubscribers, "POST": .addSubscriber])
+            case "bans": return pick(["GET": .listBans, "POST": .addBan])
+            case "plugins": return pick(["GET": .listPlugins])
             default: return .notFound
             }
+        case 2 where rest[0] == "plugins":
+            guard rest[1] == "reload" else { return .notFound }
+            return pick(["POST": .reloadPlugins])
+        case 2...4 where rest[0] == "bans":
+            return matchBan(Array(rest.dropFirst()), pick: pick)
         case 2 where rest[0] == "subscribers":
             let query: [String: String]
             switch parse(query: rawQuery) {
@@ -102,6 +135,17 @@ public enum ControlRoute: Hashable, Sendable {
         default:
             return .notFound
         }
+    }
+
+    /// `/v1/bans/{target}` and `/v1/bans/{target}/why`, where an unencoded CIDR spreads the
+    /// target over two segments ("192.0.2.0", "24").
+    private static func matchBan(_ parts: [String], pick: ([String: ControlRoute]) -> ControlRouteMatch) -> ControlRouteMatch {
+        let isWhy = parts.count >= 2 && parts.last == "why"
+        let targetParts = isWhy ? Array(parts.dropLast()) : parts
+        guard (1...2).contains(targetParts.count), !targetParts.contains(where: \.isEmpty) else { return .notFound }
+        if targetParts.count == 2, !targetParts[1].allSatisfy({ $0.isASCII && $0.isNumber }) { return .notFound }
+        let target = targetParts.joined(separator: "/")
+        return isWhy ? pick(["GET": .banWhy(target: target)]) : pick(["DELETE": .removeBan(target: target)])
     }
 
     private static func split(target: String) -> (Substring, Substring) {

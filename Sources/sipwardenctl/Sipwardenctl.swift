@@ -5,7 +5,7 @@ import ControlAPI
 struct Sipwardenctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sipwardenctl",
-        abstract: "Operate a running sipwarden: subscribers, registrations, status.",
+        abstract: "Operate a running sipwarden: subscribers, registrations, bans, plugins, status.",
         discussion: """
             Talks to the daemon over its control socket (HTTP/JSON on a Unix socket, mode 0660).
             Exit status: 0 ok, 1 the daemon refused or failed, 2 usage error, 3 daemon unreachable.
@@ -14,9 +14,14 @@ struct Sipwardenctl: AsyncParsableCommand {
               sipwardenctl subscriber add 1001 --password s3cret --domain example.com
               sipwardenctl subscriber import users.csv
               sipwardenctl registrations list
+              sipwardenctl ban add 203.0.113.7 --for 2h --reason "SIP scanner"
+              sipwardenctl ban why 203.0.113.7
+              sipwardenctl plugins list
               sipwardenctl --socket /run/sipwarden/control.sock registrations list --json
             """,
-        subcommands: [SubscriberCommand.self, RegistrationsCommand.self, StatusCommand.self]
+        subcommands: [
+            SubscriberCommand.self, RegistrationsCommand.self, BanCommand.self, PluginsCommand.self, StatusCommand.self,
+        ]
     )
 
     @OptionGroup var global: GlobalOptions

@@ -84,7 +84,49 @@ struct ControlDispatcher: Sendable {
                     hint: "see who exists with 'sipwardenctl subscriber list'")
             }
             return ControlReply(status: 204, body: [])
+        case .listBans:
+            return try Self.ok(200, await service.bans())
+        case .addBan:
+            var request = try Self.decode(BanAddRequest.self, from: body, route: route)
+            if let problem = request.validationProblem() {
+                throw RequestProblem(message: problem)
+            }
+            request.target = try Self.canonicalBanTarget(request.target)
+            let ban = try await service.addBan(request)
+            logger.notice(
+                "ban added through the control API",
+                metadata: ["target": "\(ban.address)", "seconds": "\(request.seconds)", "source": "\(request.effectiveSource)"])
+            return try Self.ok(201, ban)
+        case .removeBan(let target):
+            let canonical = try Self.canonicalBanTarget(target)
+            guard try await service.removeBan(target: canonical) else {
+                return Self.error(
+                    404, "no ban on \(canonical)",
+                    hint: "see the bans in force with 'sipwardenctl ban list'; a ban of a range is removed by the range")
+            }
+            logger.notice("ban removed through the control API", metadata: ["target": "\(canonical)"])
+            return ControlReply(status: 204, body: [])
+        case .banWhy(let target):
+            let canonical = try Self.canonicalBanTarget(target)
+            guard let answer = try await service.banWhy(target: canonical) else {
+                return Self.error(404, "\(canonical) is not banned", hint: "see the bans in force with 'sipwardenctl ban list'")
+            }
+            return try Self.ok(200, answer)
+        case .listPlugins:
+            return try Self.ok(200, await service.plugins())
+        case .reloadPlugins:
+            let plugins = try await service.reloadPlugins()
+            logger.notice("policy plugins reloaded through the control API", metadata: ["plugins": "\(plugins.count)"])
+            return try Self.ok(200, plugins)
         }
+    }
+
+    /// The canonical form of a ban target from a path or body, or a 400 naming the problem.
+    private static func canonicalBanTarget(_ target: String) throws -> String {
+        guard let canonical = BanTarget.canonical(target) else {
+            throw RequestProblem(message: BanTarget.problem(target) ?? "invalid ban target")
+        }
+        return canonical
     }
 
     /// A request body that could not be used: 400.

@@ -28,4 +28,48 @@ public protocol ControlService: Sendable {
 
     /// The daemon's version, uptime and sizes.
     func health() async throws -> HealthInfo
+
+    /// Every ban in force, `expires_in` computed at the time of the call.
+    func bans() async throws -> [BanInfo]
+
+    /// Bans `request.target` (already canonical: `BanTarget.canonical`) for
+    /// `request.seconds`, recorded with `request.effectiveSource`; answered with 201 and the
+    /// ban as now in force (a re-ban keeps the longer expiry). Refuse a trusted address with
+    /// `ControlServiceError` 409.
+    func addBan(_ request: BanAddRequest) async throws -> BanInfo
+
+    /// Lifts the ban on exactly `target` (canonical); false when there is none (404).
+    func removeBan(target: String) async throws -> Bool
+
+    /// The ban blocking `target` (canonical): the ban of exactly that address or range, else
+    /// the narrowest banned range containing it; nil when nothing blocks it (404).
+    func banWhy(target: String) async throws -> BanWhyResponse?
+
+    /// Every policy plugin the daemon knows, loaded or not.
+    func plugins() async throws -> [PluginInfo]
+
+    /// Re-reads the policy files without touching registrations or bans; returns the plugins
+    /// after the reload.
+    func reloadPlugins() async throws -> [PluginInfo]
+}
+
+/// Answers for the ban and plugin routes until the daemon implements them: 501, so a
+/// service written before they existed (and test fakes) keeps compiling and says so.
+extension ControlService {
+    /// Not implemented by this service: 501.
+    public func bans() async throws -> [BanInfo] { throw Self.notWired("GET /v1/bans") }
+    /// Not implemented by this service: 501.
+    public func addBan(_ request: BanAddRequest) async throws -> BanInfo { throw Self.notWired("POST /v1/bans") }
+    /// Not implemented by this service: 501.
+    public func removeBan(target: String) async throws -> Bool { throw Self.notWired("DELETE /v1/bans/{target}") }
+    /// Not implemented by this service: 501.
+    public func banWhy(target: String) async throws -> BanWhyResponse? { throw Self.notWired("GET /v1/bans/{target}/why") }
+    /// Not implemented by this service: 501.
+    public func plugins() async throws -> [PluginInfo] { throw Self.notWired("GET /v1/plugins") }
+    /// Not implemented by this service: 501.
+    public func reloadPlugins() async throws -> [PluginInfo] { throw Self.notWired("POST /v1/plugins/reload") }
+
+    private static func notWired(_ route: String) -> ControlServiceError {
+        ControlServiceError(status: 501, message: "\(route) is not wired yet in this daemon")
+    }
 }

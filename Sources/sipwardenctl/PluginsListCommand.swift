@@ -1,0 +1,37 @@
+import ArgumentParser
+import ControlAPI
+
+/// `sipwardenctl plugins list [--json]`.
+struct PluginsListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List every policy plugin: name, version, state (loaded, disabled, failed) and file.",
+        discussion: """
+            --json prints an array, one object per plugin, with the keys name, version, file,
+            state and detail (stable; see docs/cli.md).
+
+            Examples:
+              sipwardenctl plugins list
+              sipwardenctl plugins list --json | jq -r '.[] | select(.state != "loaded") | .name'
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Print a JSON array instead of a table.")
+    var json = false
+
+    func run() async throws {
+        let plugins = try await ControlClient(socketPath: global.socketPath()).plugins()
+        if json {
+            try Console.json(plugins)
+            return
+        }
+        guard !plugins.isEmpty else {
+            Console.line("No plugins (no policy files are enabled).")
+            return
+        }
+        Console.out(PluginsTable.render(plugins))
+        Console.line(PluginsTable.summary(plugins))
+    }
+}
