@@ -147,6 +147,35 @@ final class MemoryFirewallTests: XCTestCase {
         XCTAssertTrue(firewall.isBlocked(IPAddress(ipv4: 0xC633_0000 | 3499), nowMilliseconds: start))
     }
 
+    func testManyAddressesAcrossShardsAreCountedSweptAndListedOnce() throws {
+        let firewall = MemoryFirewall()
+        var entries: [FirewallBan] = []
+        for i in 0..<1_000 {
+            let address = i.isMultiple(of: 2)
+                ? IPAddress(ipv4: 0xC633_6400 &+ UInt32(i))
+                : IPAddress(ipv6High: 0x2001_0DB8_0000_0000, low: UInt64(i))
+            entries.append(FirewallBan(
+                target: IPRange(address: address, prefixLength: address.bitWidth),
+                expiresAtMilliseconds: now + (i < 500 ? 10_000 : 20_000)))
+        }
+        entries += [try ban("203.0.113.0/24", for: 10), try ban("2001:db8:ffff::/48", for: 20)]
+        try firewall.ban(entries)
+        XCTAssertEqual(firewall.count, 1_002)
+        XCTAssertEqual(firewall.bans(nowMilliseconds: now).count, 1_002, "each range listed once")
+        for entry in entries {
+            XCTAssertTrue(firewall.isBlocked(entry.target.network, nowMilliseconds: now), "\(entry.target)")
+        }
+        let lapsed = firewall.sweep(nowMilliseconds: now + 10_000)
+        XCTAssertEqual(lapsed.count, 501, "500 addresses and one range, the range reported once")
+        XCTAssertEqual(Set(lapsed.map(\.target)).count, 501)
+        XCTAssertEqual(firewall.count, 501)
+        XCTAssertFalse(firewall.isBlocked(try address("203.0.113.9"), nowMilliseconds: now))
+        XCTAssertTrue(firewall.isBlocked(try address("2001:db8:ffff::9"), nowMilliseconds: now + 10_000))
+        try firewall.unban(entries.map(\.target))
+        XCTAssertEqual(firewall.count, 0)
+        XCTAssertEqual(firewall.bans(nowMilliseconds: now), [])
+    }
+
     func testModesParseAndLaterModesAreRefusedClearly() throws {
         XCTAssertEqual(try FirewallMode(parsing: "memory"), .memory)
         XCTAssertEqual(try FirewallMode(parsing: "Memory"), .memory)
