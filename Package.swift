@@ -67,6 +67,12 @@ let package = Package(
             dependencies: ["Daemon", "ControlAPI", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         .testTarget(name: "FirewallTests", dependencies: ["Firewall", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIPCore", "ControlAPI"]),
+        // The API types, policy files, the loader (against a plugin built in the separate package
+        // Tests/Fixtures/ExternalPlugin, which the tests build), the plugin host and exec plugins.
+        .testTarget(
+            name: "PluginHostTests",
+            dependencies: ["Daemon", .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "Logging", package: "swift-log")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -177,9 +177,10 @@ public struct PolicyConfiguration: Sendable {
         case "m": multiplier = 60
         case "h": multiplier = 3600
         case "d": multiplier = 86_400
-        default: multiplier = 1
+        case "0"..."9": multiplier = 1
+        default: return nil
         }
-        if !last.isNumber { digits = digits.dropLast() }
+        if multiplier != 1 || last == "s" { digits = digits.dropLast() }
         guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
               let number = Int(digits) else { return nil }
         let (seconds, overflow) = number.multipliedReportingOverflow(by: multiplier)
