@@ -20,6 +20,9 @@ public struct LocationService: Sendable {
     private var userAgentIndices: [String: UInt16] = [:]
     private static let maxSharedUserAgents = 4096
 
+    /// Bindings held per source IP (text as the socket reported it), for policy budgets.
+    private var countsBySourceIP: [String: Int] = [:]
+
     /// The number of bindings held, lapsed or not.
     public private(set) var count = 0
     /// The number of AORs with at least one binding held.
@@ -66,6 +69,10 @@ public struct LocationService: Sendable {
     public mutating func upsert(_ binding: Binding) {
         let stored = StoredBinding(binding, userAgentIndex: sharedUserAgentIndex(binding.userAgent))
         if let index = slotIndex(aor: binding.aor, contactKey: binding.contactKey) {
+            if let previous = slots[Int(index)], !previous.hasSourceIP(binding.source.ip) {
+                uncount(previous.binding(userAgents: userAgents).source.ip)
+                countsBySourceIP[binding.source.ip, default: 0] += 1
+            }
             slots[Int(index)] = stored
             file(index, expiringAt: binding.expiresAt)
             return
@@ -81,7 +88,16 @@ public struct LocationService: Sendable {
         if slotIndices(of: binding.aor).isEmpty { aorCount += 1 }
         slotsByAOR[binding.aor.hashValue, default: .none].append(index)
         file(index, expiringAt: binding.expiresAt)
+        countsBySourceIP[binding.source.ip, default: 0] += 1
         count += 1
+    }
+
+    /// How many bindings (lapsed ones until the next sweep included) were registered from `ip`.
+    public func bindingCount(fromIP ip: String) -> Int { countsBySourceIP[ip] ?? 0 }
+
+    private mutating func uncount(_ ip: String) {
+        let left = (countsBySourceIP[ip] ?? 1) - 1
+        countsBySourceIP[ip] = left > 0 ? left : nil
     }
 
     /// Removes the binding of `aor` with `contactKey`; returns it if it was there.
@@ -134,6 +150,7 @@ public struct LocationService: Sendable {
         let binding = stored.binding(userAgents: userAgents)
         slots[Int(index)] = nil
         freeSlots.append(index)
+        uncount(binding.source.ip)
         count -= 1
         let hash = binding.aor.hashValue
         if var list = slotsByAOR[hash] {

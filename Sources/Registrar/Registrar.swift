@@ -28,9 +28,11 @@ public struct Registrar: Sendable {
     }
 
     /// Processes one REGISTER that arrived from `source` over `transport` at `now`.
-    /// `salt` is fresh randomness for the nonce and the To tag.
+    /// `salt` is fresh randomness for the nonce and the To tag. `reviewer`, when given, is asked
+    /// about every authenticated REGISTER that adds or refreshes bindings, before anything changes.
     public mutating func handleRegister(
-        _ request: SIPRequest, source: SourceAddress, transport: Transport, now: Timestamp, salt: UInt64
+        _ request: SIPRequest, source: SourceAddress, transport: Transport, now: Timestamp, salt: UInt64,
+        reviewer: ((RegisterReview) -> RegisterReviewVerdict)? = nil
     ) -> RegisterOutcome {
         var context = Context(
             request: request, source: source, transport: transport, now: now, salt: salt,
@@ -94,6 +96,18 @@ public struct Registrar: Sendable {
         case .addresses(let list) where list.isEmpty:
             return context.okay(bindings: location.bindings(of: aor, now: now))
         case .addresses(let list):
+            if let reviewer, let first = list.first, list.contains(where: { Self.requestedExpiry($0, header: expiresHeader, configuration: configuration) != 0 }) {
+                let review = RegisterReview(
+                    source: source, transport: transport, aor: aor, username: context.username ?? user,
+                    userAgent: request.userAgent, contact: first.uri.description,
+                    liveBindingSources: location.bindings(of: aor, now: now).map(\.source.ip), now: now
+                )
+                if case .refuse(let status, let reason, let kind, let detail) = reviewer(review) {
+                    return RegisterOutcome(response: context.reply(status, reason), events: [
+                        RegistrarEvent(kind: kind, aor: aor, username: context.username, contact: first.uri.description, detail: detail),
+                    ])
+                }
+            }
             return update(aor: aor, contacts: list, expiresHeader: expiresHeader, context: &context)
         }
     }

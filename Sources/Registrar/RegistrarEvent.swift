@@ -36,6 +36,8 @@ public struct RegistrarEvent: Hashable, Sendable {
         case registerForcedOut = "register.forced_out"
         /// A REGISTER was refused for a rule (max bindings, interval too brief, ordering, AOR).
         case registerRejected = "register.rejected"
+        /// A REGISTER came from outside the phone's allowed ranges.
+        case aclDenied = "acl.denied"
         /// Credentials were presented and were wrong.
         case authFailed = "auth.failed"
         /// Credentials named a user that does not exist.

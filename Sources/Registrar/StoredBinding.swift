@@ -61,6 +61,9 @@ struct StoredBinding: Sendable {
     /// Whether this binding belongs to `aor` (compared without building a String).
     func belongs(to aor: String) -> Bool { equals(aor, start: 0, end: ends.aor) }
 
+    /// Whether this binding was registered from `ip`.
+    func hasSourceIP(_ ip: String) -> Bool { equals(ip, start: ends.userAgent, end: ends.sourceIP) }
+
     private func equals(_ string: String, start: UInt16, end: UInt16) -> Bool {
         var string = string
         return string.withUTF8 { wanted in

@@ -97,3 +97,23 @@ extension LocationServiceTests {
         XCTAssertEqual(Set(location.liveBindings(now: .t0).compactMap(\.userAgent)).count, 4991)
     }
 }
+
+extension LocationServiceTests {
+    func testBindingsAreCountedPerSourceIP() {
+        var location = LocationService()
+        for index in 0..<200 {
+            var phone = binding("sip:\(index)@x", contact: "sip:\(index)@10.0.0.\(index % 250)", expires: 60)
+            phone.source = SourceAddress(ip: "203.0.113.5", port: 40000 + index)
+            location.upsert(phone)
+        }
+        XCTAssertEqual(location.bindingCount(fromIP: "203.0.113.5"), 200)
+        var moved = binding("sip:0@x", contact: "sip:0@10.0.0.0", expires: 600)
+        moved.source = SourceAddress(ip: "198.51.100.1", port: 5060)
+        location.upsert(moved)
+        XCTAssertEqual(location.bindingCount(fromIP: "203.0.113.5"), 199)
+        XCTAssertEqual(location.bindingCount(fromIP: "198.51.100.1"), 1)
+        _ = location.removeExpired(now: .t0.adding(seconds: 61))
+        XCTAssertEqual(location.bindingCount(fromIP: "203.0.113.5"), 0)
+        XCTAssertEqual(location.bindingCount(fromIP: "198.51.100.1"), 1)
+    }
+}

@@ -188,3 +188,40 @@ final class RegistrarBindingTests: XCTestCase {
         XCTAssertEqual(registrar.location.count, 0)
     }
 }
+
+extension RegistrarBindingTests {
+    func testReviewerSeesAuthenticatedAddsAndCanRefuse() throws {
+        var registrar = RegisterBuilder.openRegistrar()
+        var seen: [RegisterReview] = []
+        let first = registrar.handleRegister(try RegisterBuilder.request(expires: "600"), source: RegisterBuilder.source, transport: .udp,
+                                             now: .t0, salt: 1) { review in
+            seen.append(review)
+            return .allow
+        }
+        XCTAssertEqual(first.response.statusCode, 200)
+        XCTAssertEqual(seen.first?.aor, "sip:1001@example.com")
+        XCTAssertEqual(seen.first?.liveBindingSources, [])
+
+        let elsewhere = SourceAddress(ip: "198.51.100.9", port: 5060)
+        let refused = registrar.handleRegister(try RegisterBuilder.request(callID: "other", contacts: ["<sip:1001@198.51.100.9>"]), source: elsewhere,
+                                               transport: .udp, now: .t0, salt: 2) { review in
+            seen.append(review)
+            return .refuse(status: 403, reason: "Source Not Allowed", eventKind: .aclDenied, detail: "allowlist")
+        }
+        XCTAssertEqual(refused.response.statusCode, 403)
+        XCTAssertEqual(refused.response.reasonPhrase, "Source Not Allowed")
+        XCTAssertEqual(refused.events.map(\.kind), [.aclDenied])
+        XCTAssertTrue(refused.changes.isEmpty)
+        XCTAssertEqual(seen.last?.liveBindingSources, ["192.0.2.10"], "the reviewer sees where the AOR is registered from")
+        XCTAssertEqual(registrar.location.count, 1)
+
+        var asked = false
+        let removal = registrar.handleRegister(try RegisterBuilder.request(cseq: 9, expires: "0"), source: RegisterBuilder.source, transport: .udp,
+                                               now: .t0, salt: 3) { _ in
+            asked = true
+            return .refuse(status: 403, reason: "no", eventKind: .aclDenied, detail: "x")
+        }
+        XCTAssertFalse(asked, "removing bindings is never refused by policy")
+        XCTAssertEqual(removal.response.statusCode, 200)
+    }
+}

@@ -1,0 +1,42 @@
+/// What the registrar tells an outside reviewer (the security policy) about a REGISTER that
+/// passed authentication, before any binding changes.
+public struct RegisterReview: Sendable {
+    /// Where the request came from.
+    public var source: SourceAddress
+    /// The transport it came over.
+    public var transport: Transport
+    /// The address of record it registers.
+    public var aor: String
+    /// The authenticated (or, without authentication, claimed) username.
+    public var username: String
+    /// The User-Agent header, if any.
+    public var userAgent: String?
+    /// The first contact URI of the request.
+    public var contact: String
+    /// The source IPs of the AOR's live bindings before this request.
+    public var liveBindingSources: [String]
+    /// When the request arrived.
+    public var now: Timestamp
+
+    /// Creates a review.
+    public init(source: SourceAddress, transport: Transport, aor: String, username: String, userAgent: String?,
+                contact: String, liveBindingSources: [String], now: Timestamp) {
+        self.source = source
+        self.transport = transport
+        self.aor = aor
+        self.username = username
+        self.userAgent = userAgent
+        self.contact = contact
+        self.liveBindingSources = liveBindingSources
+        self.now = now
+    }
+}
+
+/// A reviewer's answer.
+public enum RegisterReviewVerdict: Hashable, Sendable {
+    /// Go on with RFC 3261 processing.
+    case allow
+    /// Refuse with `status` and `reason`; `eventKind` names the event recorded (e.g. an ACL
+    /// refusal is `acl.denied`).
+    case refuse(status: Int, reason: String, eventKind: RegistrarEvent.Kind, detail: String)
+}
