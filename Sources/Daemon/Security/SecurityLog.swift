@@ -100,8 +100,10 @@ public final class SecurityLog: Sendable {
         var file = file
         let lines = SecurityLogLine()
         var reportedFailure = false
+        var batch: [SecurityLogEntry] = []
+        var buffer: [UInt8] = []
         while true {
-            let work = queue.take()
+            let work = queue.take(returning: &batch)
             var reopened = false
             if work.reopen {
                 do {
@@ -111,11 +113,11 @@ public final class SecurityLog: Sendable {
                     logger.error("security log reopen failed; still writing to the old file", metadata: ["error": "\(error)"])
                 }
             }
-            var buffer: [UInt8] = []
+            buffer.removeAll(keepingCapacity: true)
             var encoded = 0
-            for entry in work.entries {
+            for entry in batch {
                 do {
-                    buffer += try lines.encode(entry)
+                    try lines.encode(entry, into: &buffer)
                     encoded += 1
                 } catch {
                     logger.error("security log entry could not be encoded", metadata: ["error": "\(error)"])
@@ -132,7 +134,7 @@ public final class SecurityLog: Sendable {
             }
             reportedFailure = !ok
             queue.finished(
-                work.entries.count, written: ok ? encoded : 0, droppedLineWritten: ok && hasDroppedLine, reopened: reopened)
+                batch.count, written: ok ? encoded : 0, droppedLineWritten: ok && hasDroppedLine, reopened: reopened)
             if work.stop { break }
         }
         file.close()

@@ -20,16 +20,33 @@ struct SecurityLogLine {
         return encoder
     }()
 
-    /// The line for `entry`, newline included.
-    func encode(_ entry: SecurityLogEntry) throws -> [UInt8] {
-        let data: Data
+    /// Appends the line for `entry`, newline included, to `out`.
+    ///
+    /// Events, the bulk of the log, are written by hand (`appendEvent`): JSONEncoder costs
+    /// several microseconds a line, which would make the log the slowest stage behind the
+    /// plugin host. Decisions are rare and go through JSONEncoder.
+    func encode(_ entry: SecurityLogEntry, into out: inout [UInt8]) throws {
         switch entry {
         case .event(let event):
-            data = try encoder.encode(EventLine(event: Self.bounded(event)))
+            Self.appendEvent(event, to: &out)
         case let .decision(decision, plugin, time, outcome):
-            data = try encoder.encode(Self.decisionLine(decision, plugin: plugin, time: time, outcome: outcome))
+            let data = try encoder.encode(Self.decisionLine(decision, plugin: plugin, time: time, outcome: outcome))
+            out += Self.escapingLineSeparators(Array(data))
+            out.append(0x0A)
         }
-        return Self.escapingLineSeparators(Array(data)) + [0x0A]
+    }
+
+    /// The line for `entry`, newline included.
+    func encode(_ entry: SecurityLogEntry) throws -> [UInt8] {
+        var out: [UInt8] = []
+        try encode(entry, into: &out)
+        return out
+    }
+
+    /// The line JSONEncoder writes for an event (keys sorted, `type` added), with the same
+    /// escaping; `appendEvent` must match it, which the tests check.
+    func encodeWithJSONEncoder(_ event: SecurityEvent) throws -> [UInt8] {
+        Self.escapingLineSeparators(Array(try encoder.encode(EventLine(event: Self.bounded(event))))) + [0x0A]
     }
 
     /// The line noting that `count` lines were dropped.
@@ -103,6 +120,102 @@ struct SecurityLogLine {
         return line
     }
 
+    // MARK: - Events by hand
+
+    /// Appends `{"aor":...,"v":1}` and a newline: the `SecurityEvent` keys plus `type`, sorted
+    /// as JSONEncoder sorts them, absent values left out as JSONEncoder leaves them out.
+    static func appendEvent(_ event: SecurityEvent, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        func key(_ name: StaticString) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(UInt8(ascii: "\""))
+            name.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(UInt8(ascii: "\""))
+            out.append(UInt8(ascii: ":"))
+        }
+        func string(_ name: StaticString, _ value: String?) {
+            guard let value else { return }
+            key(name)
+            appendString(cut(value), to: &out)
+        }
+        func number(_ name: StaticString, _ value: some BinaryInteger) {
+            key(name)
+            out.append(contentsOf: String(value).utf8)
+        }
+        string("aor", event.aor)
+        string("contact", event.contact)
+        string("detail", event.detail)
+        number("id", event.id)
+        string("kind", event.kind)
+        string("source_ip", event.sourceIP)
+        number("source_port", event.sourcePort)
+        number("time_ms", event.timeMilliseconds)
+        string("transport", event.transport)
+        string("type", "event")
+        string("user_agent", event.userAgent)
+        string("username", event.username)
+        number("v", event.version)
+        out.append(UInt8(ascii: "}"))
+        out.append(0x0A)
+    }
+
+    /// Appends `text` as a JSON string: `"` and `\` escaped, control characters below U+0020
+    /// as JSONEncoder writes them, C1 controls and U+2028/U+2029 as \u escapes.
+    static func appendString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            guard bytes.contains(where: needsEscaping) else {
+                out.append(contentsOf: bytes)
+                return
+            }
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case 0x22: out += [0x5C, 0x22]
+                case 0x5C: out += [0x5C, 0x5C]
+                case 0x08: out += [0x5C, UInt8(ascii: "b")]
+                case 0x09: out += [0x5C, UInt8(ascii: "t")]
+                case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+                case 0x0C: out += [0x5C, UInt8(ascii: "f")]
+                case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+                case ..<0x20: appendUnicodeEscape(UInt16(byte), to: &out)
+                case 0xC2 where index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1]):
+                    appendUnicodeEscape(UInt16(bytes[index + 1]), to: &out)
+                    index += 1
+                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80
+                    && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                    appendUnicodeEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029, to: &out)
+                    index += 2
+                default: out.append(byte)
+                }
+                index += 1
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether a byte starts something `appendString` rewrites.
+    private static func needsEscaping(_ byte: UInt8) -> Bool {
+        switch byte {
+        case ..<0x20, 0x22, 0x5C, 0xC2, 0xE2: true
+        default: false
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// `\uXXXX`, lower-case hex.
+    private static func appendUnicodeEscape(_ value: UInt16, to out: inout [UInt8]) {
+        out += [0x5C, UInt8(ascii: "u")]
+        for shift in stride(from: 12, through: 0, by: -4) {
+            out.append(hexDigits[Int(value >> UInt16(shift) & 0xF)])
+        }
+    }
+
     // MARK: - Hostile input
 
     /// The event with every string field bounded.
@@ -147,8 +260,7 @@ struct SecurityLogLine {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) {
-                let value = String(bytes[index + 1], radix: 16)
-                escape("00" + value)
+                escape("00" + String(bytes[index + 1], radix: 16))
                 index += 2
             } else if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80,
                       bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {

@@ -39,21 +39,24 @@ final class SecurityLogQueue: @unchecked Sendable {
 
     /// What the writer does next.
     struct Work {
-        var entries: [SecurityLogEntry]
         var dropped: Int
         var reopen: Bool
         var stop: Bool
     }
 
     /// Waits for entries, a reopen request or closing, and takes everything pending.
-    func take() -> Work {
+    ///
+    /// `spare` is the writer's emptied array from the previous batch: the queue keeps it and
+    /// hands its own out, so neither side allocates a fresh buffer per batch.
+    func take(returning spare: inout [SecurityLogEntry]) -> Work {
         condition.lock()
         defer { condition.unlock() }
         while entries.isEmpty && droppedSinceTake == 0 && !reopenRequested && !closing {
             condition.wait()
         }
-        let work = Work(entries: entries, dropped: droppedSinceTake, reopen: reopenRequested, stop: closing && entries.isEmpty)
-        entries.removeAll(keepingCapacity: true)
+        let work = Work(dropped: droppedSinceTake, reopen: reopenRequested, stop: closing && entries.isEmpty)
+        spare.removeAll(keepingCapacity: true)
+        swap(&entries, &spare)
         droppedSinceTake = 0
         reopenRequested = false
         return work
