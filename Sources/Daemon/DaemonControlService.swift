@@ -8,6 +8,8 @@ import Store
 /// written through the same state the SIP path uses.
 final class DaemonControlService: ControlService {
     private let service: SIPService
+    /// Bans, plugins and events.
+    var security: SecurityCoordinator { service.security }
     private let store: SIPWardenStore
     private let configuration: DaemonConfiguration
     private let startedAt: Timestamp
@@ -95,7 +97,7 @@ final class DaemonControlService: ControlService {
         }
     }
 
-    private static func date(_ timestamp: Timestamp) -> Date {
+    static func date(_ timestamp: Timestamp) -> Date {
         Date(timeIntervalSince1970: Double(timestamp.milliseconds) / 1000)
     }
 }

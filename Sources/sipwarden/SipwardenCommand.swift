@@ -32,6 +32,15 @@ struct SipwardenCommand: AsyncParsableCommand {
     @Option(name: .customLong("control-socket"), help: ArgumentHelp("Control socket path (default <data-dir>/control.sock).", valueName: "path"))
     var controlSocket: String?
 
+    @Option(name: .long, help: ArgumentHelp("How bans are enforced: memory (nftables and auto come with the nftables backend).", valueName: "mode"))
+    var firewall: String?
+
+    @Option(name: .customLong("policies-dir"), help: ArgumentHelp("Directory of policy files (default ./rules/policies).", valueName: "dir"))
+    var policiesDirectory: String?
+
+    @Option(name: .customLong("plugins-dir"), help: ArgumentHelp("Directory of plugin libraries (default: the directory of this program).", valueName: "dir"))
+    var pluginsDirectory: String?
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: String?
 
@@ -75,6 +84,9 @@ struct SipwardenCommand: AsyncParsableCommand {
         }
         if let dataDirectory { configuration.dataDirectory = dataDirectory }
         if let controlSocket { configuration.controlSocketPath = controlSocket }
+        if let firewall { configuration.firewall = try ConfigurationLoader.firewallMode(firewall, file: "command line", key: "--firewall") }
+        if let policiesDirectory { configuration.policiesDirectory = policiesDirectory }
+        if let pluginsDirectory { configuration.pluginsDirectory = pluginsDirectory }
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
                 throw ConfigurationError(file: "command line", key: "--log-level", value: logLevel,

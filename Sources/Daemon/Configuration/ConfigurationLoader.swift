@@ -1,5 +1,7 @@
+import Firewall
 import Foundation
 import Logging
+import SIPWardenPolicy
 import Registrar
 import Store
 import Yams
@@ -52,11 +54,29 @@ public enum ConfigurationLoader {
             case "auth": try readAuth(node, into: &configuration, reader: reader)
             case "transport": try readTransport(node, into: &configuration, reader: reader)
             case "store": try readStore(node, into: &configuration, reader: reader)
-            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "log_level", "registrar", "auth", "transport", "store"])
+            case "firewall": configuration.firewall = try firewallMode(try reader.string(node, key: key), file: file, key: key)
+            case "trusted":
+                configuration.trusted = try reader.sequence(node, key: key).enumerated().map { index, item in
+                    let text = try reader.string(item, key: "trusted[\(index)]")
+                    guard let range = IPRange(text) else {
+                        throw reader.error("trusted[\(index)]", text, "expected an address or CIDR range, e.g. 192.0.2.0/24 or 2001:db8::/32")
+                    }
+                    return range
+                }
+            case "plugins_dir": configuration.pluginsDirectory = try reader.string(node, key: key)
+            case "policies_dir": configuration.policiesDirectory = try reader.string(node, key: key)
+            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "log_level", "registrar", "auth", "transport", "store", "firewall", "trusted", "plugins_dir", "policies_dir"])
             }
         }
         try validate(configuration, file: file)
         return configuration
+    }
+
+    /// Parses a firewall mode, naming the file and key when it is not one this build has.
+    public static func firewallMode(_ text: String, file: String, key: String) throws -> FirewallMode {
+        do { return try FirewallMode(parsing: text) } catch {
+            throw ConfigurationError(file: file, key: key, value: text, message: "\(error)")
+        }
     }
 
     /// Checks rules that span several keys.

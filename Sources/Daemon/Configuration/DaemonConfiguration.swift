@@ -1,5 +1,8 @@
+import Firewall
+import Foundation
 import Logging
 import Registrar
+import SIPWardenPolicy
 import Store
 
 /// Everything the daemon runs with. Every key is documented in the README's configuration
@@ -33,8 +36,24 @@ public struct DaemonConfiguration: Sendable {
     /// Seconds between sweeps of lapsed bindings (`store.sweep_interval`).
     public var sweepInterval: Int64 = 1
 
+    /// How bans are enforced (`firewall`).
+    public var firewall: FirewallMode = .memory
+    /// Ranges never banned, whatever a plugin decides (`trusted`).
+    public var trusted: [IPRange] = []
+    /// Where plugin libraries are (`plugins_dir`); nil means the daemon's own directory.
+    public var pluginsDirectory: String?
+    /// Where the policy files are (`policies_dir`).
+    public var policiesDirectory = "./rules/policies"
+
     /// The built-in defaults.
     public init() {}
+
+    /// The plugins directory in force: the configured one, or the one holding this program.
+    public var effectivePluginsDirectory: String {
+        if let pluginsDirectory { return pluginsDirectory }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().path
+    }
 
     /// The control socket path in force.
     public var effectiveControlSocketPath: String { controlSocketPath ?? dataDirectory + "/control.sock" }

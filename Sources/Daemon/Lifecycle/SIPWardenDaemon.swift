@@ -1,9 +1,11 @@
+import Firewall
 import Foundation
 import Logging
 import NIOCore
 import NIOPosix
 import Registrar
 import SIPCore
+import SIPWardenPolicy
 import Store
 
 /// The running daemon: opens the store, restores bindings, listens for SIP on UDP and TCP,
@@ -25,7 +27,12 @@ public final class SIPWardenDaemon: Sendable {
     public func run() async throws {
         let signals = SignalWaiter()
         let running = try await start()
+        let reload = ReloadSignal { [logger] in
+            logger.info("SIGHUP: reloading policies")
+            running.reloadPolicies()
+        }
         let signal = await signals.wait()
+        reload.cancel()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         await running.stop()
         logger.info("stopped")
@@ -55,7 +62,23 @@ public final class SIPWardenDaemon: Sendable {
         ])
 
         let committer = GroupCommitter(store: store)
-        let service = SIPService(registrar: registrar, committer: committer, configuration: configuration, logger: logger)
+        let securityLog = try SecurityLog(path: SecurityLog.path(dataDirectory: configuration.dataDirectory), logger: logger)
+        let security = try SecurityCoordinator(
+            firewall: configuration.firewall.makeBackend(), store: store, log: securityLog, trusted: configuration.trusted, logger: logger
+        )
+        let restored = try security.restoreBans()
+        logger.info("firewall: \(configuration.firewall.rawValue) backend (bans dropped before parsing, in this process)", metadata: [
+            "bans_restored": "\(restored)", "trusted": "\(configuration.trusted.map(\.description).joined(separator: ","))",
+        ])
+        let service = SIPService(registrar: registrar, committer: committer, security: security, configuration: configuration, logger: logger)
+        let policyHost = DaemonPolicyHost(logger: logger, trusted: configuration.trusted) { ip in
+            service.state.withLock { $0.registrar.location.bindingCount(fromIP: ip) }
+        }
+        let plugins = PluginHost(
+            pluginsDirectory: configuration.effectivePluginsDirectory, policiesDirectory: configuration.policiesDirectory,
+            host: policyHost, logger: logger
+        ) { decisions, plugin in security.apply(decisions, plugin: plugin) }
+        security.attach(plugins)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         var channels: [Channel] = []
         do {
@@ -76,10 +99,12 @@ public final class SIPWardenDaemon: Sendable {
             ) { _ in service.sweep() }
             return RunningDaemon(
                 channels: channels, controlServer: controlServer, sweeper: sweeper, committer: committer,
-                store: store, group: group, logger: logger
+                store: store, group: group, plugins: plugins, securityLog: securityLog, logger: logger
             )
         } catch {
             for channel in channels { try? await channel.close() }
+            plugins.shutdown()
+            securityLog.close()
             await committer.drainAndStop()
             try? store.close()
             try? await group.shutdownGracefully()
@@ -129,10 +154,14 @@ public final class RunningDaemon: Sendable {
     private let committer: GroupCommitter
     private let store: SIPWardenStore
     private let group: MultiThreadedEventLoopGroup
+    private let plugins: PluginHost
+    private let securityLog: SecurityLog
     private let logger: Logger
 
     init(channels: [Channel], controlServer: ControlServer, sweeper: RepeatedTask, committer: GroupCommitter,
-         store: SIPWardenStore, group: MultiThreadedEventLoopGroup, logger: Logger) {
+         store: SIPWardenStore, group: MultiThreadedEventLoopGroup, plugins: PluginHost, securityLog: SecurityLog, logger: Logger) {
+        self.plugins = plugins
+        self.securityLog = securityLog
         self.channels = channels
         self.controlServer = controlServer
         self.sweeper = sweeper
@@ -145,11 +174,18 @@ public final class RunningDaemon: Sendable {
     /// The local addresses of the SIP listeners (useful when a port 0 was asked for).
     public var listeningAddresses: [SocketAddress] { channels.compactMap(\.localAddress) }
 
+    /// Re-reads the policy files (SIGHUP, `sipwardenctl plugins reload`); bindings and bans stay.
+    public func reloadPolicies() {
+        _ = plugins.reload()
+    }
+
     /// Stops accepting, lets in-flight commits finish, closes the store.
     public func stop() async {
         sweeper.cancel()
         for channel in channels { try? await channel.close() }
         try? await controlServer.stop()
+        plugins.shutdown()
+        securityLog.close()
         await committer.drainAndStop()
         do { try store.close() } catch { logger.error("closing the store failed", metadata: ["error": "\(error)"]) }
         try? await group.shutdownGracefully()

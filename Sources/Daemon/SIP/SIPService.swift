@@ -17,10 +17,10 @@ final class SIPService: Sendable {
     struct State: Sendable {
         var registrar: Registrar
         var transactions: TransactionCache
-        var journal = EventJournal()
     }
 
     let state: Mutex<State>
+    let security: SecurityCoordinator
     private let committer: GroupCommitter
     private let limits: SIPParserLimits
     private let logger: Logger
@@ -29,7 +29,8 @@ final class SIPService: Sendable {
 
     static let allowedMethods = "REGISTER, OPTIONS"
 
-    init(registrar: Registrar, committer: GroupCommitter, configuration: DaemonConfiguration, logger: Logger) {
+    init(registrar: Registrar, committer: GroupCommitter, security: SecurityCoordinator, configuration: DaemonConfiguration, logger: Logger) {
+        self.security = security
         self.state = Mutex(State(
             registrar: registrar,
             transactions: TransactionCache(lifetimeSeconds: configuration.transactionLifetime)
@@ -43,8 +44,20 @@ final class SIPService: Sendable {
         self.forceRport = configuration.forceRport
     }
 
-    /// Handles one datagram or one framed stream message.
+    /// Handles one datagram or one framed stream message. Banned sources are dropped and the
+    /// admission plugins asked before a byte is parsed.
     func process(_ bytes: UnsafeRawBufferPointer, source: SourceAddress, transport: Transport, send: @escaping Sender) {
+        var retryAfter: Int?
+        if let address = IPAddress(source.ip) {
+            if security.isBlocked(address) { return }
+            if let plugins = security.plugins {
+                switch plugins.admit(PacketInfo(source: address, sourcePort: source.port, transport: transport.rawValue, size: bytes.count)) {
+                case .accept: break
+                case .drop: return
+                case .reject(let seconds): retryAfter = seconds
+                }
+            }
+        }
         let message: SIPMessage
         do {
             message = try SIPParser.parse(bytes, limits: limits, isStream: transport == .tcp)
@@ -53,12 +66,25 @@ final class SIPService: Sendable {
             return
         }
         guard case .request(let request) = message else { return }  // stray responses: nothing to answer
+        if let retryAfter {
+            guard request.method != .ack else { return }
+            var response = reply(request, 503, source: source, salt: 0)
+            response.headers.add("Retry-After", String(retryAfter))
+            send(response.serialize(), ResponseFactory.destination(for: request, source: source, transport: transport, forceRport: forceRport))
+            return
+        }
         process(request, source: source, transport: transport, send: send)
+    }
+
+    /// Whether a TCP connection from `source` may stay open.
+    func admitsConnection(from source: SourceAddress) -> Bool {
+        guard let address = IPAddress(source.ip) else { return true }
+        return !security.isBlocked(address)
     }
 
     /// Records a `request.malformed` event and answers 400 (or 505) when the reply can be addressed.
     func rejectMalformed(_ error: SIPParseError, source: SourceAddress, transport: Transport, send: Sender) {
-        record([SecurityEvent(
+        security.record([SecurityEvent(
             timeMilliseconds: SystemClock.now().milliseconds, kind: "request.malformed", sourceIP: source.ip,
             sourcePort: source.port, transport: transport.rawValue, detail: error.description
         )])
@@ -97,6 +123,11 @@ final class SIPService: Sendable {
         case .register:
             register(request, key: key, source: source, destination: destination, transport: transport, now: now, send: send)
         case .options:
+            // Phones' keepalives are not events; an OPTIONS from an address holding no binding
+            // (how scanners map a network) is.
+            if state.withLock({ $0.registrar.location.bindingCount(fromIP: source.ip) }) == 0 {
+                security.record([requestEvent("request.options", request, source: source, transport: transport, now: now)])
+            }
             var response = reply(request, 200, source: source, salt: UInt64.random(in: 1...UInt64.max))
             response.headers.add("Allow", Self.allowedMethods)
             response.headers.add("Accept", "application/sdp")
@@ -104,10 +135,12 @@ final class SIPService: Sendable {
         case .cancel:
             send(reply(request, 481, source: source, salt: 0).serialize(), destination)
         case .extension:
+            security.record([requestEvent("request.unsupported", request, source: source, transport: transport, now: now)])
             var response = reply(request, 501, source: source, salt: 0)
             response.headers.add("Allow", Self.allowedMethods)
             send(response.serialize(), destination)
         default:
+            security.record([requestEvent("request.unsupported", request, source: source, transport: transport, now: now)])
             var response = reply(request, 405, source: source, salt: 0)
             response.headers.add("Allow", Self.allowedMethods)
             send(response.serialize(), destination)
@@ -119,11 +152,11 @@ final class SIPService: Sendable {
         transport: Transport, now: Timestamp, send: @escaping Sender
     ) {
         let salt = UInt64.random(in: 1...UInt64.max)
+        let reviewer = security.plugins.map { plugins in
+            { (review: RegisterReview) -> RegisterReviewVerdict in Self.review(review, with: plugins) }
+        }
         let outcome = state.withLock { state -> RegisterOutcome in
-            let outcome = state.registrar.handleRegister(request, source: source, transport: transport, now: now, salt: salt)
-            for event in outcome.events {
-                state.journal.record(Self.securityEvent(event, request: request, source: source, transport: transport, now: now))
-            }
+            let outcome = state.registrar.handleRegister(request, source: source, transport: transport, now: now, salt: salt, reviewer: reviewer)
             if outcome.response.statusCode != 401 { state.transactions.begin(key, now: now) }
             if !outcome.changes.isEmpty {
                 // Submitted under the lock so the database sees changes in the order memory did.
@@ -135,6 +168,7 @@ final class SIPService: Sendable {
             }
             return outcome
         }
+        security.record(outcome.events.map { Self.securityEvent($0, request: request, source: source, transport: transport, now: now) })
         guard outcome.changes.isEmpty else { return }
         let bytes = outcome.response.serialize()
         if outcome.response.statusCode != 401 { state.withLock { $0.transactions.complete(key, response: bytes) } }
@@ -158,25 +192,36 @@ final class SIPService: Sendable {
         send(bytes, destination)
     }
 
-    /// Removes lapsed bindings and persists their removal.
+    /// Removes lapsed bindings and persists their removal; sweeps lapsed bans too.
     func sweep() {
         let now = SystemClock.now()
-        state.withLock { state in
+        let events = state.withLock { state -> [RegistrarEvent] in
             let (changes, events) = state.registrar.expire(now: now)
-            guard !changes.isEmpty else { return }
-            for event in events {
-                state.journal.record(SecurityEvent(timeMilliseconds: now.milliseconds, kind: event.kind.rawValue, sourceIP: "", sourcePort: 0,
-                                                   transport: "", aor: event.aor, detail: event.contact))
-            }
+            guard !changes.isEmpty else { return [] }
             committer.submit(changes) { [logger] error in
                 if let error { logger.error("expired bindings not removed from the store", metadata: ["error": "\(error)"]) }
             }
+            return events
         }
+        security.record(events.map { event in
+            SecurityEvent(timeMilliseconds: now.milliseconds, kind: event.kind.rawValue, sourceIP: "", sourcePort: 0,
+                          transport: "", aor: event.aor, contact: event.contact)
+        })
+        security.sweepBans()
     }
 
-    func record(_ events: [SecurityEvent]) {
-        state.withLock { state in
-            for event in events { state.journal.record(event) }
+    /// Asks the policy plugins about an authenticated REGISTER (allowlists, hijack guard).
+    static func review(_ review: RegisterReview, with plugins: PluginHost) -> RegisterReviewVerdict {
+        guard let address = IPAddress(review.source.ip) else { return .allow }
+        let attempt = RegisterAttempt(
+            source: address, sourcePort: review.source.port, transport: review.transport.rawValue, aor: review.aor,
+            username: review.username, userAgent: review.userAgent, contact: review.contact,
+            liveBindingSources: review.liveBindingSources.compactMap(IPAddress.init), allowedRanges: [],
+            timeMilliseconds: review.now.milliseconds
+        )
+        switch plugins.review(attempt) {
+        case .allow: return .allow
+        case .refuse(let status, let reason): return .refuse(status: status, reason: reason, eventKind: .aclDenied, detail: reason)
         }
     }
 
@@ -188,11 +233,19 @@ final class SIPService: Sendable {
         )
     }
 
+    /// An event about a request that is not a REGISTER (its method is the detail).
+    private func requestEvent(_ kind: String, _ request: SIPRequest, source: SourceAddress, transport: Transport, now: Timestamp) -> SecurityEvent {
+        SecurityEvent(
+            timeMilliseconds: now.milliseconds, kind: kind, sourceIP: source.ip, sourcePort: source.port, transport: transport.rawValue,
+            aor: request.to.uri.isSIP ? request.to.uri.addressOfRecord : nil, userAgent: request.userAgent, detail: request.method.rawValue
+        )
+    }
+
     static func securityEvent(_ event: RegistrarEvent, request: SIPRequest, source: SourceAddress, transport: Transport, now: Timestamp) -> SecurityEvent {
         SecurityEvent(
             timeMilliseconds: now.milliseconds, kind: event.kind.rawValue, sourceIP: source.ip, sourcePort: source.port,
             transport: transport.rawValue, aor: event.aor, username: event.username, userAgent: request.userAgent,
-            detail: event.detail ?? event.contact
+            contact: event.contact, detail: event.detail
         )
     }
 }

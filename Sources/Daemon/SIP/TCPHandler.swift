@@ -20,7 +20,12 @@ final class TCPHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         if let address = context.remoteAddress, let ip = address.ipAddress, let port = address.port {
-            source = SourceAddress(ip: ip, port: port)
+            let source = SourceAddress(ip: ip, port: port)
+            guard service.admitsConnection(from: source) else {
+                context.close(promise: nil)  // a banned source gets no answer, on streams either
+                return
+            }
+            self.source = source
         }
         context.fireChannelActive()
     }

@@ -1,0 +1,74 @@
+import ControlAPI
+import Foundation
+import Registrar
+import SIPWardenPolicy
+import Store
+
+/// The control API's ban and plugin routes, answered from the security coordinator.
+extension DaemonControlService {
+    func bans() async throws -> [BanInfo] {
+        let now = SystemClock.now()
+        return try security.bans().sorted { $0.target < $1.target }.map { Self.info($0, now: now) }
+    }
+
+    func addBan(_ request: BanAddRequest) async throws -> BanInfo {
+        guard let target = IPRange(request.target) else {
+            throw ControlServiceError(status: 400, message: "'\(request.target)' is not an address or CIDR range",
+                                      hint: "e.g. 192.0.2.7, 198.51.100.0/24 or 2001:db8::/48")
+        }
+        let now = SystemClock.now()
+        guard let stored = try security.ban(target, seconds: request.seconds, reason: request.reason,
+                                            source: request.effectiveSource, evidence: [], now: now) else {
+            throw ControlServiceError(status: 409, message: "\(target) is in a trusted range and is never banned",
+                                      hint: "remove it from `trusted` in the configuration first")
+        }
+        return Self.info(stored, now: now)
+    }
+
+    func removeBan(target: String) async throws -> Bool {
+        guard let range = IPRange(target) else { return false }
+        return try security.unban(range, reason: "lifted by the operator", source: "operator", now: SystemClock.now())
+    }
+
+    func banWhy(target: String) async throws -> BanWhyResponse? {
+        let now = SystemClock.now()
+        let blocking: StoredBan?
+        if let exact = try security.ban(target: target) {
+            blocking = exact
+        } else if let address = IPRange(target).flatMap({ $0.isSingleAddress ? $0.network : nil }) {
+            blocking = try security.bans()
+                .compactMap { ban in IPRange(ban.target).map { (ban, $0) } }
+                .filter { $0.1.contains(address) }
+                .max { $0.1.prefixLength < $1.1.prefixLength }?.0
+        } else {
+            blocking = nil
+        }
+        guard let blocking else { return nil }
+        let evidence = (try? BanEvidenceEvent.decodeArray(fromJSON: blocking.evidenceJSON)) ?? []
+        return BanWhyResponse(ban: Self.info(blocking, now: now), evidence: evidence)
+    }
+
+    func plugins() async throws -> [PluginInfo] {
+        (security.plugins?.plugins ?? []).map(Self.info)
+    }
+
+    func reloadPlugins() async throws -> [PluginInfo] {
+        (security.plugins?.reload() ?? []).map(Self.info)
+    }
+
+    private static func info(_ ban: StoredBan, now: Timestamp) -> BanInfo {
+        BanInfo(
+            address: ban.target, expiresIn: Int(now.secondsUntil(ban.expiresAt)), reason: ban.reason, source: ban.source,
+            createdAt: date(ban.createdAt), expiresAt: date(ban.expiresAt),
+            evidenceCount: (try? BanEvidenceEvent.decodeArray(fromJSON: ban.evidenceJSON))?.count ?? 0
+        )
+    }
+
+    private static func info(_ status: PluginStatus) -> PluginInfo {
+        switch status.state {
+        case .loaded: PluginInfo(name: status.name, version: status.version, file: status.file, state: "loaded")
+        case .disabled(let reason): PluginInfo(name: status.name, version: status.version, file: status.file, state: "disabled", detail: reason)
+        case .failed(let error): PluginInfo(name: status.name, version: status.version, file: status.file, state: "failed", detail: error)
+        }
+    }
+}
