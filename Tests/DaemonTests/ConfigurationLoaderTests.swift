@@ -70,3 +70,25 @@ final class ConfigurationLoaderTests: XCTestCase {
         }
     }
 }
+
+extension ConfigurationLoaderTests {
+    func testSecurityKeys() throws {
+        let configuration = try ConfigurationLoader.parse(yaml: """
+            firewall: memory
+            trusted: [198.51.100.0/24, "2001:db8::/32", 192.0.2.7]
+            policies_dir: /etc/sipwarden/policies
+            plugins_dir: /usr/lib/sipwarden/plugins
+            """, file: "sec.yaml")
+        XCTAssertEqual(configuration.trusted.map(\.description), ["198.51.100.0/24", "2001:db8::/32", "192.0.2.7"])
+        XCTAssertEqual(configuration.policiesDirectory, "/etc/sipwarden/policies")
+        XCTAssertEqual(configuration.effectivePluginsDirectory, "/usr/lib/sipwarden/plugins")
+        XCTAssertThrowsError(try ConfigurationLoader.parse(yaml: "firewall: nftables\n", file: "sec.yaml")) { error in
+            XCTAssertEqual((error as? ConfigurationError)?.key, "firewall")
+            XCTAssertTrue("\(error)".contains("nftables"), "\(error)")
+        }
+        XCTAssertThrowsError(try ConfigurationLoader.parse(yaml: "trusted: [10.0.0.0/33]\n", file: "sec.yaml")) { error in
+            XCTAssertEqual((error as? ConfigurationError)?.key, "trusted[0]")
+            XCTAssertEqual((error as? ConfigurationError)?.value, "10.0.0.0/33")
+        }
+    }
+}
