@@ -58,6 +58,11 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "registrar-bench", dependencies: ["SIPCore", "Registrar"], path: "bench/RegistrarBench"),
+        .executableTarget(
+            name: "policy-bench",
+            dependencies: ["Daemon", .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "Logging", package: "swift-log")],
+            path: "bench/PolicyBench"
+        ),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Registrar", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -103,4 +103,9 @@ total = (full - zero) * 1024 / count if count else float('nan')
 print(f"memory: {count} bindings; RSS {zero} KiB at 0, {base} KiB at {first}, {full} KiB at {count}: "
       f"{marginal:.0f} bytes per binding from {first} to {count} ({total:.0f} bytes per binding counting every fixed cost from 0)")
 PY
+
+# The security agent: events/s through the plugin host with every shipped plugin loaded,
+# ns per admission call, and the time from the decisive event to the ban decision.
+echo "policy plugins (all shipped plugins, policies from rules/policies):" | tee -a "$REPORT"
+"$BIN/policy-bench" rules/policies "$BIN" 2>&1 | tee -a "$REPORT"
 echo "report: $REPORT"
