@@ -42,10 +42,11 @@ struct AllowlistPolicy: Sendable {
         let now = event.timeMilliseconds
         if sources[address]?.bannedUntil ?? .min > now { return [] }
         if host.isTrusted(address) { return [] }
-        var source = takeSource(address, now: now)
+        var source = takeSource(address)
         defer { sources[address] = source }
         source.denials.removeAll { now - $0.timeMilliseconds >= settings.windowMilliseconds }
         source.denials.append(event)
+        source.lastSeen = now
         if source.denials.count > settings.maxDenials { source.denials.removeFirst() }
         guard source.denials.count >= settings.maxDenials else { return [] }
 
@@ -74,12 +75,9 @@ struct AllowlistPolicy: Sendable {
         return []
     }
 
-    private mutating func takeSource(_ address: IPAddress, now: Int64) -> DeniedSource {
+    private mutating func takeSource(_ address: IPAddress) -> DeniedSource {
         if let source = sources[address] { return source }
-        if sources.count >= settings.maxTrackedSources {
-            if now >= lastSweepAt &+ 1000 { sweep(now: now) }
-            if sources.count >= settings.maxTrackedSources { sources.remove(at: sources.startIndex) }
-        }
+        if sources.count >= settings.maxTrackedSources { sources.evictLeastRecentlyActive { $0.lastSeen } }
         return DeniedSource()
     }
 

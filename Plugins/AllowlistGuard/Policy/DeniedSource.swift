@@ -8,4 +8,6 @@ struct DeniedSource: Sendable {
     var bannedUntil = Int64.min
     /// Until when no new alert is raised for it (a spared source holding live bindings).
     var quietUntil = Int64.min
+    /// Its latest denial (for eviction when the table is full).
+    var lastSeen = Int64.min
 }

@@ -71,9 +71,10 @@ struct BruteForcePolicy: Sendable {
         if host.isTrusted(address) { return [] }
 
         var decisions: [Decision] = []
-        var source = takeSource(address, now: now)
+        var source = takeSource(address)
         source.failureTimes.removeAll { now - $0 >= settings.windowMilliseconds }
         source.failureTimes.append(now)
+        source.lastSeen = now
         if source.failureTimes.count > settings.maxFailures { source.failureTimes.removeFirst() }
         source.evidence.removeAll { now - $0.timeMilliseconds >= settings.windowMilliseconds }
         source.evidence.append(event)
@@ -108,7 +109,7 @@ struct BruteForcePolicy: Sendable {
     /// window bans every one of them and raises one alert, then bans newcomers at once while
     /// the spray goes on.
     private mutating func spray(_ account: String, from address: IPAddress, now: Int64) -> [Decision] {
-        var record = takeAccount(account, now: now)
+        var record = takeAccount(account)
         defer { accounts[account] = record }
         record.lastFailureAt = now
         let reason = "password spray against \(account)"
@@ -157,7 +158,7 @@ struct BruteForcePolicy: Sendable {
     }
 
     private mutating func banForSpray(_ address: IPAddress, now: Int64, reason: String) -> BanOutcome {
-        var source = takeSource(address, now: now)
+        var source = takeSource(address)
         let outcome = ban(address, &source, now: now, reason: reason)
         sources[address] = source
         return outcome
@@ -170,6 +171,7 @@ struct BruteForcePolicy: Sendable {
         if bindings > 0, !settings.banRegisteredSources { return .spared(bindings: bindings) }
         if now >= source.forgetOffencesAt { source.offences = 0 }
         source.offences += 1
+        source.lastSeen = max(source.lastSeen, now)
         let seconds = banSeconds(offence: source.offences)
         source.bannedUntil = now + Int64(seconds) * 1000
         source.forgetOffencesAt = source.bannedUntil + settings.rememberOffencesMilliseconds
@@ -199,8 +201,7 @@ struct BruteForcePolicy: Sendable {
         let now = event.timeMilliseconds
         let key = Self.pairKey(account, address)
         if registrations[key] == nil, registrations.count >= Self.maxRegistrations {
-            sweep(now: now)
-            if registrations.count >= Self.maxRegistrations { registrations.remove(at: registrations.startIndex) }
+            registrations.evictLeastRecentlyActive { $0 }
         }
         registrations[key] = now
         if let index = accounts.index(forKey: account) { accounts.values[index].failures[address] = nil }
@@ -221,22 +222,16 @@ struct BruteForcePolicy: Sendable {
     // MARK: memory bounds
 
     /// The address's record, making room for a new one within `max_tracked_sources`.
-    private mutating func takeSource(_ address: IPAddress, now: Int64) -> FailingSource {
+    private mutating func takeSource(_ address: IPAddress) -> FailingSource {
         if let source = sources[address] { return source }
-        if sources.count >= settings.maxTrackedSources {
-            if now >= lastSweepAt &+ 1000 { sweep(now: now) }
-            if sources.count >= settings.maxTrackedSources { sources.remove(at: sources.startIndex) }
-        }
+        if sources.count >= settings.maxTrackedSources { sources.evictLeastRecentlyActive { $0.lastSeen } }
         return FailingSource()
     }
 
     /// The account's record, making room for a new one within `max_tracked_accounts`.
-    private mutating func takeAccount(_ account: String, now: Int64) -> TargetedAccount {
+    private mutating func takeAccount(_ account: String) -> TargetedAccount {
         if let record = accounts[account] { return record }
-        if accounts.count >= settings.maxTrackedAccounts {
-            if now >= lastSweepAt &+ 1000 { sweep(now: now) }
-            if accounts.count >= settings.maxTrackedAccounts { accounts.remove(at: accounts.startIndex) }
-        }
+        if accounts.count >= settings.maxTrackedAccounts { accounts.evictLeastRecentlyActive { $0.lastFailureAt } }
         return TargetedAccount()
     }
 

@@ -14,4 +14,6 @@ struct FailingSource: Sendable {
     var forgetOffencesAt = Int64.min
     /// Until when no new alert is raised for it (a spared source holding live bindings).
     var quietUntil = Int64.min
+    /// Its latest failure (for eviction when the table is full).
+    var lastSeen = Int64.min
 }

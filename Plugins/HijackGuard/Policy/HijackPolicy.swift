@@ -49,10 +49,7 @@ struct HijackPolicy: Sendable {
             droppedReports += 1
             return
         }
-        if reported.count >= Self.maxReported {
-            sweep(now: now)
-            if reported.count >= Self.maxReported { reported.remove(at: reported.startIndex) }
-        }
+        if reported[key] == nil, reported.count >= Self.maxReported { reported.evictLeastRecentlyActive { $0 } }
         reported[key] = now
         let previous = attempt.liveBindingSources.prefix(5).map(\.description).joined(separator: ", ")
             + (attempt.liveBindingSources.count > 5 ? ", …" : "")

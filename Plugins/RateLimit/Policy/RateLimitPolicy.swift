@@ -41,7 +41,7 @@ struct RateLimitPolicy: Sendable {
         if let index = aorBudgets.index(forKey: key) {
             within = aorBudgets.values[index].take(now: now, ratePerMillisecond: aorRate, capacity: settings.aorBurst)
         } else {
-            makeRoomForBudget(now: now)
+            makeRoomForBudget()
             var bucket = TokenBucket(capacity: settings.aorBurst, now: now)
             within = bucket.take(now: now, ratePerMillisecond: aorRate, capacity: settings.aorBurst)
             aorBudgets[key] = bucket
@@ -79,8 +79,7 @@ struct RateLimitPolicy: Sendable {
     ) -> [Decision] {
         let window = time / settings.windowMilliseconds
         if offenders[address] == nil, offenders.count >= Self.maxOffenders {
-            sweep(now: time)
-            if offenders.count >= Self.maxOffenders { offenders.remove(at: offenders.startIndex) }
+            offenders.evictLeastRecentlyActive { $0.lastWindow }
         }
         var offender = offenders[address] ?? RateOffender()
         defer { offenders[address] = offender }
@@ -133,14 +132,10 @@ struct RateLimitPolicy: Sendable {
         }
     }
 
-    /// Keeps the budget table within `max_aor_budgets`: sweep first, then forget any one.
-    private mutating func makeRoomForBudget(now: Int64) {
+    /// Keeps the budget table within `max_aor_budgets` (the tick's sweep keeps it small normally).
+    private mutating func makeRoomForBudget() {
         guard aorBudgets.count >= settings.maxAORBudgets else { return }
-        if now >= lastSweepAt &+ 1000 {
-            lastSweepAt = now
-            sweep(now: now)
-        }
-        if aorBudgets.count >= settings.maxAORBudgets { aorBudgets.remove(at: aorBudgets.startIndex) }
+        aorBudgets.evictLeastRecentlyActive { $0.updatedAt }
     }
 
     /// A rate for humans: whole numbers without a fraction.

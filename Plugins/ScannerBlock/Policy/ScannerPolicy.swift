@@ -55,7 +55,7 @@ struct ScannerPolicy: Sendable {
         guard settings.sweepUsernames > 0, settings.sweepKinds.contains(event.kind),
               let username = event.username ?? event.aor, !host.isTrusted(address)
         else { return [] }
-        var sweep = takeSweep(address, now: now)
+        var sweep = takeSweep(address)
         sweep.usernames = sweep.usernames.filter { now - $0.value < settings.sweepWindowMilliseconds }
         sweep.usernames[username] = now
         sweep.evidence.removeAll { now - $0.timeMilliseconds >= settings.sweepWindowMilliseconds }
@@ -105,22 +105,16 @@ struct ScannerPolicy: Sendable {
                     + "(ban_registered_sources is false); a scanner is running behind that address",
                 evidence: evidence))]
         }
-        if banned.count >= Self.maxBanned {
-            sweep(now: now)
-            if banned.count >= Self.maxBanned { banned.remove(at: banned.startIndex) }
-        }
+        if banned.count >= Self.maxBanned { banned.evictLeastRecentlyActive { $0 } }
         banned[address] = now + Int64(settings.banSeconds) * 1000
         return [.report(report), .ban(BanRequest(
             target: IPRange(address: address, prefixLength: address.bitWidth), seconds: settings.banSeconds,
             reason: reason, evidence: evidence))]
     }
 
-    private mutating func takeSweep(_ address: IPAddress, now: Int64) -> ExtensionSweep {
+    private mutating func takeSweep(_ address: IPAddress) -> ExtensionSweep {
         if let sweep = sweeps[address] { return sweep }
-        if sweeps.count >= settings.maxTrackedSources {
-            if now >= lastSweepAt &+ 1000 { sweep(now: now) }
-            if sweeps.count >= settings.maxTrackedSources { sweeps.remove(at: sweeps.startIndex) }
-        }
+        if sweeps.count >= settings.maxTrackedSources { sweeps.evictLeastRecentlyActive { $0.lastAt } }
         return ExtensionSweep()
     }
 
