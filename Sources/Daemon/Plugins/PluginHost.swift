@@ -187,8 +187,9 @@ public final class PluginHost: Sendable {
                         file: path, plugin: nil, exec: nil, state: .failed(error: error.description)))
                     continue
                 }
-                if let existing = previous[path], existing.policy == policy, existing.state.isLoaded
-                    || (!policy.enabled && existing.plugin == nil) {
+                // Unchanged and running (or unchanged and switched off on purpose): keep it, with
+                // its state. Anything else, including a plugin disabled after throwing, starts afresh.
+                if let existing = previous[path], existing.policy == policy, existing.state.isLoaded || !policy.enabled {
                     instances.append(existing)
                     previous[path] = nil
                     continue
