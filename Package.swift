@@ -103,5 +103,8 @@ for plugin in shippedPlugins {
 }
 package.targets.append(.testTarget(
     name: "PluginsTests",
-    dependencies: shippedPlugins.map { .target(name: $0.module) } + [.product(name: "SIPWardenPolicy", package: "PolicyAPI")]
+    dependencies: shippedPlugins.map { .target(name: $0.module) } + [
+        .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
+        .product(name: "Yams", package: "Yams"),  // reads rules/policies/*.yaml to check them against the code's defaults
+    ]
 ))

@@ -2,7 +2,7 @@ import SIPWardenPolicy
 
 /// The allowlist plugin's settings: the `settings:` of rules/policies/allowlist.yaml, where
 /// every key and its default is explained for operators.
-struct AllowlistSettings: Sendable {
+struct AllowlistSettings: Sendable, Equatable {
     /// Whether REGISTERs from outside a phone's allowed ranges are refused (false: only logged,
     /// to try allowlists out before enforcing them).
     var enforce: Bool

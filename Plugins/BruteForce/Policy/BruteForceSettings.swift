@@ -2,7 +2,7 @@ import SIPWardenPolicy
 
 /// The bruteforce plugin's settings: the `settings:` of rules/policies/bruteforce.yaml, where
 /// every key and its default is explained for operators.
-struct BruteForceSettings: Sendable {
+struct BruteForceSettings: Sendable, Equatable {
     /// Failures from one address within `window` that ban it.
     var maxFailures: Int
     /// The span in which `maxFailures` must fall.

@@ -2,7 +2,7 @@ import SIPWardenPolicy
 
 /// The hijack plugin's settings: the `settings:` of rules/policies/hijack.yaml, where every key
 /// and its default is explained for operators.
-struct HijackSettings: Sendable {
+struct HijackSettings: Sendable, Equatable {
     /// The prefix length that makes two IPv4 addresses "the same network".
     var ipv4Prefix: Int
     /// The prefix length that makes two IPv6 addresses "the same network".

@@ -2,7 +2,7 @@ import SIPWardenPolicy
 
 /// The ratelimit plugin's settings: the `settings:` of rules/policies/ratelimit.yaml, where
 /// every key and its default is explained for operators.
-struct RateLimitSettings: Sendable {
+struct RateLimitSettings: Sendable, Equatable {
     /// Packets per second a source without live bindings may send, sustained.
     var packetsPerSecond: Double
     /// Packets such a source may send at once before the rate applies.

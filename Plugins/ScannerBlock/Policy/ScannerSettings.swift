@@ -2,7 +2,7 @@ import SIPWardenPolicy
 
 /// The scanner plugin's settings: the `settings:` of rules/policies/scanner.yaml, where every
 /// key and its default is explained for operators.
-struct ScannerSettings: Sendable {
+struct ScannerSettings: Sendable, Equatable {
     /// The User-Agents of known scanners.
     var userAgents: [UserAgentPattern]
     /// How long a scanner is banned.
