@@ -22,7 +22,8 @@
 # kamailio (bench/kamailio/kamailio.cfg: usrloc in memory, auth_db on SQLite, 2 workers);
 # kamailio-wb (the same with usrloc write-back to SQLite every 10 s).
 # It builds nothing: it runs the binaries `swift build -c release --show-bin-path` names,
-# copied first so a rebuild during the run cannot change them. It installs only through
+# copied first (with the .so files beside them) so a rebuild during the run cannot change
+# them; like bench/run.sh it runs the daemon from the repository root (./rules/policies). It installs only through
 # scripts/ensure-packages.sh. The report lands in bench/results/compare-<time>.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +39,7 @@ SW_PORT=${SW_PORT:-25170}           # SIPp uses the server's port + 1 for itself
 SW_NORMAL_PORT=${SW_NORMAL_PORT:-25200}
 KAM_PORT=${KAM_PORT:-25180}
 KAM_WB_PORT=${KAM_WB_PORT:-25190}
+SW_TRUSTED=${SW_TRUSTED-127.0.0.1/32}  # SIPWarden's `trusted` ranges (never rate-limited nor banned); empty: none
 KAM_CHILDREN=${KAM_CHILDREN:-2}
 KAM_SHM_MB=${KAM_SHM_MB:-256}       # -m: shared memory (usrloc lives here); the 64 MB default is tight for 50k+ bindings
 KAM_PKG_MB=${KAM_PKG_MB:-32}        # -M: private memory per process
@@ -189,8 +191,11 @@ SIPP_LIMIT=$((DURATION * 3 + 40))
 SERVER_LIMIT=$((nservers * nrates * (SIPP_LIMIT + PAUSE + QUIET_WAIT + 5) + 300))
 
 # Binaries and users.
+# (with the shared libraries beside them: the policy API library and the plugins the daemon
+# loads from its own directory)
 mkdir -p "$WORK/bin"
 cp "$BIN_DIR/sipwarden" "$BIN_DIR/sipwardenctl" "$WORK/bin/"
+for library in "$BIN_DIR"/*.so; do [[ -e "$library" ]] && cp "$library" "$WORK/bin/"; done
 gcc -O2 -shared -fPIC -o "$WORK/precise_clock.so" bench/sipp_precise_clock.c -ldl
 bash bench/make_users.sh "$WORK/users.csv" "$USERS" 100000
 
@@ -222,11 +227,25 @@ start_kamailio() {  # NAME PORT [extra kamailio flags]
   wait_ready "$name" "$port" "$dir/kamailio.log"
 }
 
+# SIPWarden's security agent rate-limits every source address (rules/policies/ratelimit.yaml:
+# 20 packets/s for an address without bindings), so SIPp's thousands of registrations/s from
+# 127.0.0.1 would mostly be dropped and retransmitted: a benchmark of the limiter, not of the
+# registrar. The load generator is therefore a trusted source, as an operator's own test rig
+# would be; the agent still sees, logs and evaluates every event. SW_TRUSTED= turns this off.
+sipwarden_config() {  # FILE [durability]
+  : > "$1"
+  [[ -n "$SW_TRUSTED" ]] && echo "trusted: [$SW_TRUSTED]" >> "$1"
+  [[ -n "${2:-}" ]] && printf 'store:\n  durability: %s\n' "$2" >> "$1"
+  return 0
+}
 for server in $SERVERS; do
   case $server in
-    sipwarden)   start_sipwarden sipwarden "$SW_PORT" ;;
+    sipwarden)
+      sipwarden_config "$WORK/sipwarden.yaml"
+      if [[ -s "$WORK/sipwarden.yaml" ]]; then start_sipwarden sipwarden "$SW_PORT" --config "$WORK/sipwarden.yaml"
+      else start_sipwarden sipwarden "$SW_PORT"; fi ;;
     sipwarden-normal)
-      printf 'store:\n  durability: normal\n' > "$WORK/normal.yaml"
+      sipwarden_config "$WORK/normal.yaml" normal
       start_sipwarden sipwarden-normal "$SW_NORMAL_PORT" --config "$WORK/normal.yaml" ;;
     kamailio)    start_kamailio kamailio "$KAM_PORT" ;;
     kamailio-wb) start_kamailio kamailio-wb "$KAM_WB_PORT" -A WITH_WRITEBACK ;;
@@ -235,7 +254,7 @@ done
 
 describe() {
   case $1 in
-    sipwarden)   echo "sipwarden   : $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources Package.swift 2>/dev/null || echo ' + uncommitted changes in Sources'), release binary of $(date -u -r "$BIN_DIR/sipwarden" +%FT%TZ), store.durability full (fsync per group commit)" ;;
+    sipwarden)   echo "sipwarden   : $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources Package.swift 2>/dev/null || echo ' + uncommitted changes in Sources'), release binary of $(date -u -r "$BIN_DIR/sipwarden" +%FT%TZ), store.durability full (fsync per group commit), trusted: [${SW_TRUSTED}]" ;;
     sipwarden-normal) echo "sipwarden-normal: the same binary with store.durability normal (survives kill -9, not a power cut)" ;;
     kamailio)    echo "kamailio    : $(kamailio -v 2>/dev/null | head -n 1 | sed 's/^version: //; s/ *$//'), bench/kamailio/kamailio.cfg, usrloc in memory (db_mode 0), auth_db on SQLite, -n $KAM_CHILDREN -m $KAM_SHM_MB -M $KAM_PKG_MB -b $KAM_RCVBUF" ;;
     kamailio-wb) echo "kamailio-wb : the same with usrloc write-back (db_mode 2) to SQLite every 10 s" ;;
