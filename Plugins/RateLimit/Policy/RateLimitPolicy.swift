@@ -55,7 +55,10 @@ struct RateLimitPolicy: Sendable {
 
     /// Turns the hot path's sightings into reports and bans, and sweeps idle state.
     mutating func tick(now: Int64, sightings: [ExcessSighting], dropped: Int) -> [Decision] {
-        droppedSightings += dropped
+        if dropped > 0 {
+            droppedSightings += dropped
+            host.log(.warning, "\(dropped) sources over budget were not reported: ticks came late (\(droppedSightings) so far)")
+        }
         var decisions: [Decision] = []
         for sighting in sightings {
             let rate = Self.number(settings.packetsPerSecond + settings.perBindingPacketsPerSecond * Double(sighting.bindings))
