@@ -196,3 +196,52 @@ final class SecurityEndToEndTests: XCTestCase {
         XCTAssertTrue(lines.contains("\"auth.challenged\""), "the script received the registrar's events")
     }
 }
+
+extension SecurityEndToEndTests {
+    func testTrustedAddressIsNeverBanned() throws {
+        let config = try TestEnvironment.temporaryDirectory("trusted").appendingPathComponent("sipwarden.yaml")
+        try "trusted: [127.0.0.8/32]\n".write(to: config, atomically: true, encoding: .utf8)
+        let daemon = try startDaemon("trusted", policies: try policies(), extra: ["--config", config.path])
+        let office = try SIPTestClient(.udp, localIP: "127.0.0.8", serverPort: daemon.port)
+        office.send(SIPMessages.register(user: "100", client: office, port: daemon.port, callID: "t", cseq: 1, userAgent: "friendly-scanner"))
+        _ = office.receiveText(timeout: 1)
+        let refused = try daemon.ctl(["ban", "add", "127.0.0.8", "--for", "1h", "--reason", "try"])
+        XCTAssertNotEqual(refused.status, 0, "the operator cannot ban a trusted address either")
+        usleep(500_000)
+        XCTAssertTrue(try answers("127.0.0.8", daemon), "a scanner User-Agent from a trusted address is not banned")
+        XCTAssertNil(try bans(daemon).first { $0["address"] as? String == "127.0.0.8" })
+        XCTAssertEqual(try daemon.ctl(["ban", "add", "127.0.0.0/24", "--for", "1h", "--reason", "range"]).status, 0)
+        XCTAssertFalse(try answers("127.0.0.11", daemon), "the banned range is dropped")
+        XCTAssertTrue(try answers("127.0.0.8", daemon), "the trusted address inside it still gets through")
+    }
+
+    func testPluginsReloadKeepsRegistrationsAndBans() throws {
+        let policiesDirectory = try policies()
+        let daemon = try startDaemon("reload", policies: policiesDirectory)
+        try daemon.addSubscriber("1001", password: "pw")
+        let phone = try SIPTestClient(.udp, localIP: "127.0.0.3", serverPort: daemon.port)
+        XCTAssertEqual(register("1001", password: "pw", client: phone, port: daemon.port, callID: "r"), 200)
+        XCTAssertEqual(try daemon.ctl(["ban", "add", "127.0.0.12", "--for", "1h", "--reason", "kept"]).status, 0)
+        let listed = try daemon.ctl(["plugins", "list", "--json"])
+        let names = ((try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
+        XCTAssertEqual(Set(names), ["ratelimit", "bruteforce", "scanner", "allowlist", "hijack"])
+
+        try FileManager.default.removeItem(at: policiesDirectory.appendingPathComponent("hijack.yaml"))
+        let reloaded = try daemon.ctl(["plugins", "reload"])
+        XCTAssertEqual(reloaded.status, 0, reloaded.stderr)
+        let after = try daemon.ctl(["plugins", "list", "--json"])
+        let namesAfter = ((try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
+        XCTAssertFalse(namesAfter.contains("hijack"), "a removed policy file unloads its plugin")
+        XCTAssertEqual(try daemon.registrations().count, 1, "registrations survive a reload")
+        XCTAssertNotNil(try bans(daemon).first { $0["address"] as? String == "127.0.0.12" }, "bans survive a reload")
+
+        // SIGHUP does the same.
+        try "plugin: hijack\nenabled: true\n".write(to: policiesDirectory.appendingPathComponent("hijack.yaml"), atomically: true, encoding: .utf8)
+        kill(try XCTUnwrap(daemon.process?.processIdentifier), SIGHUP)
+        XCTAssertTrue(try eventually {
+            let list = try daemon.ctl(["plugins", "list", "--json"])
+            return list.stdout.contains("\"hijack\"")
+        }, "SIGHUP re-read the policy files")
+        XCTAssertTrue(daemon.isRunning)
+    }
+}
