@@ -100,6 +100,9 @@ final class ExecPluginTests: XCTestCase {
         let stopStarted = ContinuousClock.now
         plugin.stop()
         XCTAssertLessThan(ContinuousClock.now - stopStarted, .seconds(5), "a stuck script is killed")
+        let again = ContinuousClock.now
+        plugin.stop()  // and the teardown stops it a third time: stop is idempotent
+        XCTAssertLessThan(ContinuousClock.now - again, .milliseconds(100))
     }
 
     func testADeadScriptIsRestartedWithBackoff() throws {

@@ -31,6 +31,7 @@ public final class ExecPlugin: PolicyPlugin {
     private let state: Mutex<State>
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
+    private let stopOnce = Mutex<Bool>(false)
 
     private struct State: Sendable {
         var queue: BoundedQueue<[UInt8]>
@@ -89,17 +90,28 @@ public final class ExecPlugin: PolicyPlugin {
 
     /// Stops the command (EOF on stdin, then SIGTERM, then SIGKILL) and the threads; waits for them.
     public func stop() {
+        // Idempotent: the writer signals `finished` once, so only the first call may wait for it.
+        stopOnce.withLock { done in
+            guard !done else { return }
+            done = true
+            stopWriter()
+        }
+    }
+
+    private func stopWriter() {
         let child = state.withLock { state -> ExecChild? in
             state.stopping = true
             return state.child
         }
-        // A writer blocked on a full pipe wakes with EPIPE once the command is gone.
-        if let child { kill(child.pid, SIGTERM) }
         wake.signal()
-        if finished.wait(timeout: .now() + 3) == .timedOut, let child {
-            kill(child.pid, SIGKILL)
-            finished.wait()
-        }
+        // Normally the writer closes stdin and reaps the command itself (SIGTERM after 1 s,
+        // SIGKILL after 2 s). A writer blocked on the full pipe of a command that does not read
+        // cannot: ending the command makes its write fail with EPIPE and frees it.
+        if finished.wait(timeout: .now() + 2.5) == .success { return }
+        if let child { kill(child.pid, SIGTERM) }
+        if finished.wait(timeout: .now() + 1.5) == .success { return }
+        if let child { kill(child.pid, SIGKILL) }
+        finished.wait()
     }
 
     // MARK: writer: owns the child's lifecycle and its stdin
@@ -159,7 +171,7 @@ public final class ExecPlugin: PolicyPlugin {
         } catch {
             let delay = scheduleRestart(lived: .zero)
             logger.error("exec plugin could not start its command; retrying", metadata: [
-                "plugin": "\(name)", "error": "\(error)", "retry_in_s": "\(delay.components.seconds)"])
+                "plugin": "\(name)", "error": "\(error)", "retry_in_s": "\(Self.seconds(delay))"])
         }
     }
 
@@ -177,7 +189,7 @@ public final class ExecPlugin: PolicyPlugin {
         let delay = scheduleRestart(lived: lived)
         logger.warning("exec plugin command died; restarting", metadata: [
             "plugin": "\(name)", "pid": "\(child.pid)", "status": "\(ExecChild.describe(waitStatus: status))",
-            "retry_in_s": "\(Double(delay.components.attoseconds) / 1e18 + Double(delay.components.seconds))"])
+            "retry_in_s": "\(Self.seconds(delay))"])
     }
 
     /// Sets the next start time and doubles the backoff; a run that lasted longer than the
@@ -190,6 +202,10 @@ public final class ExecPlugin: PolicyPlugin {
             state.backoff = min(state.backoff * 2, maxBackoff)
             return delay
         }
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     // MARK: reader: the child's stdout
