@@ -5,7 +5,7 @@ BUILD_PACKAGES = libsqlite3-dev
 TEST_PACKAGES  = $(BUILD_PACKAGES) sip-tester sipsak procps
 ARGS         ?=
 
-.PHONY: all build release run test bench deps deps-test clean
+.PHONY: all build release run test bench compare deps deps-test clean
 
 all: build
 
@@ -30,6 +30,10 @@ test: deps-test
 
 bench: deps-test release
 	bash bench/run.sh
+
+# SIPWarden and Kamailio side by side, alternating at each rate (installs Kamailio if missing).
+compare: deps-test release
+	bash bench/compare.sh
 
 clean:
 	rm -rf .build

@@ -66,7 +66,7 @@ for rate in $RATES; do
   (cd "$run" && LD_PRELOAD="$WORK/precise_clock.so" timeout $((DURATION * 3 + 40)) sipp \
       -sf "$OLDPWD/bench/scenarios/register_auth.xml" -inf "$WORK/users.csv" "127.0.0.1:$PORT" \
       -i 127.0.0.1 -p "$SIPP_PORT" -r "$rate" -m "$calls" -l $((rate * 4)) -timeout $((DURATION * 3 + 30))s \
-      -nostdin -buff_size 4194304 -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1000 -trace_err > sipp.out 2>&1) || true
+      -nostdin -buff_size 4194304 -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 100 -trace_err > sipp.out 2>&1) || true
   after=$(cpu_ticks "$DAEMON_PID")
   python3 bench/summarize_sipp.py "$run" "$rate" "$(( (after - before) ))" "$TICKS" | tee -a "$REPORT"
   if grep -q ' yes$' <(tail -n 1 "$REPORT"); then best=$rate; fi

@@ -123,13 +123,24 @@ public final class PluginHost: Sendable {
     /// Queues an event for the plugins; never blocks. When the queue is full the event is
     /// dropped and counted (``statistics``).
     public func submit(_ event: SecurityEvent) {
-        let wasEmpty = queue.withLock { queue -> Bool in
+        let (wasEmpty, count) = queue.withLock { queue -> (Bool, Int) in
             let wasEmpty = queue.isEmpty
             queue.append(event)
-            return wasEmpty
+            return (wasEmpty, queue.count)
         }
-        if wasEmpty { wake.signal() }
+        // Routine events (a phone registering, a challenge) wait for the worker's next round,
+        // at most `routineDelay` away: waking it per event would cost the packet path a futex
+        // and a context switch each. Anything a ban may hinge on wakes it at once.
+        if (wasEmpty && !Self.routineKinds.contains(event.kind)) || count == Self.wakeBatch { wake.signal() }
     }
+
+    /// Event kinds that never need a plugin's immediate attention.
+    static let routineKinds: Set<String> = [
+        "register.accepted", "register.refreshed", "register.removed", "register.expired", "auth.challenged",
+    ]
+    /// How long a routine event may wait for the worker, and how many wake it early.
+    static let routineDelay = Duration.milliseconds(5)
+    static let wakeBatch = 256
 
     // MARK: status
 
@@ -279,7 +290,7 @@ public final class PluginHost: Sendable {
                 nextTick = max(nextTick + tickInterval, now)
             }
             if batch.isEmpty {
-                let wait = nextTick - ContinuousClock.now
+                let wait = min(nextTick - ContinuousClock.now, Self.routineDelay)
                 let nanoseconds = max(0, wait.components.seconds * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000)
                 _ = wake.wait(timeout: .now() + .nanoseconds(Int(nanoseconds)))
             }

@@ -70,7 +70,8 @@ final class SecurityCoordinator: Sendable {
 
     // MARK: Decisions
 
-    /// Carries out a plugin's decisions (called on the plugin host's thread).
+    /// Carries out a plugin's decisions: on the plugin host's thread, or an exec plugin's reader
+    /// thread, concurrently (the store, firewall and log it uses are each thread-safe).
     func apply(_ decisions: [Decision], plugin: String) {
         let now = SystemClock.now()
         for decision in decisions {
@@ -93,7 +94,8 @@ final class SecurityCoordinator: Sendable {
                 logger.warning("alert from \(plugin): \(alert.message)", metadata: ["severity": "\(alert.severity)"])
                 record([SecurityEvent(timeMilliseconds: now.milliseconds, kind: "alert.raised", sourceIP: "", sourcePort: 0, transport: "",
                                       username: plugin, detail: "\(alert.severity): \(alert.message)")])
-            case .report(let event):
+            case .report(var event):
+                if event.timeMilliseconds == 0 { event.timeMilliseconds = now.milliseconds }  // as docs/plugins.md promises
                 record([event])
             }
         }
