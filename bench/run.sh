@@ -111,6 +111,10 @@ print(f"memory: {count} bindings; RSS {zero} KiB at 0, {base} KiB at {first}, {f
       f"{marginal:.0f} bytes per binding from {first} to {count} ({total:.0f} bytes per binding counting every fixed cost from 0)")
 PY
 
+# Our own CPU per registration, without sockets, kernel or SQLite (parse, registrar, serialize).
+echo "registrar core without I/O:" | tee -a "$REPORT"
+"$BIN/registrar-bench" 200000 2>&1 | tee -a "$REPORT"
+
 # The security agent: events/s through the plugin host with every shipped plugin loaded,
 # ns per admission call, and the time from the decisive event to the ban decision.
 echo "policy plugins (all shipped plugins, policies from rules/policies):" | tee -a "$REPORT"

@@ -61,7 +61,7 @@ func measure(_ label: String, _ body: () throws -> Void) rethrows -> Double {
     let started = DispatchTime.now().uptimeNanoseconds
     try body()
     let perRegistration = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e3 / Double(count)
-    print(String(format: "  %-44@ %7.2f µs", label as NSString, perRegistration))
+    print("  " + label.padding(toLength: 40, withPad: " ", startingAt: 0) + String(format: "%7.2f µs", perRegistration))
     return perRegistration
 }
 
@@ -93,6 +93,6 @@ total += measure("registrar: digest check, bind (200)") {
 }
 total += measure("serialize 200") { for response in responses2 { _ = response.serialize() } }
 let ok = responses2.filter { $0.statusCode == 200 }.count
-print(String(format: "  %-44@ %7.2f µs  (%.0f registrations/s on one core)", "total" as NSString, total, 1e6 / total))
+print("  " + "total".padding(toLength: 40, withPad: " ", startingAt: 0) + String(format: "%7.2f µs  (%.0f registrations/s on one core)", total, 1e6 / total))
 print("accepted: \(ok) of \(count), bindings: \(registrar.location.count)")
 if ok != count { print("warning: \(count - ok) registrations were not accepted"); exit(1) }
