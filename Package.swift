@@ -93,11 +93,13 @@ let shippedPlugins: [(name: String, module: String)] = [
     ("allowlist", "AllowlistGuard"),
     ("hijack", "HijackGuard"),
 ]
+// Helpers the shipped plugins share, linked statically into each plugin library.
+package.targets.append(.target(name: "PluginSupport", path: "Plugins/Support"))
 for plugin in shippedPlugins {
     let api = Target.Dependency.product(name: "SIPWardenPolicy", package: "PolicyAPI")
     package.products.append(.library(name: "sipwarden-\(plugin.name)", type: .dynamic, targets: ["\(plugin.module)Export"]))
     package.targets += [
-        .target(name: plugin.module, dependencies: [api], path: "Plugins/\(plugin.module)/Policy"),
+        .target(name: plugin.module, dependencies: [api, "PluginSupport"], path: "Plugins/\(plugin.module)/Policy"),
         .target(name: "\(plugin.module)Export", dependencies: [.target(name: plugin.module), api], path: "Plugins/\(plugin.module)/Export"),
     ]
 }

@@ -1,3 +1,4 @@
+import PluginSupport
 import SIPWardenPolicy
 
 /// The allowlist plugin's logic. ``review(_:)`` refuses a REGISTER from outside the phone's

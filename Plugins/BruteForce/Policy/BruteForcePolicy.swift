@@ -1,3 +1,4 @@
+import PluginSupport
 import SIPWardenPolicy
 
 /// The bruteforce plugin's logic: authentication failures per source address within a window

@@ -1,3 +1,4 @@
+import PluginSupport
 import SIPWardenPolicy
 
 /// The hijack plugin's logic. ``suspiciousNetwork(_:settings:)`` tells, for an authenticated

@@ -1,3 +1,4 @@
+import PluginSupport
 import SIPWardenPolicy
 
 /// The serial half of the ratelimit plugin: per-(source, AOR) REGISTER budgets fed by events,

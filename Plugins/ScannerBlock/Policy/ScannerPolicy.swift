@@ -1,3 +1,4 @@
+import PluginSupport
 import SIPWardenPolicy
 
 /// The scanner plugin's logic: a known scanner's User-Agent on any event from an address bans

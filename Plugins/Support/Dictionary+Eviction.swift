@@ -1,3 +1,4 @@
+/// Shared by the shipped plugins (linked into each plugin library; nothing here crosses the plugin API).
 extension Dictionary {
     /// Removes the eighth of the entries least recently active (at least one), by `lastActive`.
     ///
@@ -6,7 +7,7 @@ extension Dictionary {
     /// active keeps what is still going on. (Evicting one arbitrary entry, say the first, would
     /// always empty the same end of the hash table and slow every lookup.) Linear time: the
     /// activity times are counted into bins between the oldest and the newest, no sort.
-    mutating func evictLeastRecentlyActive(by lastActive: (Value) -> Int64) {
+    public mutating func evictLeastRecentlyActive(by lastActive: (Value) -> Int64) {
         guard !isEmpty else { return }
         let quota = Swift.max(1, count / 8)
         let times = values.map(lastActive)  // in the order of `keys`
