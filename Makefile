@@ -2,7 +2,7 @@
 # what the tests need, builds and runs every test; `make bench` runs the load benchmarks.
 SWIFT        ?= swift
 BUILD_PACKAGES = libsqlite3-dev
-TEST_PACKAGES  = $(BUILD_PACKAGES) sip-tester sipsak procps
+TEST_PACKAGES  = $(BUILD_PACKAGES) sip-tester sipsak procps python3 gcc
 ARGS         ?=
 
 .PHONY: all build release run test bench compare deps deps-test clean
