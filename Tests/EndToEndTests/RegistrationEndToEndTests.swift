@@ -125,7 +125,7 @@ final class RegistrationEndToEndTests: XCTestCase {
                     .replacingOccurrences(of: #"127\.0\.0\.1:\d+"#, with: "127.0.0.1:P", options: .regularExpression)
             }
         }
-        XCTAssertEqual(shape(answers[0]), shape(answers[1]))
+        XCTAssertEqual(shape(answers[0]), shape(answers[1]), "known vs unknown:\n\(answers[0])\n---\n\(answers[1])")
 
         // With credentials: a wrong password for the known user and any password for the
         // unknown one are also indistinguishable.
@@ -138,7 +138,7 @@ final class RegistrationEndToEndTests: XCTestCase {
             second.append(try XCTUnwrap(client.receiveText()))
         }
         XCTAssertEqual(SIPMessages.status(second[0]), 401)
-        XCTAssertEqual(shape(second[0]), shape(second[1]))
+        XCTAssertEqual(shape(second[0]), shape(second[1]), "known vs unknown:\n\(second[0])\n---\n\(second[1])")
     }
 
     func testRegisterOverTCPWithDigestAndRetransmissionOverUDP() throws {
