@@ -69,8 +69,8 @@ public struct BanInfo: Codable, Hashable, Sendable {
         expiresIn = try container.decode(Int.self, forKey: .expiresIn)
         reason = try container.decode(String.self, forKey: .reason)
         source = try container.decode(String.self, forKey: .source)
-        createdAt = try Self.decodeDate(container, .createdAt)
-        expiresAt = try Self.decodeDate(container, .expiresAt)
+        createdAt = try container.decodeRFC3339(.createdAt)
+        expiresAt = try container.decodeRFC3339(.expiresAt)
         evidenceCount = try container.decodeIfPresent(Int.self, forKey: .evidenceCount) ?? 0
     }
 
@@ -84,15 +84,5 @@ public struct BanInfo: Codable, Hashable, Sendable {
         try container.encode(RFC3339.format(createdAt), forKey: .createdAt)
         try container.encode(RFC3339.format(expiresAt), forKey: .expiresAt)
         try container.encode(evidenceCount, forKey: .evidenceCount)
-    }
-
-    private static func decodeDate(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> Date {
-        let text = try container.decode(String.self, forKey: key)
-        guard let date = RFC3339.parse(text) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: key, in: container,
-                debugDescription: "'\(text)' is not an RFC 3339 date-time such as 2026-11-26T23:59:01Z")
-        }
-        return date
     }
 }

@@ -115,13 +115,13 @@ public struct RegistrationInfo: Codable, Hashable, Sendable {
         source = try container.decode(String.self, forKey: .source)
         transport = try container.decode(String.self, forKey: .transport)
         userAgent = try container.decodeIfPresent(String.self, forKey: .userAgent)
-        registeredAt = try Self.decodeDate(container, .registeredAt)
+        registeredAt = try container.decodeRFC3339(.registeredAt)
         nat = try container.decode(Bool.self, forKey: .nat)
         callID = try container.decode(String.self, forKey: .callID)
         cseq = try container.decode(Int.self, forKey: .cseq)
         q = try container.decodeIfPresent(Double.self, forKey: .q)
         received = try container.decodeIfPresent(String.self, forKey: .received) ?? source
-        updatedAt = try Self.decodeDate(container, .updatedAt)
+        updatedAt = try container.decodeRFC3339(.updatedAt)
     }
 
     /// Encodes every key; `user_agent` and `q` as `null` when absent, dates as RFC 3339 UTC
@@ -141,15 +141,5 @@ public struct RegistrationInfo: Codable, Hashable, Sendable {
         try container.encode(q, forKey: .q)
         try container.encode(received, forKey: .received)
         try container.encode(RFC3339.format(updatedAt), forKey: .updatedAt)
-    }
-
-    private static func decodeDate(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> Date {
-        let text = try container.decode(String.self, forKey: key)
-        guard let date = RFC3339.parse(text) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: key, in: container,
-                debugDescription: "'\(text)' is not an RFC 3339 date-time such as 2026-11-26T23:59:01Z")
-        }
-        return date
     }
 }
