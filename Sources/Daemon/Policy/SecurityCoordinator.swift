@@ -6,7 +6,7 @@ import SIPWardenPolicy
 import Store
 import Synchronization
 
-/// Carries security out: every event goes to the journal, the security log and the plugins;
+/// Carries security out: every event goes to the security log and the plugins;
 /// every decision (a plugin's or an operator's) goes to the firewall, the store and the log.
 ///
 /// The store is the truth for bans, the firewall its enforcement: bans are restored into the
@@ -18,7 +18,6 @@ final class SecurityCoordinator: Sendable {
     private let logger: Logger
     private let trusted: [IPRange]
     private let nextEventID = Atomic<UInt64>(1)
-    private let journal = Mutex(EventJournal())
     private let pluginHost = Mutex<PluginHost?>(nil)
 
     init(firewall: any FirewallBackend, store: SIPWardenStore, log: SecurityLog, trusted: [IPRange], logger: Logger) throws {
@@ -38,7 +37,7 @@ final class SecurityCoordinator: Sendable {
 
     // MARK: Events
 
-    /// Records events: numbered, journaled, logged, and handed to every plugin.
+    /// Records events: numbered, logged, and handed to every plugin.
     func record(_ events: [SecurityEvent]) {
         guard !events.isEmpty else { return }
         let host = plugins
@@ -46,17 +45,11 @@ final class SecurityCoordinator: Sendable {
         for index in numbered.indices {
             numbered[index].id = nextEventID.wrappingAdd(1, ordering: .relaxed).oldValue
         }
-        journal.withLock { journal in
-            for event in numbered { journal.record(event) }
-        }
         for event in numbered {
             log.record(event)
             host?.submit(event)
         }
     }
-
-    /// Events recorded since start, per kind.
-    var eventCounts: [String: Int] { journal.withLock { $0.countsByKind } }
 
     // MARK: The packet path
 
