@@ -43,8 +43,8 @@ final class DaemonControlService: ControlService {
         }
     }
 
+    // Requests arrive validated: the control dispatcher checks every field (SubscriberValidation).
     func addSubscriber(_ request: SubscriberAddRequest) async throws {
-        try validate(username: request.username, password: request.password, domain: request.domain)
         var subscriber = makeSubscriber(username: request.username, password: request.password, domain: request.domain)
         subscriber.displayName = request.displayName
         subscriber.account = request.account
@@ -53,11 +53,6 @@ final class DaemonControlService: ControlService {
     }
 
     func importSubscribers(_ request: SubscriberImportRequest) async throws -> SubscriberImportResponse {
-        for (index, entry) in request.entries.enumerated() {
-            do { try validate(username: entry.username, password: entry.password, domain: entry.domain) } catch let error as ControlServiceError {
-                throw ControlServiceError(status: 400, message: "entry \(index + 1): \(error.message)", hint: error.hint)
-            }
-        }
         let subscribers = request.entries.map { makeSubscriber(username: $0.username, password: $0.password, domain: $0.domain) }
         let count = try store.importSubscribers(subscribers, now: SystemClock.now())
         service.state.withLock { state in
@@ -87,14 +82,6 @@ final class DaemonControlService: ControlService {
             ha1MD5: Digest.ha1(username: username, realm: realm, password: password, algorithm: .md5),
             ha1SHA256: Digest.ha1(username: username, realm: realm, password: password, algorithm: .sha256)
         )
-    }
-
-    private func validate(username: String, password: String, domain: String?) throws {
-        if let problem = SubscriberValidation.problem(username: username)
-            ?? SubscriberValidation.problem(password: password)
-            ?? domain.flatMap({ SubscriberValidation.problem(domain: $0) }) {
-            throw ControlServiceError(status: 400, message: problem, hint: nil)
-        }
     }
 
     static func date(_ timestamp: Timestamp) -> Date {
