@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI"]),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "ControlAPI", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
+            dependencies: ["Daemon", "ControlAPI", .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "FirewallTests", dependencies: ["Firewall", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIPCore", "ControlAPI"]),
         // The API types, policy files, the loader (against a plugin built in the separate package

@@ -44,11 +44,12 @@ final class SIPService: Sendable {
         self.forceRport = configuration.forceRport
     }
 
-    /// Handles one datagram or one framed stream message. Banned sources are dropped and the
-    /// admission plugins asked before a byte is parsed.
-    func process(_ bytes: UnsafeRawBufferPointer, source: SourceAddress, transport: Transport, send: @escaping Sender) {
+    /// Handles one datagram or one framed stream message from `source` (`address` is the same
+    /// peer as an `IPAddress`). Banned sources are dropped and the admission plugins asked
+    /// before a byte is parsed.
+    func process(_ bytes: UnsafeRawBufferPointer, source: SourceAddress, address: IPAddress?, transport: Transport, send: @escaping Sender) {
         var retryAfter: Int?
-        if let address = IPAddress(source.ip) {
+        if let address {
             if security.isBlocked(address) { return }
             if let plugins = security.plugins {
                 switch plugins.admit(PacketInfo(source: address, sourcePort: source.port, transport: transport.rawValue, size: bytes.count)) {
@@ -76,11 +77,8 @@ final class SIPService: Sendable {
         process(request, source: source, transport: transport, send: send)
     }
 
-    /// Whether a TCP connection from `source` may stay open.
-    func admitsConnection(from source: SourceAddress) -> Bool {
-        guard let address = IPAddress(source.ip) else { return true }
-        return !security.isBlocked(address)
-    }
+    /// Whether a TCP connection from `address` may stay open.
+    func admitsConnection(from address: IPAddress) -> Bool { !security.isBlocked(address) }
 
     /// Records a `request.malformed` event and answers 400 (or 505) when the reply can be addressed.
     func rejectMalformed(_ error: SIPParseError, source: SourceAddress, transport: Transport, send: Sender) {

@@ -1,6 +1,7 @@
 import NIOCore
 import Registrar
 import SIPCore
+import SIPWardenPolicy
 
 /// Frames SIP messages out of one TCP connection and answers down the same connection.
 ///
@@ -12,6 +13,7 @@ final class TCPHandler: ChannelInboundHandler {
     private let service: SIPService
     private var framer: SIPStreamFramer
     private var source: SourceAddress?
+    private var address: IPAddress?
 
     init(service: SIPService, maxMessageSize: Int) {
         self.service = service
@@ -20,12 +22,13 @@ final class TCPHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         if let address = context.remoteAddress, let ip = address.ipAddress, let port = address.port {
-            let source = SourceAddress(ip: ip, port: port)
-            guard service.admitsConnection(from: source) else {
+            let peer = IPAddress(address)
+            if let peer, !service.admitsConnection(from: peer) {
                 context.close(promise: nil)  // a banned source gets no answer, on streams either
                 return
             }
-            self.source = source
+            self.source = SourceAddress(ip: ip, port: port)
+            self.address = peer
         }
         context.fireChannelActive()
     }
@@ -57,7 +60,7 @@ final class TCPHandler: ChannelInboundHandler {
                 // RFC 5626 §4.4.1: a double-CRLF ping is answered with a single CRLF pong.
                 sender([13, 10], source)
             case .message(let bytes):
-                bytes.withUnsafeBytes { service.process($0, source: source, transport: .tcp, send: sender) }
+                bytes.withUnsafeBytes { service.process($0, source: source, address: address, transport: .tcp, send: sender) }
             }
         }
     }

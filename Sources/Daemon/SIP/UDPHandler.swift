@@ -1,5 +1,6 @@
 import NIOCore
 import Registrar
+import SIPWardenPolicy
 
 /// Receives SIP datagrams and sends their responses back out of the same socket.
 final class UDPHandler: ChannelInboundHandler {
@@ -20,7 +21,7 @@ final class UDPHandler: ChannelInboundHandler {
         guard let sender, let ip = envelope.remoteAddress.ipAddress, let port = envelope.remoteAddress.port else { return }
         let source = SourceAddress(ip: ip, port: port)
         envelope.data.withUnsafeReadableBytes { bytes in
-            service.process(bytes, source: source, transport: .udp) { response, destination in
+            service.process(bytes, source: source, address: IPAddress(envelope.remoteAddress), transport: .udp) { response, destination in
                 sender.send(response, to: destination)
             }
         }
