@@ -70,7 +70,7 @@ public struct LocationService: Sendable {
         let stored = StoredBinding(binding, userAgentIndex: sharedUserAgentIndex(binding.userAgent))
         if let index = slotIndex(aor: binding.aor, contactKey: binding.contactKey) {
             if let previous = slots[Int(index)], !previous.hasSourceIP(binding.source.ip) {
-                uncount(previous.binding(userAgents: userAgents).source.ip)
+                uncount(previous.sourceIP)
                 countsBySourceIP[binding.source.ip, default: 0] += 1
             }
             slots[Int(index)] = stored

@@ -61,6 +61,9 @@ struct StoredBinding: Sendable {
     /// Whether this binding belongs to `aor` (compared without building a String).
     func belongs(to aor: String) -> Bool { equals(aor, start: 0, end: ends.aor) }
 
+    /// The IP the binding was registered from.
+    var sourceIP: String { field(ends.userAgent, ends.sourceIP) }
+
     /// Whether this binding was registered from `ip`.
     func hasSourceIP(_ ip: String) -> Bool { equals(ip, start: ends.userAgent, end: ends.sourceIP) }
 
@@ -85,7 +88,7 @@ struct StoredBinding: Sendable {
             expiresAt: Timestamp(milliseconds: expiresAtMilliseconds),
             registeredAt: Timestamp(milliseconds: registeredAtMilliseconds),
             updatedAt: Timestamp(milliseconds: updatedAtMilliseconds), callID: field(ends.parameters, ends.callID),
-            cseq: cseq, source: SourceAddress(ip: field(ends.userAgent, ends.sourceIP), port: Int(port)),
+            cseq: cseq, source: SourceAddress(ip: sourceIP, port: Int(port)),
             transport: flags & Self.tcpFlag != 0 ? .tcp : .udp,
             userAgent: flags & Self.userAgentFlag == 0 ? nil
                 : userAgentIndex == 0 ? field(ends.callID, ends.userAgent) : userAgents[Int(userAgentIndex)],
