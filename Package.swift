@@ -26,7 +26,8 @@ let package = Package(
         .target(name: "Registrar", dependencies: ["SIPCore"]),
         .target(name: "Store", dependencies: ["Registrar", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "ControlAPI"),
-        .target(name: "Firewall", dependencies: [.product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
+        .systemLibrary(name: "CNFTables", pkgConfig: "libnftnl", providers: [.apt(["libnftnl-dev", "libmnl-dev"])]),
+        .target(name: "Firewall", dependencies: ["CNFTables", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         .target(
             name: "Daemon",
             dependencies: [

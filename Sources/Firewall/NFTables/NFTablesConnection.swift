@@ -1,0 +1,157 @@
+import CNFTables
+import Glibc
+
+/// Talks nftables over one netlink socket: commits batches and checks the outcome of every
+/// message, and asks the small questions the drift check needs. Not thread-safe: its owner
+/// serialises calls.
+final class NFTablesConnection {
+    private let socket: NetlinkSocket
+    private var seq: UInt32
+
+    /// Opens a socket in the current network namespace, or in `networkNamespace`.
+    init(networkNamespace: String?) throws(NFTablesError) {
+        socket = try NetlinkSocket(networkNamespace: networkNamespace)
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        seq = UInt32(truncatingIfNeeded: now.tv_sec)
+    }
+
+    /// Starts a batch numbered after everything sent so far.
+    func makeBatch() -> NFTablesBatch { NFTablesBatch(firstSeq: seq) }
+
+    /// Sends a batch and checks one answer per message: any error means the kernel applied
+    /// nothing, and is reported with the message (and element) it names.
+    func commit(_ batch: consuming NFTablesBatch) throws(NFTablesError) {
+        if !batch.ended { batch.end() }
+        seq = batch.followingSeq
+        guard batch.messageCount > 0 else { return }
+        try batch.buffer.withBytes { bytes throws(NFTablesError) in try socket.send(bytes) }
+        let replies = try socket.drain()
+        var answered = Set<UInt32>()
+        var failures: [NFTablesFailure] = []
+        for case .ack(let replySeq, let error, let offset, let message) in replies {
+            guard let record = batch.record(seq: replySeq) else {
+                // An error for the batch's begin message: the whole batch was refused.
+                if error != 0 { throw Self.batchError(error, message: message) }
+                continue
+            }
+            answered.insert(replySeq)
+            guard error != 0 else { continue }
+            var element: String?
+            if let offset, !record.elementOffsets.isEmpty {
+                let position = record.elementOffsets.lastIndex { $0 <= Int(offset) }
+                element = position.map { record.elementLabels[$0] }
+            }
+            failures.append(NFTablesFailure(operation: record.operation, element: element, errno: error, kernelMessage: message))
+        }
+        if !failures.isEmpty {
+            if failures.allSatisfy({ $0.errno == EPERM }) { throw .notPermitted }
+            throw .batchFailed(failures)
+        }
+        guard answered.count == batch.messageCount else {
+            throw .protocolViolation("the kernel answered \(answered.count) of \(batch.messageCount) messages; state unknown")
+        }
+    }
+
+    /// Whether our table exists.
+    func tableExists(_ table: String) throws(NFTablesError) -> Bool {
+        let object = nftnl_table_alloc()!
+        defer { nftnl_table_free(object) }
+        nftnl_table_set_str(object, attribute(NFTNL_TABLE_NAME), table)
+        let replies = try request(type: NFT_MSG_GETTABLE.rawValue, flags: NLM_F_ACK) { nftnl_table_nlmsg_build_payload($0, object) }
+        return try Self.found(replies, what: "table inet \(table)")
+    }
+
+    /// Whether `element` (looked up by its key) is in `set`.
+    func elementExists(_ element: NFTablesSetElement, set: NFTablesSetDefinition, table: String) throws(NFTablesError) -> Bool {
+        let object = set.elementContainer(table: table)
+        defer { nftnl_set_free(object) }
+        nftnl_set_elem_add(object, element.makeKernelElement())
+        let replies = try request(type: NFT_MSG_GETSETELEM.rawValue, flags: NLM_F_ACK) { nftnl_set_elems_nlmsg_build_payload($0, object) }
+        return try Self.found(replies, what: "element \(element.label) of set \(set.name)")
+    }
+
+    /// The expiry, in milliseconds from now, the kernel reports for `element` of `set`; nil
+    /// when it is not there.
+    func elementExpiration(_ element: NFTablesSetElement, set: NFTablesSetDefinition, table: String) throws(NFTablesError) -> UInt64? {
+        let object = set.elementContainer(table: table)
+        defer { nftnl_set_free(object) }
+        nftnl_set_elem_add(object, element.makeKernelElement())
+        let replies = try request(type: NFT_MSG_GETSETELEM.rawValue, flags: NLM_F_ACK) { nftnl_set_elems_nlmsg_build_payload($0, object) }
+        guard try Self.found(replies, what: "element \(element.label) of set \(set.name)") else { return nil }
+        for case .data(_, let bytes) in replies {
+            let parsed = nftnl_set_alloc()!
+            defer { nftnl_set_free(parsed) }
+            let ok = bytes.withUnsafeBytes { raw in
+                nftnl_set_elems_nlmsg_parse(raw.baseAddress!.assumingMemoryBound(to: nlmsghdr.self), parsed) >= 0
+            }
+            guard ok, let iterator = nftnl_set_elems_iter_create(parsed) else { continue }
+            defer { nftnl_set_elems_iter_destroy(iterator) }
+            if let first = nftnl_set_elems_iter_cur(iterator) {
+                return nftnl_set_elem_get_u64(first, attribute(NFTNL_SET_ELEM_EXPIRATION))
+            }
+        }
+        return nil
+    }
+
+    /// The handles of the rules in `table`, by chain.
+    func ruleHandles(table: String) throws(NFTablesError) -> [String: [UInt64]] {
+        let object = nftnl_rule_alloc()!
+        defer { nftnl_rule_free(object) }
+        nftnl_rule_set_str(object, attribute(NFTNL_RULE_TABLE), table)
+        let replies = try request(type: NFT_MSG_GETRULE.rawValue, flags: NLM_F_DUMP) { nftnl_rule_nlmsg_build_payload($0, object) }
+        var handles: [String: [UInt64]] = [:]
+        for reply in replies {
+            switch reply {
+            case .ack(_, let error, _, let message) where error != 0:
+                if error == ENOENT { return [:] }
+                throw .batchFailed([NFTablesFailure(operation: "list rules of table \(table)", errno: error, kernelMessage: message)])
+            case .data(_, let bytes):
+                let rule = nftnl_rule_alloc()!
+                defer { nftnl_rule_free(rule) }
+                let ok = bytes.withUnsafeBytes { raw in
+                    nftnl_rule_nlmsg_parse(raw.baseAddress!.assumingMemoryBound(to: nlmsghdr.self), rule) >= 0
+                }
+                guard ok, let chainName = nftnl_rule_get_str(rule, attribute(NFTNL_RULE_CHAIN)) else { continue }
+                let tableName = nftnl_rule_get_str(rule, attribute(NFTNL_RULE_TABLE)).map { String(cString: $0) }
+                guard tableName == table else { continue }
+                handles[String(cString: chainName), default: []].append(nftnl_rule_get_u64(rule, attribute(NFTNL_RULE_HANDLE)))
+            default:
+                continue
+            }
+        }
+        return handles
+    }
+
+    /// Sends one request (outside a batch) and collects its replies.
+    private func request(type: UInt32, flags: Int32, payload: (UnsafeMutablePointer<nlmsghdr>) -> Void) throws(NFTablesError) -> [NetlinkReply] {
+        var buffer = NFTablesMessageBuffer()
+        let requestSeq = seq
+        seq &+= 1
+        buffer.append { bytes in
+            let header = nftnl_nlmsg_build_hdr(bytes, UInt16(type), UInt16(NFPROTO_INET), UInt16(flags), requestSeq)!
+            payload(header)
+            return header
+        }
+        try buffer.withBytes { bytes throws(NFTablesError) in try socket.send(bytes) }
+        return try socket.awaitReplies(seq: requestSeq)
+    }
+
+    /// True when the replies carry the object, false on ENOENT; other errors throw.
+    private static func found(_ replies: [NetlinkReply], what: String) throws(NFTablesError) -> Bool {
+        for case .ack(_, let error, _, let message) in replies where error != 0 {
+            if error == ENOENT { return false }
+            if error == EPERM { throw .notPermitted }
+            throw .batchFailed([NFTablesFailure(operation: "get \(what)", errno: error, kernelMessage: message)])
+        }
+        return true
+    }
+
+    private static func batchError(_ error: Int32, message: String?) -> NFTablesError {
+        switch error {
+        case EPERM: .notPermitted
+        case EPROTONOSUPPORT, EOPNOTSUPP: .nfTablesMissing(errno: error)
+        default: .batchFailed([NFTablesFailure(operation: "begin batch", errno: error, kernelMessage: message)])
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import CNFTables
+
+/// A growing buffer of netlink messages laid end to end, as one batch is sent.
+///
+/// libnftnl's builders write without checking bounds, so room for the largest message is
+/// reserved before each one is built.
+struct NFTablesMessageBuffer: ~Copyable {
+    /// The most bytes one message may take (a set-element message stays well under this).
+    static let maximumMessageSize = 96 * 1024
+
+    private(set) var storage: UnsafeMutableRawPointer
+    private(set) var capacity: Int
+    /// Bytes written so far.
+    private(set) var count = 0
+
+    init(capacity: Int = 64 * 1024) {
+        self.capacity = max(capacity, Self.maximumMessageSize * 2)
+        storage = .allocate(byteCount: self.capacity, alignment: 8)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Builds one message at the end: `build` gets where to write and returns the header it wrote.
+    /// Returns the message's offset in the buffer and its length.
+    @discardableResult
+    mutating func append(_ build: (UnsafeMutablePointer<CChar>) -> UnsafeMutablePointer<nlmsghdr>?) -> (offset: Int, length: Int) {
+        reserve(Self.maximumMessageSize)
+        let start = count
+        guard let header = build((storage + start).assumingMemoryBound(to: CChar.self)) else { return (start, 0) }
+        let length = Int(header.pointee.nlmsg_len)
+        precondition(length <= Self.maximumMessageSize, "netlink message of \(length) bytes overran its reserved room")
+        count += (length + 3) & ~3
+        return (start, length)
+    }
+
+    /// The bytes written, for sending.
+    func withBytes<T>(_ body: (UnsafeRawBufferPointer) throws(NFTablesError) -> T) throws(NFTablesError) -> T {
+        try body(UnsafeRawBufferPointer(start: storage, count: count))
+    }
+
+    /// A pointer to the message at `offset`.
+    func header(at offset: Int) -> UnsafeMutablePointer<nlmsghdr> {
+        (storage + offset).assumingMemoryBound(to: nlmsghdr.self)
+    }
+
+    private mutating func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        var newCapacity = capacity * 2
+        while count + extra > newCapacity { newCapacity *= 2 }
+        let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 8)
+        grown.copyMemory(from: storage, byteCount: count)
+        storage.deallocate()
+        storage = grown
+        capacity = newCapacity
+    }
+}

@@ -1,0 +1,61 @@
+import CNFTables
+
+/// One kernel set element: a key (an address or a port, in network byte order), whether it
+/// closes an interval, and its timeout.
+struct NFTablesSetElement: Sendable {
+    /// The key, as a 128-bit number of which the last `length` bytes are used.
+    var key: UInt128
+    /// Key length in bytes (4, 16 or 2).
+    var length: Int
+    /// Whether the element ends the interval opened by the previous one (`NFT_SET_ELEM_INTERVAL_END`).
+    var intervalEnd = false
+    /// Its timeout in milliseconds; 0 for none.
+    var timeoutMilliseconds: UInt64 = 0
+    /// A comment stored with the element (nft shows it).
+    var comment: String?
+    /// How errors name the element ("192.0.2.7", "192.0.2.0/24 (end)").
+    var label: String
+
+    /// A libnftnl element carrying this one's attributes.
+    func makeKernelElement() -> OpaquePointer {
+        let element = nftnl_set_elem_alloc()!
+        var bigEndian = key.bigEndian
+        withUnsafeBytes(of: &bigEndian) { bytes in
+            let start = bytes.count - length
+            _ = nftnl_set_elem_set(element, attribute(NFTNL_SET_ELEM_KEY), bytes.baseAddress! + start, UInt32(length))
+        }
+        if intervalEnd { nftnl_set_elem_set_u32(element, attribute(NFTNL_SET_ELEM_FLAGS), UInt32(NFT_SET_ELEM_INTERVAL_END.rawValue)) }
+        if timeoutMilliseconds > 0 { nftnl_set_elem_set_u64(element, attribute(NFTNL_SET_ELEM_TIMEOUT), timeoutMilliseconds) }
+        if let comment {
+            // nft's user-data layout: one TLV, type 0 (comment), the text with its NUL.
+            var data: [UInt8] = [0, UInt8(min(comment.utf8.count + 1, 255))]
+            data += comment.utf8.prefix(254)
+            data.append(0)
+            _ = nftnl_set_elem_set(element, attribute(NFTNL_SET_ELEM_USERDATA), data, UInt32(data.count))
+        }
+        return element
+    }
+
+    /// The element for one address.
+    static func address(_ value: UInt128, family: Int, timeoutMilliseconds: UInt64 = 0, label: String) -> NFTablesSetElement {
+        NFTablesSetElement(key: value, length: family == 4 ? 4 : 16, timeoutMilliseconds: timeoutMilliseconds, label: label)
+    }
+
+    /// The one or two elements of an address interval [first, last]: the start, and the first
+    /// address after the range flagged as interval end (none when the range runs to the top).
+    /// Only the start carries the timeout: the kernel refuses one on an interval end (EINVAL),
+    /// and collects the end together with its expired start.
+    static func interval(
+        first: UInt128, last: UInt128, family: Int, timeoutMilliseconds: UInt64 = 0, comment: String? = nil, label: String
+    ) -> [NFTablesSetElement] {
+        let length = family == 4 ? 4 : 16
+        let top: UInt128 = family == 4 ? UInt128(UInt32.max) : UInt128.max
+        var elements = [NFTablesSetElement(key: first, length: length, timeoutMilliseconds: timeoutMilliseconds, comment: comment, label: label)]
+        if last < top {
+            elements.append(NFTablesSetElement(
+                key: last + 1, length: length, intervalEnd: true, label: label + " (end)"
+            ))
+        }
+        return elements
+    }
+}
