@@ -203,7 +203,7 @@ start_sipwarden() {  # NAME PORT [extra sipwarden flags]
   local name=$1 port=$2; shift 2
   local dir="$WORK/$name"; mkdir -p "$dir"
   timeout "$SERVER_LIMIT" "$WORK/bin/sipwarden" --listen "udp:127.0.0.1:$port" --data-dir "$dir" \
-      --control-socket "$dir/control.sock" --log-level warning "$@" 2> "$dir/daemon.log" &
+      --control-socket "$dir/control.sock" --firewall memory --log-level warning "$@" 2> "$dir/daemon.log" &
   ROOT_PID[$name]=$!
   for _ in $(seq 1 200); do
     "$WORK/bin/sipwardenctl" --socket "$dir/control.sock" subscriber list --json >/dev/null 2>&1 && break

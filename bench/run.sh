@@ -27,7 +27,8 @@ gcc -O2 -shared -fPIC -o "$WORK/precise_clock.so" bench/sipp_precise_clock.c -ld
 start_daemon() {  # $1: data dir, $2...: extra flags
   local dir=$1; shift
   mkdir -p "$dir"
-  "$BIN/sipwarden" --listen "udp:127.0.0.1:$PORT" --data-dir "$dir" --control-socket "$dir/control.sock" \
+  # memory firewall: the load benchmark leaves the host's nftables alone (nft figures: bench/nft.sh)
+  "$BIN/sipwarden" --listen "udp:127.0.0.1:$PORT" --data-dir "$dir" --control-socket "$dir/control.sock" --firewall memory \
       --log-level warning "$@" 2> "$dir/daemon.log" &
   DAEMON_PID=$!
   for _ in $(seq 1 200); do

@@ -1,30 +1,19 @@
 /// Which firewall backend enforces bans (configuration key `firewall`, flag `--firewall`).
 public enum FirewallMode: String, Hashable, Sendable, CaseIterable {
+    /// nftables sets through netlink when the daemon can use them (CAP_NET_ADMIN, nf_tables
+    /// present), the in-memory backend otherwise; the first log lines say which and why.
+    case auto
+    /// nftables sets: the kernel drops banned sources before they reach the socket. The daemon
+    /// refuses to start when it cannot use them.
+    case nftables
     /// The in-memory backend: banned sources are dropped by the daemon before parsing.
     case memory
 
-    /// Modes a later release adds; named so that a configuration using them gets a clear
-    /// answer instead of "unknown value".
-    public static let comingLater = ["nftables", "auto"]
-
-    /// Parses a configured mode ("memory"; case-insensitive).
+    /// Parses a configured mode (case-insensitive).
     ///
-    /// - Throws: `FirewallModeError.notAvailableYet` for "nftables" and "auto",
-    ///   `FirewallModeError.unknown` for anything else.
+    /// - Throws: `FirewallModeError.unknown` for anything but auto, nftables and memory.
     public init(parsing text: String) throws(FirewallModeError) {
-        let lowered = text.lowercased()
-        if let mode = FirewallMode(rawValue: lowered) {
-            self = mode
-            return
-        }
-        if Self.comingLater.contains(lowered) { throw .notAvailableYet(lowered) }
-        throw .unknown(text)
-    }
-
-    /// A new backend of this mode.
-    public func makeBackend() -> any FirewallBackend {
-        switch self {
-        case .memory: MemoryFirewall()
-        }
+        guard let mode = FirewallMode(rawValue: text.lowercased()) else { throw .unknown(text) }
+        self = mode
     }
 }

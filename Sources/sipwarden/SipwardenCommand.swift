@@ -32,7 +32,7 @@ struct SipwardenCommand: AsyncParsableCommand {
     @Option(name: .customLong("control-socket"), help: ArgumentHelp("Control socket path (default <data-dir>/control.sock).", valueName: "path"))
     var controlSocket: String?
 
-    @Option(name: .long, help: ArgumentHelp("How bans are enforced: memory (nftables and auto come with the nftables backend).", valueName: "mode"))
+    @Option(name: .long, help: ArgumentHelp("How bans are enforced: auto (nftables when usable, else memory; the default), nftables (refuse to start without it), memory.", valueName: "mode"))
     var firewall: String?
 
     @Option(name: .customLong("policies-dir"), help: ArgumentHelp("Directory of policy files (default ./rules/policies).", valueName: "dir"))

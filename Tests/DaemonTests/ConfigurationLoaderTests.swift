@@ -82,9 +82,31 @@ extension ConfigurationLoaderTests {
         XCTAssertEqual(configuration.trusted.map(\.description), ["198.51.100.0/24", "2001:db8::/32", "192.0.2.7"])
         XCTAssertEqual(configuration.policiesDirectory, "/etc/sipwarden/policies")
         XCTAssertEqual(configuration.effectivePluginsDirectory, "/usr/lib/sipwarden/plugins")
-        XCTAssertThrowsError(try ConfigurationLoader.parse(yaml: "firewall: nftables\n", file: "sec.yaml")) { error in
+        XCTAssertEqual(configuration.firewall, .memory)
+        XCTAssertEqual(try ConfigurationLoader.parse(yaml: "listen: [udp:127.0.0.1:5070]\n", file: "d.yaml").firewall, .auto, "auto by default")
+        XCTAssertThrowsError(try ConfigurationLoader.parse(yaml: "firewall: iptables\n", file: "sec.yaml")) { error in
             XCTAssertEqual((error as? ConfigurationError)?.key, "firewall")
-            XCTAssertTrue("\(error)".contains("nftables"), "\(error)")
+            XCTAssertEqual((error as? ConfigurationError)?.value, "iptables")
+            XCTAssertTrue("\(error)".contains("use auto, nftables or memory"), "\(error)")
+        }
+        let nft = try ConfigurationLoader.parse(yaml: """
+            listen: [udp:0.0.0.0:5060, tcp:0.0.0.0:5060, tcp:0.0.0.0:5061]
+            firewall: nftables
+            nftables:
+              all_ports: false
+              check_interval: 10
+              remove_table_on_stop: true
+            """, file: "nft.yaml")
+        XCTAssertEqual(nft.firewall, .nftables)
+        XCTAssertEqual(nft.nftablesOptions.ports, [5060, 5061], "the SIP ports default to the listening ports")
+        XCTAssertEqual(nft.nftables.checkInterval, 10)
+        XCTAssertTrue(nft.nftablesOptions.removeTableOnStop)
+        XCTAssertEqual(try ConfigurationLoader.parse(yaml: "nftables: {ports: [5080, 5081]}\n", file: "n.yaml").nftablesOptions.ports, [5080, 5081])
+        XCTAssertThrowsError(try ConfigurationLoader.parse(yaml: "nftables: {ports: [70000]}\n", file: "n.yaml")) { error in
+            XCTAssertEqual((error as? ConfigurationError)?.key, "nftables.ports[0]")
+        }
+        XCTAssertThrowsError(try ConfigurationLoader.parse(yaml: "nftables: {table: other}\n", file: "n.yaml")) { error in
+            XCTAssertEqual((error as? ConfigurationError)?.key, "nftables.table")
         }
         XCTAssertThrowsError(try ConfigurationLoader.parse(yaml: "trusted: [10.0.0.0/33]\n", file: "sec.yaml")) { error in
             XCTAssertEqual((error as? ConfigurationError)?.key, "trusted[0]")

@@ -29,7 +29,7 @@ final class DaemonProcess {
         process.arguments = [
             "--listen", "udp:127.0.0.1:\(port)", "--listen", "tcp:127.0.0.1:\(port)",
             "--data-dir", dataDirectory.path, "--control-socket", socketPath,
-        ] + extraArguments
+        ] + (extraArguments.contains("--firewall") ? [] : ["--firewall", "memory"]) + extraArguments
         if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()

@@ -63,9 +63,10 @@ public enum ConfigurationLoader {
                     }
                     return range
                 }
+            case "nftables": try readNFTables(node, into: &configuration, reader: reader)
             case "plugins_dir": configuration.pluginsDirectory = try reader.string(node, key: key)
             case "policies_dir": configuration.policiesDirectory = try reader.string(node, key: key)
-            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "log_level", "registrar", "auth", "transport", "store", "firewall", "trusted", "plugins_dir", "policies_dir"])
+            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "log_level", "registrar", "auth", "transport", "store", "firewall", "nftables", "trusted", "plugins_dir", "policies_dir"])
             }
         }
         try validate(configuration, file: file)
@@ -170,6 +171,22 @@ public enum ConfigurationLoader {
                 }
             case "sweep_interval": configuration.sweepInterval = try reader.integer(value, key: path, range: 1...3600)
             default: throw reader.unknownKey(path, known: ["durability", "sweep_interval"].map { "store." + $0 })
+            }
+        }
+    }
+
+    private static func readNFTables(_ node: Node, into configuration: inout DaemonConfiguration, reader: Reader) throws {
+        for (key, value) in try reader.mapping(node, key: "nftables") {
+            let path = "nftables." + key
+            switch key {
+            case "ports":
+                configuration.nftables.ports = try reader.sequence(value, key: path).enumerated().map { index, item in
+                    UInt16(try reader.integer(item, key: "\(path)[\(index)]", range: 1...65535))
+                }
+            case "all_ports": configuration.nftables.allPorts = try reader.bool(value, key: path)
+            case "check_interval": configuration.nftables.checkInterval = try reader.integer(value, key: path, range: 1...86400)
+            case "remove_table_on_stop": configuration.nftables.removeTableOnStop = try reader.bool(value, key: path)
+            default: throw reader.unknownKey(path, known: ["ports", "all_ports", "check_interval", "remove_table_on_stop"].map { "nftables." + $0 })
             }
         }
     }

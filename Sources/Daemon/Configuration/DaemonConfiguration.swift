@@ -37,7 +37,9 @@ public struct DaemonConfiguration: Sendable {
     public var sweepInterval: Int64 = 1
 
     /// How bans are enforced (`firewall`).
-    public var firewall: FirewallMode = .memory
+    public var firewall: FirewallMode = .auto
+    /// The nftables backend's settings (`nftables.*`).
+    public var nftables = NFTablesSettings()
     /// Ranges never banned, whatever a plugin decides (`trusted`).
     public var trusted: [IPRange] = []
     /// Where plugin libraries are (`plugins_dir`); nil means the daemon's own directory.
@@ -57,6 +59,13 @@ public struct DaemonConfiguration: Sendable {
 
     /// The control socket path in force.
     public var effectiveControlSocketPath: String { controlSocketPath ?? dataDirectory + "/control.sock" }
+
+    /// The nftables backend's options: the configured ports, or the listening ones.
+    public var nftablesOptions: NFTablesOptions {
+        var ports = nftables.ports ?? listen.map { UInt16(clamping: $0.port) }
+        ports = Array(Set(ports)).sorted()
+        return NFTablesOptions(ports: ports, allPorts: nftables.allPorts, removeTableOnStop: nftables.removeTableOnStop)
+    }
 
     /// The SQLite database path.
     public var databasePath: String { dataDirectory + "/sipwarden.sqlite" }

@@ -63,12 +63,15 @@ public final class SIPWardenDaemon: Sendable {
 
         let committer = GroupCommitter(store: store)
         let securityLog = try SecurityLog(path: SecurityLog.path(dataDirectory: configuration.dataDirectory), logger: logger)
+        let firewall = try FirewallSelection.open(configuration, bans: try SecurityCoordinator.storedBans(store), allowed: configuration.trusted)
+        logger.info("firewall: \(firewall.explanation)")
         let security = try SecurityCoordinator(
-            firewall: configuration.firewall.makeBackend(), store: store, log: securityLog, trusted: configuration.trusted, logger: logger
+            firewall: firewall.backend, store: store, log: securityLog, trusted: configuration.trusted, logger: logger
         )
         let restored = try security.restoreBans()
-        logger.info("firewall: \(configuration.firewall.rawValue) backend (bans dropped before parsing, in this process)", metadata: [
-            "bans_restored": "\(restored)", "trusted": "\(configuration.trusted.map(\.description).joined(separator: ","))",
+        logger.info("firewall ready", metadata: [
+            "backend": "\(firewall.backend.name)", "bans_restored": "\(restored)",
+            "trusted": "\(configuration.trusted.map(\.description).joined(separator: ","))",
         ])
         let service = SIPService(registrar: registrar, committer: committer, security: security, configuration: configuration, logger: logger)
         let policyHost = DaemonPolicyHost(logger: logger, trusted: configuration.trusted) { ip in
@@ -97,9 +100,16 @@ public final class SIPWardenDaemon: Sendable {
             let sweeper = group.next().scheduleRepeatedTask(
                 initialDelay: .seconds(configuration.sweepInterval), delay: .seconds(configuration.sweepInterval)
             ) { _ in service.sweep() }
+            let firewallCheck = firewall.nftables.map { [logger] nftables in
+                let interval = TimeAmount.seconds(configuration.nftables.checkInterval)
+                return group.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+                    FirewallSelection.checkDrift(nftables, logger: logger)
+                }
+            }
             return RunningDaemon(
                 channels: channels, controlServer: controlServer, sweeper: sweeper, committer: committer,
-                store: store, group: group, plugins: plugins, securityLog: securityLog, logger: logger
+                store: store, group: group, plugins: plugins, securityLog: securityLog, logger: logger,
+                firewall: firewall.nftables, firewallCheck: firewallCheck
             )
         } catch {
             for channel in channels { try? await channel.close() }
@@ -157,9 +167,14 @@ public final class RunningDaemon: Sendable {
     private let plugins: PluginHost
     private let securityLog: SecurityLog
     private let logger: Logger
+    private let firewall: NFTablesFirewall?
+    private let firewallCheck: RepeatedTask?
 
     init(channels: [Channel], controlServer: ControlServer, sweeper: RepeatedTask, committer: GroupCommitter,
-         store: SIPWardenStore, group: MultiThreadedEventLoopGroup, plugins: PluginHost, securityLog: SecurityLog, logger: Logger) {
+         store: SIPWardenStore, group: MultiThreadedEventLoopGroup, plugins: PluginHost, securityLog: SecurityLog, logger: Logger,
+         firewall: NFTablesFirewall?, firewallCheck: RepeatedTask?) {
+        self.firewall = firewall
+        self.firewallCheck = firewallCheck
         self.plugins = plugins
         self.securityLog = securityLog
         self.channels = channels
@@ -182,12 +197,15 @@ public final class RunningDaemon: Sendable {
     /// Stops accepting, lets in-flight commits finish, closes the store.
     public func stop() async {
         sweeper.cancel()
+        firewallCheck?.cancel()
         for channel in channels { try? await channel.close() }
         try? await controlServer.stop()
         plugins.shutdown()
         securityLog.close()
         await committer.drainAndStop()
         do { try store.close() } catch { logger.error("closing the store failed", metadata: ["error": "\(error)"]) }
+        // The nftables table stays (bans hold while the daemon restarts) unless configured otherwise.
+        do { try firewall?.shutdown() } catch { logger.error("removing the nftables table failed", metadata: ["error": "\(error)"]) }
         try? await group.shutdownGracefully()
     }
 }

@@ -127,15 +127,19 @@ final class SecurityCoordinator: Sendable {
         return true
     }
 
-    /// Puts the stored bans still in force into the firewall (at start).
+    /// Puts the stored bans still in force into the firewall (at start); a backend that was
+    /// opened with them already changes nothing.
     func restoreBans() throws -> Int {
-        let now = SystemClock.now()
-        let active = try store.bans(activeAt: now)
-        let entries = active.compactMap { ban in
-            IPRange(ban.target).map { FirewallBan(target: $0, expiresAtMilliseconds: ban.expiresAt.milliseconds) }
-        }
+        let entries = try Self.storedBans(store)
         try firewall.ban(entries)
         return entries.count
+    }
+
+    /// The stored bans in force, as firewall entries.
+    static func storedBans(_ store: SIPWardenStore) throws -> [FirewallBan] {
+        try store.bans(activeAt: SystemClock.now()).compactMap { ban in
+            IPRange(ban.target).map { FirewallBan(target: $0, expiresAtMilliseconds: ban.expiresAt.milliseconds) }
+        }
     }
 
     /// Removes lapsed bans from the store and the firewall, with `ban.expired` events.
