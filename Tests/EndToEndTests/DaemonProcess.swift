@@ -7,6 +7,10 @@ final class DaemonProcess {
     let dataDirectory: URL
     let port: Int
     let extraArguments: [String]
+    /// The network namespace the daemon runs in (`ip netns exec`), nil for the test's own.
+    let namespace: String?
+    /// The address it listens on.
+    let host: String
     private(set) var process: Process?
     private let daemonPath: String
     private let ctlPath: String
@@ -14,20 +18,23 @@ final class DaemonProcess {
     var socketPath: String { dataDirectory.appendingPathComponent("control.sock").path }
     var logPath: String { dataDirectory.appendingPathComponent("daemon.log").path }
 
-    init(label: String, extraArguments: [String] = []) throws {
+    init(label: String, extraArguments: [String] = [], namespace: String? = nil, host: String = "127.0.0.1", port: Int? = nil) throws {
         daemonPath = try TestEnvironment.program("sipwarden")
         ctlPath = try TestEnvironment.program("sipwardenctl")
         dataDirectory = try TestEnvironment.temporaryDirectory(label)
-        port = SIPTestClient.freePort()
+        self.port = port ?? SIPTestClient.freePort()
         self.extraArguments = extraArguments
+        self.namespace = namespace
+        self.host = host
     }
 
     /// Starts the daemon and waits until its control socket answers.
     func start() throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: daemonPath)
-        process.arguments = [
-            "--listen", "udp:127.0.0.1:\(port)", "--listen", "tcp:127.0.0.1:\(port)",
+        process.executableURL = URL(fileURLWithPath: namespace == nil ? daemonPath : "/usr/bin/env")
+        // `ip netns exec` enters the namespace and execs the daemon: the process is the daemon.
+        process.arguments = (namespace.map { ["ip", "netns", "exec", $0, daemonPath] } ?? []) + [
+            "--listen", "udp:\(host):\(port)", "--listen", "tcp:\(host):\(port)",
             "--data-dir", dataDirectory.path, "--control-socket", socketPath,
         ] + (extraArguments.contains("--firewall") ? [] : ["--firewall", "memory"]) + extraArguments
         if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
