@@ -1,8 +1,8 @@
 # SIPWarden: `make run` builds and starts the daemon on built-in defaults; `make test` installs
 # what the tests need, builds and runs every test; `make bench` runs the load benchmarks.
 SWIFT        ?= swift
-BUILD_PACKAGES = libsqlite3-dev
-TEST_PACKAGES  = $(BUILD_PACKAGES) sip-tester sipsak procps python3 gcc
+BUILD_PACKAGES = libsqlite3-dev libnftnl-dev libmnl-dev pkg-config
+TEST_PACKAGES  = $(BUILD_PACKAGES) sip-tester sipsak procps python3 gcc nftables iproute2
 ARGS         ?=
 
 .PHONY: all build release run test bench compare deps deps-test clean

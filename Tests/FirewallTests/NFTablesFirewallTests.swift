@@ -243,3 +243,54 @@ final class NFTablesFirewallTests: XCTestCase {
         XCTAssertNil(try namespace.elements(of: "ban4")["192.0.2.1"], "a refused batch applies nothing, not even its first message")
     }
 }
+
+/// The shipped nft script (rules/nftables/sipwarden.nft) against the table the backend builds.
+final class NFTablesScriptTests: XCTestCase {
+    private static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("rules/nftables/sipwarden.nft")
+
+    /// Sets (name, type, flags), chains (name, hook, priority, policy) and rules (chain and
+    /// expressions, counters zeroed) of table inet sipwarden, from `nft -j list table`.
+    private func shape(_ namespace: NetworkNamespaceFixture) throws -> [String] {
+        let output = namespace.nft("-j", "list", "table", "inet", "sipwarden")
+        let items = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])?["nftables"] as? [[String: Any]])
+        var lines: [String] = []
+        func canonical(_ value: Any) throws -> String {
+            let data = try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])
+            return String(decoding: data, as: UTF8.self)
+        }
+        for item in items {
+            if let set = item["set"] as? [String: Any] {
+                lines.append("set \(set["name"] ?? "") \(set["type"] ?? "") \((set["flags"] as? [String]) ?? [])")
+            } else if let chain = item["chain"] as? [String: Any] {
+                lines.append("chain \(chain["name"] ?? "") \(chain["hook"] ?? "-") \(chain["prio"] ?? "-") \(chain["policy"] ?? "-")")
+            } else if let rule = item["rule"] as? [String: Any] {
+                let expressions = (rule["expr"] as? [[String: Any]] ?? []).map { expression -> [String: Any] in
+                    expression["counter"] != nil ? ["counter": "zeroed"] : expression
+                }
+                lines.append("rule \(rule["chain"] ?? "") \(try canonical(expressions))")
+            }
+        }
+        return lines
+    }
+
+    func testTheShippedScriptIsTheTableTheDaemonBuilds() throws {
+        let loaded = try NetworkNamespaceFixture()
+        loaded.nft("-f", Self.script.path)
+        let built = try NetworkNamespaceFixture()
+        _ = try NFTablesFirewall(options: NFTablesOptions(ports: [5060], networkNamespace: built.name))
+        let expected = try shape(built)
+        XCTAssertEqual(try shape(loaded), expected)
+        XCTAssertEqual(expected.filter { $0.hasPrefix("rule") }.count, 8)
+
+        // A table pre-loaded from the script is taken over as it is, elements kept.
+        loaded.nft("add", "element", "inet", "sipwarden", "ban4", "{ 192.0.2.1 timeout 1h }")
+        let adopted = try NFTablesFirewall(
+            options: NFTablesOptions(ports: [5060], networkNamespace: loaded.name),
+            bans: [FirewallBan(target: try XCTUnwrap(IPRange("192.0.2.1")), expiresAtMilliseconds: NFTablesFirewall.realtimeMilliseconds() + 3_600_000)]
+        )
+        XCTAssertEqual(try shape(loaded), expected)
+        XCTAssertNotNil(try loaded.elements(of: "ban4")["192.0.2.1"])
+        XCTAssertEqual(try adopted.verifyAndRepair(), [])
+    }
+}
