@@ -5,7 +5,7 @@ BUILD_PACKAGES = libsqlite3-dev libnftnl-dev libmnl-dev pkg-config
 TEST_PACKAGES  = $(BUILD_PACKAGES) sip-tester sipsak procps python3 gcc nftables iproute2
 ARGS         ?=
 
-.PHONY: all build release run test bench compare deps deps-test clean
+.PHONY: all build release run test bench bench-nft compare deps deps-test clean
 
 all: build
 
@@ -30,6 +30,10 @@ test: deps-test
 
 bench: deps-test release
 	bash bench/run.sh
+
+# nftables ban throughput and latency only (inside a network namespace it creates; root).
+bench-nft: deps-test release
+	bash bench/nft.sh
 
 # SIPWarden and Kamailio side by side, alternating at each rate (installs Kamailio if missing).
 compare: deps-test release

@@ -64,6 +64,11 @@ let package = Package(
             dependencies: ["Daemon", .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "Logging", package: "swift-log")],
             path: "bench/PolicyBench"
         ),
+        .executableTarget(
+            name: "nft-bench",
+            dependencies: ["Firewall", .product(name: "SIPWardenPolicy", package: "PolicyAPI")],
+            path: "bench/NFTBench"
+        ),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Registrar", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -120,4 +120,6 @@ echo "registrar core without I/O:" | tee -a "$REPORT"
 # ns per admission call, and the time from the decisive event to the ban decision.
 echo "policy plugins (all shipped plugins, policies from rules/policies):" | tee -a "$REPORT"
 "$BIN/policy-bench" rules/policies "$BIN" 2>&1 | tee -a "$REPORT"
+# Kernel enforcement: bans per second into nftables sets, beside the nft program.
+REPORT="$REPORT" BIN="$BIN" bash bench/nft.sh
 echo "report: $REPORT"

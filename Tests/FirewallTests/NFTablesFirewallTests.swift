@@ -226,11 +226,11 @@ final class NFTablesFirewallTests: XCTestCase {
         _ = try firewall(in: namespace)
         var batch = connection.makeBatch()
         batch.appendElements(.add, set: NFTablesLayout.ban4, table: "sipwarden", elements: [
-            NFTablesSetElement.address(0xC000_0201, family: 4, timeoutMilliseconds: 60_000, label: "192.0.2.1"),
+            NFTablesSetElement.address(0xC000_0201, family: 4, timeoutMilliseconds: 60_000),
         ])
         batch.appendElements(.delete, set: NFTablesLayout.ban4, table: "sipwarden", elements: [
-            NFTablesSetElement.address(0xC000_0202, family: 4, label: "192.0.2.2"),
-            NFTablesSetElement.address(0xC000_0203, family: 4, label: "192.0.2.3"),
+            NFTablesSetElement.address(0xC000_0202, family: 4),
+            NFTablesSetElement.address(0xC000_0203, family: 4),
         ])
         var thrown: NFTablesError?
         do { try connection.commit(batch) } catch { thrown = error }

@@ -15,8 +15,9 @@ struct NFTablesBatch: ~Copyable {
     struct MessageRecord {
         var seq: UInt32
         var operation: String
-        /// For set-element messages: the labels of its elements and where each starts.
-        var elementLabels: [String] = []
+        /// For set-element messages: its elements (labels are made only for an error) and
+        /// where each starts in the message.
+        var elements: ArraySlice<NFTablesSetElement> = []
         var elementOffsets: [Int] = []
     }
 
@@ -56,14 +57,17 @@ struct NFTablesBatch: ~Copyable {
     mutating func appendElements(
         _ verb: NFTablesElementVerb, set: NFTablesSetDefinition, table: String, elements: some Collection<NFTablesSetElement>
     ) {
-        var pending = elements[...]
+        // Chunks are slices of one array: recording them shares its storage, no element copies.
+        var pending = Array(elements)[...]
         while !pending.isEmpty {
             let chunk = pending.prefix(Self.elementsPerMessage)
             pending = pending.dropFirst(chunk.count)
             let seq = takeSeq()
             let object = set.elementContainer(table: table)
             for element in chunk { nftnl_set_elem_add(object, element.makeKernelElement()) }
-            let placed = buffer.append { buffer in
+            // Per element at most: nest 4 + key nest 4 + data 4+16 + flags 8 + timeout 12 + comment.
+            let room = 1024 + chunk.reduce(0) { $0 + 64 + ($1.comment.map { $0.utf8.count + 8 } ?? 0) }
+            let placed = buffer.append(room: room) { buffer in
                 let header = nftnl_nlmsg_build_hdr(buffer, UInt16(verb.messageType), UInt16(NFPROTO_INET), UInt16(verb.flags | NLM_F_ACK), seq)!
                 nftnl_set_elems_nlmsg_build_payload(header, object)
                 return header
@@ -73,7 +77,7 @@ struct NFTablesBatch: ~Copyable {
             precondition(offsets.count == chunk.count, "set-element message lost elements: \(offsets.count) of \(chunk.count) encoded")
             records.append(MessageRecord(
                 seq: seq, operation: "\(verb.word) \(chunk.count) element\(chunk.count == 1 ? "" : "s") \(verb.preposition) set \(set.name)",
-                elementLabels: chunk.map(\.label), elementOffsets: offsets
+                elements: chunk, elementOffsets: offsets
             ))
         }
     }

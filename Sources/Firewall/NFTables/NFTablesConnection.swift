@@ -26,7 +26,7 @@ final class NFTablesConnection {
         seq = batch.followingSeq
         guard batch.messageCount > 0 else { return }
         try batch.buffer.withBytes { bytes throws(NFTablesError) in try socket.send(bytes) }
-        let replies = try socket.drain()
+        let replies = try socket.drain(expecting: batch.messageCount)
         var answered = Set<UInt32>()
         var failures: [NFTablesFailure] = []
         for case .ack(let replySeq, let error, let offset, let message) in replies {
@@ -40,7 +40,7 @@ final class NFTablesConnection {
             var element: String?
             if let offset, !record.elementOffsets.isEmpty {
                 let position = record.elementOffsets.lastIndex { $0 <= Int(offset) }
-                element = position.map { record.elementLabels[$0] }
+                element = position.map { record.elements[record.elements.startIndex + $0].label }
             }
             failures.append(NFTablesFailure(operation: record.operation, element: element, errno: error, kernelMessage: message))
         }

@@ -106,6 +106,7 @@ public final class NFTablesFirewall: FirewallBackend {
                     Self.appendRangeSetRewrite(&batch, family: family, ranges: ranges, now: now, table: table)
                 }
             }
+            session.state.singles.reserveCapacity(session.state.singles.count + singles.count)
             for entry in singles { session.state.singles[entry.target] = entry.expiresAtMilliseconds }
             session.state.ranges = ranges
         }
@@ -299,7 +300,7 @@ public final class NFTablesFirewall: FirewallBackend {
         if !layout.allPorts {
             batch.appendFlush(set: NFTablesLayout.sipports, table: table)
             batch.appendElements(.add, set: NFTablesLayout.sipports, table: table, elements: Set(layout.ports).sorted().map {
-                NFTablesSetElement(key: UInt128($0), length: 2, label: "port \($0)")
+                NFTablesSetElement(key: UInt128($0), length: 2)
             })
         }
     }
@@ -334,7 +335,7 @@ public final class NFTablesFirewall: FirewallBackend {
 
     /// Re-adds a 60-second element with a one-hour timeout and reads back which one holds.
     private static func probeTimeoutRefresh(_ session: inout Session, table: String) throws(NFTablesError) -> Bool {
-        let probe = { (timeout: UInt64) in NFTablesSetElement.address(UInt128(UInt32.max), family: 4, timeoutMilliseconds: timeout, label: "255.255.255.255 (probe)") }
+        let probe = { (timeout: UInt64) in NFTablesSetElement.address(UInt128(UInt32.max), family: 4, timeoutMilliseconds: timeout, name: "255.255.255.255 (probe)") }
         for timeout: UInt64 in [60_000, 3_600_000] {
             var batch = session.connection.makeBatch()
             batch.appendElements(.add, set: NFTablesLayout.ban4, table: table, elements: [probe(timeout)])
@@ -412,11 +413,11 @@ public final class NFTablesFirewall: FirewallBackend {
     private static func intervalElements(_ cover: [IntervalCover.Interval], family: Int, now: Int64) -> [NFTablesSetElement] {
         let top: UInt128 = family == 4 ? UInt128(UInt32.max) : .max
         return cover.flatMap { interval -> [NFTablesSetElement] in
-            let label = IPAddress.numeric(interval.first, family: family).description + "-" + IPAddress.numeric(min(interval.last, top), family: family).description
+            let name = IPAddress.numeric(interval.first, family: family).description + "-" + IPAddress.numeric(min(interval.last, top), family: family).description
             let timeout: UInt64 = interval.expiry == .max ? 0 : UInt64(max(1, interval.expiry - now))
             let comment = interval.first == 0 ? sentinelComment : nil
             return NFTablesSetElement.interval(
-                first: interval.first, last: min(interval.last, top), family: family, timeoutMilliseconds: timeout, comment: comment, label: label
+                first: interval.first, last: min(interval.last, top), family: family, timeoutMilliseconds: timeout, comment: comment, name: name
             )
         }
     }
@@ -425,19 +426,19 @@ public final class NFTablesFirewall: FirewallBackend {
 
     /// The sentinel: 0.0.0.0 or :: (never a real source), permanent, with a comment.
     static func sentinelElements(family: Int, interval: Bool) -> [NFTablesSetElement] {
-        let label = family == 4 ? "0.0.0.0 (sentinel)" : ":: (sentinel)"
-        if interval { return NFTablesSetElement.interval(first: 0, last: 0, family: family, comment: sentinelComment, label: label) }
-        var element = NFTablesSetElement.address(0, family: family, label: label)
+        let name = family == 4 ? "0.0.0.0 (sentinel)" : ":: (sentinel)"
+        if interval { return NFTablesSetElement.interval(first: 0, last: 0, family: family, comment: sentinelComment, name: name) }
+        var element = NFTablesSetElement.address(0, family: family, name: name)
         element.comment = sentinelComment
         return [element]
     }
 
     /// The key the drift check looks the sentinel up by.
     static func sentinelKey(family: Int, set: NFTablesSetDefinition) -> NFTablesSetElement {
-        NFTablesSetElement.address(0, family: family, label: family == 4 ? "0.0.0.0 (sentinel)" : ":: (sentinel)")
+        NFTablesSetElement.address(0, family: family, name: family == 4 ? "0.0.0.0 (sentinel)" : ":: (sentinel)")
     }
 
     static func element(for target: IPRange, timeout: UInt64) -> NFTablesSetElement {
-        NFTablesSetElement.address(target.network.numericValue, family: target.network.familyNumber, timeoutMilliseconds: timeout, label: target.description)
+        NFTablesSetElement.address(target.network.numericValue, family: target.network.familyNumber, timeoutMilliseconds: timeout)
     }
 }

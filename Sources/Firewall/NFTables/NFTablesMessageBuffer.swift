@@ -2,33 +2,34 @@ import CNFTables
 
 /// A growing buffer of netlink messages laid end to end, as one batch is sent.
 ///
-/// libnftnl's builders write without checking bounds, so room for the largest message is
-/// reserved before each one is built.
+/// libnftnl's builders write without checking bounds, so room for each message (an upper
+/// bound from what it carries) is reserved before it is built. The buffer starts small, so a
+/// one-element batch costs one small allocation, not an mmap.
 struct NFTablesMessageBuffer: ~Copyable {
-    /// The most bytes one message may take (a set-element message stays well under this).
-    static let maximumMessageSize = 96 * 1024
+    /// Room reserved for a message that carries no set elements (a table, set, chain or rule).
+    static let objectMessageRoom = 4096
 
     private(set) var storage: UnsafeMutableRawPointer
     private(set) var capacity: Int
     /// Bytes written so far.
     private(set) var count = 0
 
-    init(capacity: Int = 64 * 1024) {
-        self.capacity = max(capacity, Self.maximumMessageSize * 2)
+    init(capacity: Int = 8192) {
+        self.capacity = max(capacity, 1024)
         storage = .allocate(byteCount: self.capacity, alignment: 8)
     }
 
     deinit { storage.deallocate() }
 
-    /// Builds one message at the end: `build` gets where to write and returns the header it wrote.
-    /// Returns the message's offset in the buffer and its length.
+    /// Builds one message of at most `room` bytes at the end: `build` gets where to write and
+    /// returns the header it wrote. Returns the message's offset in the buffer and its length.
     @discardableResult
-    mutating func append(_ build: (UnsafeMutablePointer<CChar>) -> UnsafeMutablePointer<nlmsghdr>?) -> (offset: Int, length: Int) {
-        reserve(Self.maximumMessageSize)
+    mutating func append(room: Int = objectMessageRoom, _ build: (UnsafeMutablePointer<CChar>) -> UnsafeMutablePointer<nlmsghdr>?) -> (offset: Int, length: Int) {
+        reserve(room)
         let start = count
         guard let header = build((storage + start).assumingMemoryBound(to: CChar.self)) else { return (start, 0) }
         let length = Int(header.pointee.nlmsg_len)
-        precondition(length <= Self.maximumMessageSize, "netlink message of \(length) bytes overran its reserved room")
+        precondition(length <= room, "netlink message of \(length) bytes overran its reserved \(room) bytes")
         count += (length + 3) & ~3
         return (start, length)
     }

@@ -1,4 +1,5 @@
 import CNFTables
+import SIPWardenPolicy
 
 /// One kernel set element: a key (an address or a port, in network byte order), whether it
 /// closes an interval, and its timeout.
@@ -13,8 +14,21 @@ struct NFTablesSetElement: Sendable {
     var timeoutMilliseconds: UInt64 = 0
     /// A comment stored with the element (nft shows it).
     var comment: String?
-    /// How errors name the element ("192.0.2.7", "192.0.2.0/24 (end)").
-    var label: String
+    /// A name for errors given by the caller (sentinels, probes); otherwise one is made from
+    /// the key, only when an error needs it.
+    var name: String?
+
+    /// How errors name the element ("192.0.2.7", "port 5060", "10.0.0.1 (interval end)").
+    var label: String {
+        if let name { return name }
+        let text: String
+        switch length {
+        case 2: text = "port \(key)"
+        case 4: text = IPAddress.numeric(key, family: 4).description
+        default: text = IPAddress.numeric(key, family: 6).description
+        }
+        return intervalEnd ? text + " (interval end)" : text
+    }
 
     /// A libnftnl element carrying this one's attributes.
     func makeKernelElement() -> OpaquePointer {
@@ -37,8 +51,8 @@ struct NFTablesSetElement: Sendable {
     }
 
     /// The element for one address.
-    static func address(_ value: UInt128, family: Int, timeoutMilliseconds: UInt64 = 0, label: String) -> NFTablesSetElement {
-        NFTablesSetElement(key: value, length: family == 4 ? 4 : 16, timeoutMilliseconds: timeoutMilliseconds, label: label)
+    static func address(_ value: UInt128, family: Int, timeoutMilliseconds: UInt64 = 0, name: String? = nil) -> NFTablesSetElement {
+        NFTablesSetElement(key: value, length: family == 4 ? 4 : 16, timeoutMilliseconds: timeoutMilliseconds, name: name)
     }
 
     /// The one or two elements of an address interval [first, last]: the start, and the first
@@ -46,14 +60,14 @@ struct NFTablesSetElement: Sendable {
     /// Only the start carries the timeout: the kernel refuses one on an interval end (EINVAL),
     /// and collects the end together with its expired start.
     static func interval(
-        first: UInt128, last: UInt128, family: Int, timeoutMilliseconds: UInt64 = 0, comment: String? = nil, label: String
+        first: UInt128, last: UInt128, family: Int, timeoutMilliseconds: UInt64 = 0, comment: String? = nil, name: String? = nil
     ) -> [NFTablesSetElement] {
         let length = family == 4 ? 4 : 16
         let top: UInt128 = family == 4 ? UInt128(UInt32.max) : UInt128.max
-        var elements = [NFTablesSetElement(key: first, length: length, timeoutMilliseconds: timeoutMilliseconds, comment: comment, label: label)]
+        var elements = [NFTablesSetElement(key: first, length: length, timeoutMilliseconds: timeoutMilliseconds, comment: comment, name: name)]
         if last < top {
             elements.append(NFTablesSetElement(
-                key: last + 1, length: length, intervalEnd: true, label: label + " (end)"
+                key: last + 1, length: length, intervalEnd: true, name: name.map { $0 + " (end)" }
             ))
         }
         return elements

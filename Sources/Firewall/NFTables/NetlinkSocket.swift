@@ -72,10 +72,12 @@ final class NetlinkSocket {
         }
     }
 
-    /// Reads every reply already queued, without waiting.
-    func drain() throws(NFTablesError) -> [NetlinkReply] {
+    /// Reads the replies already queued, without waiting: until `expecting` acknowledgements
+    /// or errors have come, or the queue is empty.
+    func drain(expecting: Int) throws(NFTablesError) -> [NetlinkReply] {
         var replies: [NetlinkReply] = []
-        while true {
+        var answers = 0
+        while answers < expecting {
             let count = recv(descriptor, receiveBuffer.baseAddress, receiveBuffer.count, Int32(MSG_DONTWAIT))
             if count < 0 {
                 if errno == EAGAIN || errno == EWOULDBLOCK { return replies }
@@ -83,8 +85,11 @@ final class NetlinkSocket {
                 throw .io(operation: "receive", errno: errno)
             }
             if count == 0 { return replies }
-            replies += try NetlinkReply.parse(UnsafeRawBufferPointer(rebasing: receiveBuffer[0..<count]))
+            let parsed = try NetlinkReply.parse(UnsafeRawBufferPointer(rebasing: receiveBuffer[0..<count]))
+            answers += parsed.filter { if case .ack = $0 { true } else { false } }.count
+            replies += parsed
         }
+        return replies
     }
 
     /// Reads replies for request `seq` until its acknowledgement, error or end of dump.
