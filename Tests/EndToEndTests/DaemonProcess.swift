@@ -7,6 +7,8 @@ final class DaemonProcess {
     let dataDirectory: URL
     let port: Int
     let extraArguments: [String]
+    /// Variables added to the daemon's environment (NOTIFY_SOCKET, ...).
+    let environment: [String: String]
     private(set) var process: Process?
     private let daemonPath: String
     private let ctlPath: String
@@ -14,12 +16,13 @@ final class DaemonProcess {
     var socketPath: String { dataDirectory.appendingPathComponent("control.sock").path }
     var logPath: String { dataDirectory.appendingPathComponent("daemon.log").path }
 
-    init(label: String, extraArguments: [String] = []) throws {
+    init(label: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
         daemonPath = try TestEnvironment.program("sipwarden")
         ctlPath = try TestEnvironment.program("sipwardenctl")
         dataDirectory = try TestEnvironment.temporaryDirectory(label)
         port = SIPTestClient.freePort()
         self.extraArguments = extraArguments
+        self.environment = environment
     }
 
     /// Starts the daemon and waits until its control socket answers.
@@ -30,6 +33,7 @@ final class DaemonProcess {
             "--listen", "udp:127.0.0.1:\(port)", "--listen", "tcp:127.0.0.1:\(port)",
             "--data-dir", dataDirectory.path, "--control-socket", socketPath,
         ] + extraArguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
@@ -87,6 +91,9 @@ final class DaemonProcess {
 
     /// The daemon's log so far.
     func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// The daemon's process id (0 before `start()`).
+    var pid: pid_t { process?.processIdentifier ?? 0 }
 
     /// Whether the daemon is still running.
     var isRunning: Bool { process?.isRunning ?? false }
