@@ -16,9 +16,15 @@ final class DaemonProcess {
     var socketPath: String { dataDirectory.appendingPathComponent("control.sock").path }
     var logPath: String { dataDirectory.appendingPathComponent("daemon.log").path }
 
-    init(label: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
-        daemonPath = try TestEnvironment.program("sipwarden")
-        ctlPath = try TestEnvironment.program("sipwardenctl")
+    /// `programs`: where `sipwarden` and `sipwardenctl` are (default: the build's).
+    init(label: String, extraArguments: [String] = [], environment: [String: String] = [:], programs: URL? = nil) throws {
+        if let programs {
+            daemonPath = programs.appendingPathComponent("sipwarden").path
+            ctlPath = programs.appendingPathComponent("sipwardenctl").path
+        } else {
+            daemonPath = try TestEnvironment.program("sipwarden")
+            ctlPath = try TestEnvironment.program("sipwardenctl")
+        }
         dataDirectory = try TestEnvironment.temporaryDirectory(label)
         port = SIPTestClient.freePort()
         self.extraArguments = extraArguments
