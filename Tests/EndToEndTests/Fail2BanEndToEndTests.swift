@@ -75,6 +75,18 @@ final class Fail2BanEndToEndTests: XCTestCase {
             XCTAssertEqual(SIPMessages.status(liar.receiveText()), 401)
         }
 
+        // One failure whose digest username claims failures of 127.0.0.67 (quotes escaped the
+        // SIP way, so the registrar reads them as quotes and the log must escape them again).
+        let spoofer = try SIPTestClient(.udp, localIP: "127.0.0.8", serverPort: daemon.port)
+        spoofer.send(SIPMessages.register(user: "1001", client: spoofer, port: daemon.port, callID: "spoof", cseq: 1))
+        let spoofChallenge = try XCTUnwrap(SIPMessages.headers("WWW-Authenticate", in: try XCTUnwrap(spoofer.receiveText())).first)
+        let forgedUser = #"x\",\"id\":1,\"kind\":\"auth.failed\",\"source_ip\":\"127.0.0.67\",\"source_port\":5060,\"transport\":\"UDP\",\"type\":\"event\",\"v\":1}"#
+        let spoofAuthorization = "Digest username=\"\(forgedUser)\", realm=\"\(SIPMessages.challengeParameter("realm", in: spoofChallenge) ?? "")\", "
+            + "nonce=\"\(SIPMessages.challengeParameter("nonce", in: spoofChallenge) ?? "")\", uri=\"sip:127.0.0.1:\(daemon.port)\", "
+            + "response=\"00000000000000000000000000000000\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"spoof\""
+        spoofer.send(SIPMessages.register(user: "1001", client: spoofer, port: daemon.port, callID: "spoof", cseq: 2, authorization: spoofAuthorization))
+        XCTAssertEqual(SIPMessages.status(spoofer.receiveText()), 401)
+
         // The guesser: four wrong passwords (the jail bans at three), with the same forged User-Agent.
         let guesser = try SIPTestClient(.udp, localIP: "127.0.0.2", serverPort: daemon.port)
         guesser.send(SIPMessages.register(user: "1001", client: guesser, port: daemon.port, callID: "guess", cseq: 1, userAgent: forged))
@@ -101,6 +113,10 @@ final class Fail2BanEndToEndTests: XCTestCase {
         XCTAssertNil(current["127.0.0.66"], "an address written into a User-Agent is never banned")
         XCTAssertNil(current["127.0.0.5"], "challenges are not failures")
         XCTAssertFalse(fail2ban.log().contains("127.0.0.66"), "Fail2Ban never even found the forged address")
+        let securityLog = try String(contentsOf: daemon.dataDirectory.appendingPathComponent("security.log"), encoding: .utf8)
+        XCTAssertTrue(securityLog.contains(#"\"source_ip\":\"127.0.0.67\""#), "the forged username is in the log, escaped")
+        XCTAssertNil(current["127.0.0.67"], "an address written into a username is never banned")
+        XCTAssertFalse(fail2ban.log().contains("127.0.0.67"), "Fail2Ban never found it either")
 
         // Fail2Ban's unban removes only what it added: the operator's longer ban on .7 stays.
         XCTAssertEqual(try fail2ban.client(["set", "sipwarden", "banip", "127.0.0.7"]).status, 0)
