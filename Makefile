@@ -3,7 +3,7 @@
 # `make install` / `make uninstall` put it on (and take it off) a host (README: Production host).
 SWIFT        ?= swift
 BUILD_PACKAGES = libsqlite3-dev
-INSTALL_PACKAGES = patchelf help2man
+INSTALL_PACKAGES = patchelf help2man binutils
 TEST_PACKAGES  = $(BUILD_PACKAGES) $(INSTALL_PACKAGES) sip-tester sipsak procps python3 gcc fail2ban systemd
 ARGS         ?=
 
@@ -21,10 +21,12 @@ DATADIR     ?= $(PREFIX)/share
 CONFIG      ?= release
 # The build output to install from; given, nothing is built (the tests pass their own).
 BIN_DIR     ?=
+# How installed ELF files are stripped; STRIP= keeps the debug sections.
+STRIP       ?= strip --strip-debug
 VERSION     := $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/Daemon/Lifecycle/SIPWardenDaemon.swift)
 INSTALL_ENV = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$(BINDIR)" PKGLIBDIR="$(PKGLIBDIR)" \
 	SYSCONFDIR="$(SYSCONFDIR)" UNITDIR="$(UNITDIR)" SYSUSERSDIR="$(SYSUSERSDIR)" MANDIR="$(MANDIR)" \
-	DATADIR="$(DATADIR)" VERSION="$(VERSION)"
+	DATADIR="$(DATADIR)" VERSION="$(VERSION)" STRIP="$(STRIP)"
 
 .PHONY: all build release run test bench compare deps deps-test deps-install install uninstall clean
 

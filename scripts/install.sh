@@ -2,13 +2,14 @@
 # `make install` / `make uninstall`: puts a built SIPWarden on a host, and takes exactly that
 # away again. Called by the Makefile with its variables in the environment:
 #   BIN_DIR (the swift build output), DESTDIR, PREFIX, BINDIR, PKGLIBDIR, SYSCONFDIR, UNITDIR,
-#   SYSUSERSDIR, MANDIR, DATADIR, VERSION.
+#   SYSUSERSDIR, MANDIR, DATADIR, VERSION, STRIP (empty: keep debug sections).
 #
 # Layout (PREFIX=/usr/local):
 #   PKGLIBDIR  /usr/local/lib/sipwarden   sipwarden, sipwardenctl, the plugin libraries
 #              (libsipwarden-*.so, libSIPWardenPolicy.so) and the Swift runtime libraries they
 #              need, found with ldd; every ELF file's RUNPATH is set to $ORIGIN, so the host
-#              needs no Swift toolchain and the daemon finds its plugins next to itself.
+#              needs no Swift toolchain and the daemon finds its plugins next to itself. Debug
+#              sections are stripped (symbols stay, so crash backtraces keep their names).
 #   BINDIR     /usr/local/bin/{sipwarden,sipwardenctl} -> ../lib/sipwarden/...
 #   /etc/sipwarden/sipwarden.yaml (only when missing), sipwarden.example.yaml, policies/*.yaml
 #              (each only when missing); /etc/fail2ban/{filter.d,action.d,jail.d}/sipwarden.conf
@@ -26,7 +27,7 @@ set -euo pipefail
 action=${1:?usage: install.sh install|uninstall}
 : "${DESTDIR:=}" "${PREFIX:=/usr/local}" "${BINDIR:=$PREFIX/bin}" "${PKGLIBDIR:=$PREFIX/lib/sipwarden}"
 : "${SYSCONFDIR:=/etc}" "${UNITDIR:=$PREFIX/lib/systemd/system}" "${SYSUSERSDIR:=$PREFIX/lib/sysusers.d}"
-: "${MANDIR:=$PREFIX/share/man}" "${DATADIR:=$PREFIX/share}" "${VERSION:=0.0.0}"
+: "${MANDIR:=$PREFIX/share/man}" "${DATADIR:=$PREFIX/share}" "${VERSION:=0.0.0}" "${STRIP=strip --strip-debug}"
 root=$(cd "$(dirname "$0")/.." && pwd)
 manifest="$DATADIR/sipwarden/install-manifest"
 declare -A entries=()    # path -> manifest line
@@ -86,6 +87,7 @@ install_files() {
   for file in "${elves[@]}" $(private_libraries "${elves[@]}"); do
     cp -L "$file" "$work/lib/$(basename "$file")"
     chmod u+w "$work/lib/$(basename "$file")"
+    if [[ -n $STRIP ]]; then $STRIP "$work/lib/$(basename "$file")"; fi
     patchelf --set-rpath '$ORIGIN' "$work/lib/$(basename "$file")"
   done
   for file in "$work"/lib/*; do
