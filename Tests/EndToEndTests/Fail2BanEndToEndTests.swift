@@ -104,6 +104,7 @@ final class Fail2BanEndToEndTests: XCTestCase {
         let ban = try bans(daemon)["127.0.0.2"]
         XCTAssertEqual(ban?["source"] as? String, "fail2ban sipwarden", "listed with its source")
         XCTAssertTrue((ban?["reason"] as? String ?? "").hasPrefix("fail2ban sipwarden"), "\(String(describing: ban))")
+        XCTAssertTrue((500...600).contains(ban?["expires_in"] as? Int ?? 0), "the jail's bantime: \(String(describing: ban))")
         XCTAssertFalse(try answers("127.0.0.2", daemon), "the guesser's packets are dropped")
         let phone = try SIPTestClient(.udp, localIP: "127.0.0.3", serverPort: daemon.port)
         XCTAssertTrue(try answers(phone, daemon), "everyone else is still answered")

@@ -44,7 +44,7 @@ final class LifecycleEndToEndTests: XCTestCase {
         XCTAssertNotNil(notify.receive(until: "STOPPING=1"))
     }
 
-    func testSIGUSR1ReopensTheSecurityLogAfterItWasMoved() throws {
+    func testSIGUSR1AndSIGHUPReopenTheSecurityLogAfterItWasMoved() throws {
         let daemon = try startDaemon("rotate")
         let log = daemon.dataDirectory.appendingPathComponent("security.log")
         let rotated = daemon.dataDirectory.appendingPathComponent("security.log.1")
@@ -68,6 +68,15 @@ final class LifecycleEndToEndTests: XCTestCase {
         XCTAssertTrue(text(rotated).contains("sip:before-rotation@"), "the moved file keeps what was written before")
         XCTAssertFalse(text(log).contains("sip:before-rotation@"), "the new file starts fresh")
         XCTAssertTrue(daemon.log().contains("SIGUSR1"), "the daemon says why it reopened")
+
+        // A reload (SIGHUP, `systemctl reload`) reopens the log too.
+        try FileManager.default.moveItem(at: log, to: daemon.dataDirectory.appendingPathComponent("security.log.2"))
+        kill(daemon.pid, SIGHUP)
+        XCTAssertTrue(eventually {
+            attempt += 1
+            register("after-reload-\(attempt)")
+            return text(log).contains("sip:after-reload-")
+        }, "a new security.log is written after SIGHUP")
         XCTAssertTrue(daemon.isRunning)
     }
 
