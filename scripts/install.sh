@@ -64,11 +64,12 @@ link() { # link TARGET PATH
   echo "  link     $2 -> $1"
 }
 
-# Swift and other non-system libraries an ELF file needs (what ldd resolves outside the
-# system library directories; those are Debian packages: libc6, libstdc++6, libsqlite3-0).
+# Swift and other non-system libraries an ELF file needs: what ldd resolves inside a Swift
+# library directory (wherever the toolchain lives) or outside the system library directories
+# (those are Debian packages: libc6, libstdc++6, libsqlite3-0).
 private_libraries() {
   ldd "$@" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3}' \
-    | grep -Ev '^/(usr/)?lib(64|32)?/' | sort -u
+    | awk '/\/lib\/swift\// || !/^\/(usr\/)?lib(64|32)?\//' | sort -u
 }
 
 install_files() {

@@ -114,7 +114,12 @@ final class InstallEndToEndTests: XCTestCase {
     /// checks that ExecStart exists and that the man pages in Documentation= open), and the
     /// `systemd-analyze security` exposure the README quotes.
     private func verifyUnit() throws {
-        let analyze = try TestEnvironment.tool("systemd-analyze", package: "systemd")
+        // Checked here rather than skipping the whole test: the uninstall half must still run.
+        guard let analyze = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"].first(where: FileManager.default.isExecutableFile) else {
+            if TestEnvironment.isCI { XCTFail("systemd-analyze is missing; install Debian's systemd") }
+            print("note: systemd-analyze not found (Debian package systemd); the unit was not verified")
+            return
+        }
         let unit = try String(contentsOfFile: path("usr/local/lib/systemd/system/sipwarden.service"), encoding: .utf8)
         XCTAssertTrue(unit.contains("ExecStart=/usr/local/bin/sipwarden --config /etc/sipwarden/sipwarden.yaml"))
         let directory = try TestEnvironment.temporaryDirectory("unit")
