@@ -17,6 +17,9 @@ UNITDIR     ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 MANDIR      ?= $(PREFIX)/share/man
 DATADIR     ?= $(PREFIX)/share
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 # Which build to install: release (built first), or debug (what `make test` built) for tests.
 CONFIG      ?= release
 # The build output to install from; given, nothing is built (the tests pass their own).
@@ -26,7 +29,7 @@ STRIP       ?= strip --strip-debug
 VERSION     := $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/Daemon/Lifecycle/SIPWardenDaemon.swift)
 INSTALL_ENV = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$(BINDIR)" PKGLIBDIR="$(PKGLIBDIR)" \
 	SYSCONFDIR="$(SYSCONFDIR)" UNITDIR="$(UNITDIR)" SYSUSERSDIR="$(SYSUSERSDIR)" MANDIR="$(MANDIR)" \
-	DATADIR="$(DATADIR)" VERSION="$(VERSION)" STRIP="$(STRIP)"
+	DATADIR="$(DATADIR)" BASHCOMPDIR="$(BASHCOMPDIR)" ZSHCOMPDIR="$(ZSHCOMPDIR)" FISHCOMPDIR="$(FISHCOMPDIR)" VERSION="$(VERSION)" STRIP="$(STRIP)"
 
 .PHONY: all build release run test bench compare deps deps-test deps-install install uninstall clean
 

@@ -2,7 +2,8 @@
 # `make install` / `make uninstall`: puts a built SIPWarden on a host, and takes exactly that
 # away again. Called by the Makefile with its variables in the environment:
 #   BIN_DIR (the swift build output), DESTDIR, PREFIX, BINDIR, PKGLIBDIR, SYSCONFDIR, UNITDIR,
-#   SYSUSERSDIR, MANDIR, DATADIR, VERSION, STRIP (empty: keep debug sections).
+#   SYSUSERSDIR, MANDIR, DATADIR, BASHCOMPDIR, ZSHCOMPDIR, FISHCOMPDIR, VERSION, STRIP (empty:
+#   keep debug sections).
 #
 # Layout (PREFIX=/usr/local):
 #   PKGLIBDIR  /usr/local/lib/sipwarden   sipwarden, sipwardenctl, the plugin libraries
@@ -16,7 +17,8 @@
 #              (the jail is disabled); /etc/logrotate.d/sipwarden
 #   UNITDIR    sipwarden.service (ExecStart follows BINDIR); SYSUSERSDIR sipwarden.conf
 #   MANDIR     man8/sipwarden.8, man8/sipwardenctl.8 (help2man, from each program's --help)
-#   DATADIR    bash, zsh and fish completions; sipwarden/install-manifest
+#   DATADIR    sipwarden/install-manifest; completions in bash-completion/completions,
+#              zsh/site-functions, fish/vendor_completions.d (where /usr/local shells look)
 #
 # The manifest lists what install created: `f SHA256 PATH` (a file), `c SHA256 PATH` (a
 # configuration file: uninstall removes it only while unchanged), `l TARGET PATH` (a symlink),
@@ -27,7 +29,8 @@ set -euo pipefail
 action=${1:?usage: install.sh install|uninstall}
 : "${DESTDIR:=}" "${PREFIX:=/usr/local}" "${BINDIR:=$PREFIX/bin}" "${PKGLIBDIR:=$PREFIX/lib/sipwarden}"
 : "${SYSCONFDIR:=/etc}" "${UNITDIR:=$PREFIX/lib/systemd/system}" "${SYSUSERSDIR:=$PREFIX/lib/sysusers.d}"
-: "${MANDIR:=$PREFIX/share/man}" "${DATADIR:=$PREFIX/share}" "${VERSION:=0.0.0}" "${STRIP=strip --strip-debug}"
+: "${MANDIR:=$PREFIX/share/man}" "${DATADIR:=$PREFIX/share}" "${BASHCOMPDIR:=$DATADIR/bash-completion/completions}"
+: "${ZSHCOMPDIR:=$DATADIR/zsh/site-functions}" "${FISHCOMPDIR:=$DATADIR/fish/vendor_completions.d}" "${VERSION:=0.0.0}" "${STRIP=strip --strip-debug}"
 root=$(cd "$(dirname "$0")/.." && pwd)
 manifest="$DATADIR/sipwarden/install-manifest"
 declare -A entries=()    # path -> manifest line
@@ -121,9 +124,9 @@ install_files() {
     "$program/$file" --generate-completion-script bash > "$work/$file.bash"
     "$program/$file" --generate-completion-script zsh > "$work/_$file"
     "$program/$file" --generate-completion-script fish > "$work/$file.fish"
-    put 644 "$work/$file.bash" "$DATADIR/bash-completion/completions/$file"
-    put 644 "$work/_$file" "$DATADIR/zsh/vendor-completions/_$file"
-    put 644 "$work/$file.fish" "$DATADIR/fish/vendor_completions.d/$file.fish"
+    put 644 "$work/$file.bash" "$BASHCOMPDIR/$file"
+    put 644 "$work/_$file" "$ZSHCOMPDIR/_$file"
+    put 644 "$work/$file.fish" "$FISHCOMPDIR/$file.fish"
   done
   bash "$root/scripts/manpages.sh" "$program" "$VERSION" "$work"
   put 644 "$work/sipwarden.8" "$MANDIR/man8/sipwarden.8"

@@ -53,7 +53,7 @@ final class InstallEndToEndTests: XCTestCase {
                      "etc/sipwarden/sipwarden.yaml", "etc/sipwarden/sipwarden.example.yaml", "etc/sipwarden/policies/bruteforce.yaml",
                      "etc/fail2ban/filter.d/sipwarden.conf", "etc/fail2ban/action.d/sipwarden.conf", "etc/fail2ban/jail.d/sipwarden.conf",
                      "etc/logrotate.d/sipwarden", "usr/local/lib/systemd/system/sipwarden.service", "usr/local/lib/sysusers.d/sipwarden.conf",
-                     "usr/local/share/bash-completion/completions/sipwardenctl", "usr/local/share/zsh/vendor-completions/_sipwardenctl",
+                     "usr/local/share/bash-completion/completions/sipwardenctl", "usr/local/share/zsh/site-functions/_sipwardenctl",
                      "usr/local/share/fish/vendor_completions.d/sipwardenctl.fish", "usr/local/share/bash-completion/completions/sipwarden",
                      "usr/local/share/man/man8/sipwarden.8", "usr/local/share/man/man8/sipwardenctl.8"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: path(file)), "installed: \(file)")
