@@ -1,11 +1,37 @@
 # SIPWarden: `make run` builds and starts the daemon on built-in defaults; `make test` installs
-# what the tests need, builds and runs every test; `make bench` runs the load benchmarks.
+# what the tests need, builds and runs every test; `make bench` runs the load benchmarks;
+# `make install` / `make uninstall` put it on (and take it off) a host (README: Production host).
 SWIFT        ?= swift
 BUILD_PACKAGES = libsqlite3-dev libnftnl-dev libmnl-dev pkg-config
-TEST_PACKAGES  = $(BUILD_PACKAGES) sip-tester sipsak procps python3 gcc nftables iproute2
+INSTALL_PACKAGES = patchelf help2man binutils
+TEST_PACKAGES  = $(BUILD_PACKAGES) $(INSTALL_PACKAGES) sip-tester sipsak procps python3 gcc nftables iproute2 fail2ban systemd
 ARGS         ?=
 
-.PHONY: all build release run test bench bench-nft compare deps deps-test clean
+# Install locations (DESTDIR is prepended to every one of them; see scripts/install.sh).
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+BINDIR      ?= $(PREFIX)/bin
+PKGLIBDIR   ?= $(PREFIX)/lib/sipwarden
+SYSCONFDIR  ?= /etc
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+MANDIR      ?= $(PREFIX)/share/man
+DATADIR     ?= $(PREFIX)/share
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+# Which build to install: release (built first), or debug (what `make test` built) for tests.
+CONFIG      ?= release
+# The build output to install from; given, nothing is built (the tests pass their own).
+BIN_DIR     ?=
+# How installed ELF files are stripped; STRIP= keeps the debug sections.
+STRIP       ?= strip --strip-debug
+VERSION     := $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/Daemon/Lifecycle/SIPWardenDaemon.swift)
+INSTALL_ENV = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$(BINDIR)" PKGLIBDIR="$(PKGLIBDIR)" \
+	SYSCONFDIR="$(SYSCONFDIR)" UNITDIR="$(UNITDIR)" SYSUSERSDIR="$(SYSUSERSDIR)" MANDIR="$(MANDIR)" \
+	DATADIR="$(DATADIR)" BASHCOMPDIR="$(BASHCOMPDIR)" ZSHCOMPDIR="$(ZSHCOMPDIR)" FISHCOMPDIR="$(FISHCOMPDIR)" VERSION="$(VERSION)" STRIP="$(STRIP)"
+
+.PHONY: all build release run test bench bench-nft compare deps deps-test deps-install install uninstall clean
 
 all: build
 
@@ -14,6 +40,9 @@ deps:
 
 deps-test:
 	@bash scripts/ensure-packages.sh $(TEST_PACKAGES)
+
+deps-install:
+	@bash scripts/ensure-packages.sh $(INSTALL_PACKAGES)
 
 build: deps
 	$(SWIFT) build
@@ -38,6 +67,17 @@ bench-nft: deps-test release
 # SIPWarden and Kamailio side by side, alternating at each rate (installs Kamailio if missing).
 compare: deps-test release
 	bash bench/compare.sh
+
+install: deps-install
+ifeq ($(BIN_DIR),)
+	$(SWIFT) build -c $(CONFIG)
+	BIN_DIR="$$($(SWIFT) build -c $(CONFIG) --show-bin-path)" $(INSTALL_ENV) bash scripts/install.sh install
+else
+	BIN_DIR="$(BIN_DIR)" $(INSTALL_ENV) bash scripts/install.sh install
+endif
+
+uninstall:
+	$(INSTALL_ENV) bash scripts/install.sh uninstall
 
 clean:
 	rm -rf .build

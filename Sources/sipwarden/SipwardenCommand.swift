@@ -13,11 +13,18 @@ struct SipwardenCommand: AsyncParsableCommand {
             With no configuration file it runs on built-in defaults: UDP and TCP on port 5060 on \
             every address, data under ./var, control socket ./var/control.sock.
 
+            Signals: SIGTERM or SIGINT stop it gracefully; SIGHUP re-reads the policy files and \
+            reopens the log files; SIGUSR1 reopens the log files (after logrotate moved them). \
+            Under systemd (Type=notify) it reports READY=1 once it listens, STOPPING=1, \
+            RELOADING=1 around a reload, and answers WatchdogSec= with WATCHDOG=1.
+
             Examples:
               sipwarden
               sipwarden --config /etc/sipwarden/sipwarden.yaml
               sipwarden --listen udp:127.0.0.1:5070 --listen tcp:127.0.0.1:5070 --data-dir /tmp/sw
-            """
+              sipwarden --data-dir /var/lib/sipwarden --security-log /var/log/sipwarden/security.log
+            """,
+        version: SIPWardenDaemon.version
     )
 
     @Option(name: .long, help: ArgumentHelp("YAML configuration file.", valueName: "file"))
@@ -31,6 +38,9 @@ struct SipwardenCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("control-socket"), help: ArgumentHelp("Control socket path (default <data-dir>/control.sock).", valueName: "path"))
     var controlSocket: String?
+
+    @Option(name: .customLong("security-log"), help: ArgumentHelp("Security log file (default <data-dir>/security.log).", valueName: "path"))
+    var securityLog: String?
 
     @Option(name: .long, help: ArgumentHelp("How bans are enforced: auto (nftables when usable, else memory; the default), nftables (refuse to start without it), memory.", valueName: "mode"))
     var firewall: String?
@@ -84,6 +94,7 @@ struct SipwardenCommand: AsyncParsableCommand {
         }
         if let dataDirectory { configuration.dataDirectory = dataDirectory }
         if let controlSocket { configuration.controlSocketPath = controlSocket }
+        if let securityLog { configuration.securityLogPath = securityLog }
         if let firewall { configuration.firewall = try ConfigurationLoader.firewallMode(firewall, file: "command line", key: "--firewall") }
         if let policiesDirectory { configuration.policiesDirectory = policiesDirectory }
         if let pluginsDirectory { configuration.pluginsDirectory = pluginsDirectory }

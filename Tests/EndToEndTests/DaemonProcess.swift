@@ -11,6 +11,8 @@ final class DaemonProcess {
     let namespace: String?
     /// The address it listens on.
     let host: String
+    /// Variables added to the daemon's environment (NOTIFY_SOCKET, ...).
+    let environment: [String: String]
     private(set) var process: Process?
     private let daemonPath: String
     private let ctlPath: String
@@ -18,14 +20,24 @@ final class DaemonProcess {
     var socketPath: String { dataDirectory.appendingPathComponent("control.sock").path }
     var logPath: String { dataDirectory.appendingPathComponent("daemon.log").path }
 
-    init(label: String, extraArguments: [String] = [], namespace: String? = nil, host: String = "127.0.0.1", port: Int? = nil) throws {
-        daemonPath = try TestEnvironment.program("sipwarden")
-        ctlPath = try TestEnvironment.program("sipwardenctl")
+    /// `programs`: where `sipwarden` and `sipwardenctl` are (default: the build's).
+    init(
+        label: String, extraArguments: [String] = [], environment: [String: String] = [:], programs: URL? = nil,
+        namespace: String? = nil, host: String = "127.0.0.1", port: Int? = nil
+    ) throws {
+        if let programs {
+            daemonPath = programs.appendingPathComponent("sipwarden").path
+            ctlPath = programs.appendingPathComponent("sipwardenctl").path
+        } else {
+            daemonPath = try TestEnvironment.program("sipwarden")
+            ctlPath = try TestEnvironment.program("sipwardenctl")
+        }
         dataDirectory = try TestEnvironment.temporaryDirectory(label)
         self.port = port ?? SIPTestClient.freePort()
         self.extraArguments = extraArguments
         self.namespace = namespace
         self.host = host
+        self.environment = environment
     }
 
     /// Starts the daemon and waits until its control socket answers.
@@ -37,6 +49,7 @@ final class DaemonProcess {
             "--listen", "udp:\(host):\(port)", "--listen", "tcp:\(host):\(port)",
             "--data-dir", dataDirectory.path, "--control-socket", socketPath,
         ] + (extraArguments.contains("--firewall") ? [] : ["--firewall", "memory"]) + extraArguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
@@ -94,6 +107,9 @@ final class DaemonProcess {
 
     /// The daemon's log so far.
     func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// The daemon's process id (0 before `start()`).
+    var pid: pid_t { process?.processIdentifier ?? 0 }
 
     /// Whether the daemon is still running.
     var isRunning: Bool { process?.isRunning ?? false }

@@ -44,6 +44,7 @@ public enum ConfigurationLoader {
                 configuration.listenIsDefault = false
             case "data_dir": configuration.dataDirectory = try reader.string(node, key: key)
             case "control_socket": configuration.controlSocketPath = try reader.string(node, key: key)
+            case "security_log": configuration.securityLogPath = try reader.string(node, key: key)
             case "log_level":
                 let text = try reader.string(node, key: key)
                 guard let level = Logger.Level(rawValue: text.lowercased()) else {

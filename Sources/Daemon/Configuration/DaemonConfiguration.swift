@@ -17,6 +17,8 @@ public struct DaemonConfiguration: Sendable {
     public var dataDirectory = "./var"
     /// The control socket (`control_socket`); nil means `<data_dir>/control.sock`.
     public var controlSocketPath: String?
+    /// The security log (`security_log`); nil means `<data_dir>/security.log`.
+    public var securityLogPath: String?
     /// The log level (`log_level`).
     public var logLevel: Logger.Level = .info
     /// Registrar rules (`registrar.*` and `auth.*`).
@@ -66,6 +68,9 @@ public struct DaemonConfiguration: Sendable {
         ports = Array(Set(ports)).sorted()
         return NFTablesOptions(ports: ports, allPorts: nftables.allPorts, removeTableOnStop: nftables.removeTableOnStop)
     }
+
+    /// The security log path in force.
+    public var effectiveSecurityLogPath: String { securityLogPath ?? SecurityLog.path(dataDirectory: dataDirectory) }
 
     /// The SQLite database path.
     public var databasePath: String { dataDirectory + "/sipwarden.sqlite" }

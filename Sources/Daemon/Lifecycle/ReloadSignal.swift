@@ -1,14 +1,15 @@
 import Dispatch
 import Foundation
 
-/// Calls `reload` on every SIGHUP (re-read the policy files) until cancelled.
+/// Calls a handler on every delivery of a signal until cancelled: SIGHUP (re-read the policy
+/// files, reopen the logs) and SIGUSR1 (reopen the logs after logrotate moved them).
 final class ReloadSignal {
     private let source: any DispatchSourceSignal
 
-    init(reload: @escaping @Sendable () -> Void) {
-        signal(SIGHUP, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "sipwarden.sighup"))
-        source.setEventHandler(handler: reload)
+    init(signal number: Int32 = SIGHUP, handler: @escaping @Sendable () -> Void) {
+        signal(number, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: number, queue: DispatchQueue(label: "sipwarden.signal.\(number)"))
+        source.setEventHandler(handler: handler)
         source.resume()
     }
 

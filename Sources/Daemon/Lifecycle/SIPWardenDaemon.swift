@@ -23,16 +23,30 @@ public final class SIPWardenDaemon: Sendable {
         self.logger = logger
     }
 
-    /// Runs until SIGTERM or SIGINT, then stops gracefully.
+    /// Runs until SIGTERM or SIGINT, then stops gracefully. Under systemd it notifies
+    /// READY/RELOADING/STOPPING and feeds the watchdog (`SystemdNotifier`).
     public func run() async throws {
         let signals = SignalWaiter()
+        let systemd = SystemdNotifier(logger: logger)
         let running = try await start()
-        let reload = ReloadSignal { [logger] in
-            logger.info("SIGHUP: reloading policies")
+        let reload = ReloadSignal(signal: SIGHUP) { [logger] in
+            logger.info("SIGHUP: reloading policies, reopening logs")
+            systemd?.reloading()
             running.reloadPolicies()
+            running.reopenLogs()
+            systemd?.notify("READY=1")
         }
+        let reopen = ReloadSignal(signal: SIGUSR1) { [logger] in
+            logger.info("SIGUSR1: reopening logs")
+            running.reopenLogs()
+        }
+        let watchdog = systemd?.watchdogInterval.map { interval in running.repeatedly(every: interval) { systemd?.notify("WATCHDOG=1") } }
+        systemd?.notify("READY=1\nSTATUS=listening\nMAINPID=\(getpid())")
         let signal = await signals.wait()
+        systemd?.notify("STOPPING=1")
         reload.cancel()
+        reopen.cancel()
+        watchdog?.cancel()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         await running.stop()
         logger.info("stopped")
@@ -62,7 +76,7 @@ public final class SIPWardenDaemon: Sendable {
         ])
 
         let committer = GroupCommitter(store: store)
-        let securityLog = try SecurityLog(path: SecurityLog.path(dataDirectory: configuration.dataDirectory), logger: logger)
+        let securityLog = try SecurityLog(path: configuration.effectiveSecurityLogPath, logger: logger)
         let firewall = try FirewallSelection.open(configuration, bans: try SecurityCoordinator.storedBans(store), allowed: configuration.trusted)
         logger.info("firewall: \(firewall.explanation)")
         let security = try SecurityCoordinator(
@@ -192,6 +206,18 @@ public final class RunningDaemon: Sendable {
     /// Re-reads the policy files (SIGHUP, `sipwardenctl plugins reload`); bindings and bans stay.
     public func reloadPolicies() {
         _ = plugins.reload()
+    }
+
+    /// Closes and reopens the log files at their paths (SIGUSR1, SIGHUP), for logrotate.
+    public func reopenLogs() {
+        securityLog.reopen()
+    }
+
+    /// Runs `task` every `interval` on an event loop (the systemd watchdog: a wedged loop
+    /// stops the pings).
+    func repeatedly(every interval: Duration, _ task: @escaping @Sendable () -> Void) -> RepeatedTask {
+        let delay = TimeAmount.nanoseconds(Int64(interval.components.seconds) * 1_000_000_000 + interval.components.attoseconds / 1_000_000_000)
+        return group.next().scheduleRepeatedTask(initialDelay: delay, delay: delay) { _ in task() }
     }
 
     /// Stops accepting, lets in-flight commits finish, closes the store.
