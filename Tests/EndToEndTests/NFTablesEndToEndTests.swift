@@ -113,4 +113,55 @@ final class NFTablesEndToEndTests: XCTestCase {
         XCTAssertTrue(log.contains("memory backend (auto: nftables is not usable here") && log.contains("CAP_NET_ADMIN"), log)
         XCTAssertThrowsError(try namespaces.nft(["list", "table", "inet", "sipwarden"]), "auto without the capability creates nothing")
     }
+
+    func testFail2BansBansLandInTheSameSetsAndItsUnbanLiftsThem() throws {
+        let namespaces = try VethNamespaces(serverAddresses: ["10.234.0.1/24"], clientAddresses: ["10.234.0.2/24"])
+        // No policy plugins: the only bans here are Fail2Ban's.
+        let policies = try TestEnvironment.temporaryDirectory("no-policies")
+        let daemon = try DaemonProcess(
+            label: "nft-fail2ban", extraArguments: ["--firewall", "nftables", "--policies-dir", policies.path],
+            namespace: namespaces.server, host: "10.234.0.1", port: 5060
+        )
+        try daemon.start()
+        try daemon.addSubscriber("1001", password: "right-one")
+        let fail2ban = try Fail2BanServer(jailLocal: """
+            [sipwarden]
+            enabled = true
+            logpath = \(daemon.dataDirectory.appendingPathComponent("security.log").path)
+            backend = polling
+            maxretry = 3
+            bantime = 10m
+            bantime.rndtime = 0
+            ignoreself = false
+            ignoreip =
+            action = sipwarden[sipwardenctl=\(try TestEnvironment.program("sipwardenctl")), socket=\(daemon.socketPath)]
+
+            """)
+        try fail2ban.start()
+        defer { fail2ban.stop() }
+
+        let output = try namespaces.probe(["guess", "10.234.0.2", "10.234.0.1", "5060", "1001", "4", "0.05"])
+        XCTAssertEqual(output.split(separator: "\n").count, 4, output)
+        let deadline = Date().addingTimeInterval(30)
+        var inKernel = false
+        while Date() < deadline, !inKernel {
+            inKernel = try namespaces.nft(["list", "set", "inet", "sipwarden", "ban4"]).contains("10.234.0.2")
+            if !inKernel { usleep(200_000) }
+        }
+        XCTAssertTrue(inKernel, "Fail2Ban's ban reached the kernel set.\nfail2ban log:\n\(fail2ban.log().suffix(2000))")
+        let listed = try daemon.ctl(["ban", "list", "--json"]).stdout
+        XCTAssertTrue(listed.contains("10.234.0.2") && listed.contains("fail2ban sipwarden"), listed)
+        let drops = try namespaces.counter(chain: "bans", rule: "@ban4")
+        XCTAssertEqual(try namespaces.probe(["options", "10.234.0.2", "10.234.0.1", "5060"]), "NOREPLY\n")
+        XCTAssertGreaterThan(try namespaces.counter(chain: "bans", rule: "@ban4"), drops, "dropped at prerouting, before conntrack")
+
+        XCTAssertEqual(try fail2ban.client(["set", "sipwarden", "unbanip", "10.234.0.2"]).status, 0)
+        var lifted = false
+        while Date() < deadline.addingTimeInterval(15), !lifted {
+            lifted = try !namespaces.nft(["list", "set", "inet", "sipwarden", "ban4"]).contains("10.234.0.2")
+            if !lifted { usleep(200_000) }
+        }
+        XCTAssertTrue(lifted, "Fail2Ban's unban took the address out of the set")
+        XCTAssertEqual(try namespaces.probe(["options", "10.234.0.2", "10.234.0.1", "5060"]), "REPLY 200\n")
+    }
 }
