@@ -39,7 +39,7 @@ public struct ControlClient: Sendable {
 
     /// `GET /v1/registrations`: every live binding.
     public func registrations() async throws(ControlClientError) -> [RegistrationInfo] {
-        try await call(.listRegistrations, body: nil, decoding: [RegistrationInfo].self)
+        try await call(.listRegistrations(RegistrationQuery()), body: nil, decoding: [RegistrationInfo].self)
     }
 
     /// `GET /v1/subscribers`: every subscriber.

@@ -3,7 +3,9 @@
 /// | route | method and target | body | answer |
 /// |---|---|---|---|
 /// | `health` | `GET /v1/health` | — | `HealthInfo` |
-/// | `listRegistrations` | `GET /v1/registrations` | — | `[RegistrationInfo]` |
+/// | `listRegistrations` | `GET /v1/registrations?number=&ip=&account=&status=&ua=&nat=&sort=` | — | `[RegistrationInfo]` (filters: `RegistrationQuery`) |
+/// | `showRegistration` | `GET /v1/registrations/{aor}` | — | `RegistrationDetail` (404 when the AOR has no binding) |
+/// | `unregister` | `POST /v1/registrations/unregister` | `UnregisterRequest` | `UnregisterResponse` |
 /// | `listSubscribers` | `GET /v1/subscribers` | — | `[SubscriberInfo]` |
 /// | `addSubscriber` | `POST /v1/subscribers` | `SubscriberAddRequest` | 201, empty body |
 /// | `importSubscribers` | `POST /v1/subscribers/import` | `SubscriberImportRequest` | `SubscriberImportResponse` |
@@ -22,8 +24,12 @@
 public enum ControlRoute: Hashable, Sendable {
     /// `GET /v1/health`.
     case health
-    /// `GET /v1/registrations`.
-    case listRegistrations
+    /// `GET /v1/registrations`, filtered and ordered by the query (an empty query: every live binding).
+    case listRegistrations(RegistrationQuery)
+    /// `GET /v1/registrations/{aor}`: one AOR's bindings in full and its latest events.
+    case showRegistration(aor: String)
+    /// `POST /v1/registrations/unregister`: force-unregister bindings.
+    case unregister
     /// `GET /v1/subscribers`.
     case listSubscribers
     /// `POST /v1/subscribers`.
@@ -51,8 +57,8 @@ public enum ControlRoute: Hashable, Sendable {
     /// The HTTP method, upper case.
     public var method: String {
         switch self {
-        case .health, .listRegistrations, .listSubscribers, .listBans, .banWhy, .listPlugins: return "GET"
-        case .addSubscriber, .importSubscribers, .addBan, .reloadPlugins: return "POST"
+        case .health, .listRegistrations, .showRegistration, .listSubscribers, .listBans, .banWhy, .listPlugins: return "GET"
+        case .addSubscriber, .importSubscribers, .addBan, .reloadPlugins, .unregister: return "POST"
         case .removeSubscriber, .removeBan: return "DELETE"
         }
     }
@@ -61,7 +67,12 @@ public enum ControlRoute: Hashable, Sendable {
     public var target: String {
         switch self {
         case .health: return "/v1/health"
-        case .listRegistrations: return "/v1/registrations"
+        case .listRegistrations(let query):
+            let parameters = query.parameters
+            guard !parameters.isEmpty else { return "/v1/registrations" }
+            return "/v1/registrations?" + parameters.map { PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1) }.joined(separator: "&")
+        case .showRegistration(let aor): return "/v1/registrations/" + PercentEncoding.encode(aor)
+        case .unregister: return "/v1/registrations/unregister"
         case .listSubscribers: return "/v1/subscribers"
         case .addSubscriber: return "/v1/subscribers"
         case .importSubscribers: return "/v1/subscribers/import"
@@ -80,7 +91,7 @@ public enum ControlRoute: Hashable, Sendable {
     /// Whether requests on this route carry a JSON body.
     public var hasRequestBody: Bool {
         switch self {
-        case .addSubscriber, .importSubscribers, .addBan: return true
+        case .addSubscriber, .importSubscribers, .addBan, .unregister: return true
         default: return false
         }
     }
@@ -109,12 +120,24 @@ public enum ControlRoute: Hashable, Sendable {
         case 1:
             switch rest[0] {
             case "health": return pick(["GET": .health])
-            case "registrations": return pick(["GET": .listRegistrations])
+            case "registrations":
+                switch parse(query: rawQuery) {
+                case .failure(let problem): return .badRequest(problem.message)
+                case .success(let parameters):
+                    switch RegistrationQuery.parse(parameters) {
+                    case .failure(let problem): return .badRequest(problem.message)
+                    case .success(let query): return pick(["GET": .listRegistrations(query)])
+                    }
+                }
             case "subscribers": return pick(["GET": .listSubscribers, "POST": .addSubscriber])
             case "bans": return pick(["GET": .listBans, "POST": .addBan])
             case "plugins": return pick(["GET": .listPlugins])
             default: return .notFound
             }
+        case 2 where rest[0] == "registrations":
+            if rest[1] == "unregister" { return pick(["POST": .unregister]) }
+            guard !rest[1].isEmpty else { return .notFound }
+            return pick(["GET": .showRegistration(aor: rest[1])])
         case 2 where rest[0] == "plugins":
             guard rest[1] == "reload" else { return .notFound }
             return pick(["POST": .reloadPlugins])

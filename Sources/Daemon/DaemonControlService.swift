@@ -7,11 +7,11 @@ import Store
 /// The daemon's answers to the control API: registrations and subscribers, read from and
 /// written through the same state the SIP path uses.
 final class DaemonControlService: ControlService {
-    private let service: SIPService
+    let service: SIPService
     /// Bans, plugins and events.
     var security: SecurityCoordinator { service.security }
-    private let store: SIPWardenStore
-    private let configuration: DaemonConfiguration
+    let store: SIPWardenStore
+    let configuration: DaemonConfiguration
     private let startedAt: Timestamp
 
     init(service: SIPService, store: SIPWardenStore, configuration: DaemonConfiguration, startedAt: Timestamp) {

@@ -114,10 +114,18 @@ public struct Registrar: Sendable {
 
     /// Removes every binding that lapsed by `now` and reports them.
     public mutating func expire(now: Timestamp) -> (changes: [BindingChange], events: [RegistrarEvent]) {
+        let (changes, events, _) = expireReporting(now: now)
+        return (changes, events)
+    }
+
+    /// Removes every binding that lapsed by `now` and reports them, with the bindings as they
+    /// were (the daemon keeps them a while so an operator can see who dropped off).
+    public mutating func expireReporting(now: Timestamp) -> (changes: [BindingChange], events: [RegistrarEvent], lapsed: [Binding]) {
         let lapsed = location.removeExpired(now: now)
         return (
             lapsed.map { .remove(aor: $0.aor, contactKey: $0.contactKey) },
-            lapsed.map { RegistrarEvent(kind: .registerExpired, aor: $0.aor, contact: $0.contact) }
+            lapsed.map { RegistrarEvent(kind: .registerExpired, aor: $0.aor, contact: $0.contact) },
+            lapsed
         )
     }
 
@@ -148,6 +156,17 @@ public struct Registrar: Sendable {
             targets.map { .remove(aor: aor, contactKey: $0.contactKey) },
             targets.map { RegistrarEvent(kind: .registerForcedOut, aor: aor, contact: $0.contact, detail: "operator") }
         )
+    }
+
+    /// Removes these bindings (matched by AOR and contact key) at once, whatever their
+    /// expiry: an operator's force-unregister, or the daemon dropping a phone that stopped
+    /// answering keepalives. Returns the removals to persist and the bindings removed.
+    public mutating func remove(bindings: [Binding]) -> (changes: [BindingChange], removed: [Binding]) {
+        var removed: [Binding] = []
+        for binding in bindings {
+            if let gone = location.remove(aor: binding.aor, contactKey: binding.contactKey) { removed.append(gone) }
+        }
+        return (removed.map { .remove(aor: $0.aor, contactKey: $0.contactKey) }, removed)
     }
 
     // MARK: - §10.3 steps 6 to 8

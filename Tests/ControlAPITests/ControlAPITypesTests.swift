@@ -118,7 +118,7 @@ final class ControlAPITypesTests: XCTestCase {
 
     func testRoutesRoundTripThroughTheirTargets() {
         let routes: [ControlRoute] = [
-            .health, .listRegistrations, .listSubscribers, .addSubscriber, .importSubscribers,
+            .health, .listRegistrations(RegistrationQuery()), .listSubscribers, .addSubscriber, .importSubscribers,
             .removeSubscriber(username: "1001", domain: nil),
             .removeSubscriber(username: "+1555/x;y?z", domain: "example.com"),
             .removeSubscriber(username: "import", domain: nil),

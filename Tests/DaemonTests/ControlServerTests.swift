@@ -30,7 +30,7 @@ final class ControlServerTests: ControlServerTestCase {
 
     func testRegistrationsListHasTheDocumentedKeys() async throws {
         service.bindings = ControlFixtures.bindings()
-        let response = try await client.send(.listRegistrations, body: nil)
+        let response = try await client.send(.listRegistrations(RegistrationQuery()), body: nil)
         XCTAssertEqual(response.status, 200)
         XCTAssertEqual(response.headers["content-type"], "application/json")
         let array = try XCTUnwrap(try json(response) as? [[String: Any]])
@@ -134,7 +134,7 @@ final class ControlServerTests: ControlServerTestCase {
             XCTAssertEqual(error.description, "subscriber 1001 exists (remove it first)")
         }
         service.failure = FakeFailure()
-        let response = try await client.send(.listRegistrations, body: nil)
+        let response = try await client.send(.listRegistrations(RegistrationQuery()), body: nil)
         XCTAssertEqual(response.status, 500)
         XCTAssertEqual(try controlError(response).error, "internal error: the disk caught fire")
     }

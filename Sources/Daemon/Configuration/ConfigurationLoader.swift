@@ -63,9 +63,10 @@ public enum ConfigurationLoader {
                     }
                     return range
                 }
+            case "keepalive": try readKeepalive(node, into: &configuration, reader: reader)
             case "plugins_dir": configuration.pluginsDirectory = try reader.string(node, key: key)
             case "policies_dir": configuration.policiesDirectory = try reader.string(node, key: key)
-            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "log_level", "registrar", "auth", "transport", "store", "firewall", "trusted", "plugins_dir", "policies_dir"])
+            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "log_level", "registrar", "auth", "transport", "store", "firewall", "trusted", "plugins_dir", "policies_dir", "keepalive"])
             }
         }
         try validate(configuration, file: file)
@@ -114,8 +115,9 @@ public enum ConfigurationLoader {
             case "server_header":
                 let text = try reader.string(value, key: path)
                 configuration.registrar.serverHeader = text.isEmpty ? nil : text
+            case "expired_retention": configuration.expiredRetention = try reader.integer(value, key: path, range: 0...604_800)
             default:
-                throw reader.unknownKey(path, known: ["default_expires", "min_expires", "max_expires", "max_bindings_per_aor", "when_full", "force_rport", "server_header"].map { "registrar." + $0 })
+                throw reader.unknownKey(path, known: ["default_expires", "min_expires", "max_expires", "max_bindings_per_aor", "when_full", "force_rport", "server_header", "expired_retention"].map { "registrar." + $0 })
             }
         }
     }

@@ -35,6 +35,11 @@ public struct DaemonConfiguration: Sendable {
     public var durability: StoreDurability = .full
     /// Seconds between sweeps of lapsed bindings (`store.sweep_interval`).
     public var sweepInterval: Int64 = 1
+    /// Seconds a lapsed, unreachable-removed or forced-out binding stays listed as `expired`
+    /// (`registrar.expired_retention`); 0 keeps none.
+    public var expiredRetention: Int64 = 3600
+    /// NAT keepalive and reachability (`keepalive.*`).
+    public var keepalive = KeepaliveConfiguration()
 
     /// How bans are enforced (`firewall`).
     public var firewall: FirewallMode = .memory

@@ -90,7 +90,8 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let dispatcher = self.dispatcher
         let logger = self.logger
         Task {
-            await ControlHTTPHandler.answer(request, dispatcher: dispatcher, logger: logger, channel: channel)
+            let caller = await ControlCaller.identify(channel)
+            await ControlHTTPHandler.answer(request, caller: caller, dispatcher: dispatcher, logger: logger, channel: channel)
         }
     }
 
@@ -103,10 +104,10 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private static func answer(
-        _ request: PendingRequest, dispatcher: ControlDispatcher, logger: Logger, channel: any Channel
+        _ request: PendingRequest, caller: String, dispatcher: ControlDispatcher, logger: Logger, channel: any Channel
     ) async {
         let started = ContinuousClock.now
-        let reply = await dispatcher.respond(method: request.method, target: request.target, body: request.body)
+        let reply = await dispatcher.respond(method: request.method, target: request.target, body: request.body, caller: caller)
         logger.debug(
             "control request",
             metadata: [

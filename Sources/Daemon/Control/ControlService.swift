@@ -51,6 +51,20 @@ public protocol ControlService: Sendable {
     /// Re-reads the policy files without touching registrations or bans; returns the plugins
     /// after the reload.
     func reloadPlugins() async throws -> [PluginInfo]
+
+    // Registration management (defaults in ControlService+Registrations.swift).
+
+    /// The bindings `query` selects (live, unreachable and recently expired ones carry their
+    /// `status`), in its order.
+    func registrations(matching query: RegistrationQuery) async throws -> [RegistrationInfo]
+
+    /// One AOR's bindings in full and its latest events; nil when it has none (404). `aor` may
+    /// be `sip:user@domain`, `user@domain` or a bare user part.
+    func registration(aor: String) async throws -> RegistrationDetail?
+
+    /// Removes (or, for a dry run, lists) the bindings the request names, persisted before
+    /// the answer; `caller` is who asked ("uid 1000", or "control" when unknown).
+    func unregister(_ request: UnregisterRequest, caller: String) async throws -> UnregisterResponse
 }
 
 /// Answers for the ban and plugin routes until the daemon implements them: 501, so a

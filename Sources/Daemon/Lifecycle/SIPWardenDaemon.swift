@@ -97,8 +97,9 @@ public final class SIPWardenDaemon: Sendable {
             let sweeper = group.next().scheduleRepeatedTask(
                 initialDelay: .seconds(configuration.sweepInterval), delay: .seconds(configuration.sweepInterval)
             ) { _ in service.sweep() }
+            let keepalive = Self.startKeepalive(service: service, configuration: configuration.keepalive, group: group)
             return RunningDaemon(
-                channels: channels, controlServer: controlServer, sweeper: sweeper, committer: committer,
+                channels: channels, controlServer: controlServer, sweeper: sweeper, keepalive: keepalive, committer: committer,
                 store: store, group: group, plugins: plugins, securityLog: securityLog, logger: logger
             )
         } catch {
@@ -126,7 +127,9 @@ public final class SIPWardenDaemon: Sendable {
                     channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(service: service)) }
                 }
             if address.isIPv6 { bootstrap = bootstrap.channelOption(ipv6Only, value: 1) }
-            return try await bootstrap.bind(host: address.host, port: address.port).get()
+            let channel = try await bootstrap.bind(host: address.host, port: address.port).get()
+            service.keepalive.addUDPListener(channel)  // keepalive probes leave from the listening socket
+            return channel
         case .tcp:
             let idle = TimeAmount.seconds(configuration.tcpIdleTimeout)
             let maxMessageSize = configuration.maxMessageSize
@@ -151,6 +154,7 @@ public final class RunningDaemon: Sendable {
     private let channels: [Channel]
     private let controlServer: ControlServer
     private let sweeper: RepeatedTask
+    private let keepalive: RepeatedTask?
     private let committer: GroupCommitter
     private let store: SIPWardenStore
     private let group: MultiThreadedEventLoopGroup
@@ -158,13 +162,14 @@ public final class RunningDaemon: Sendable {
     private let securityLog: SecurityLog
     private let logger: Logger
 
-    init(channels: [Channel], controlServer: ControlServer, sweeper: RepeatedTask, committer: GroupCommitter,
+    init(channels: [Channel], controlServer: ControlServer, sweeper: RepeatedTask, keepalive: RepeatedTask?, committer: GroupCommitter,
          store: SIPWardenStore, group: MultiThreadedEventLoopGroup, plugins: PluginHost, securityLog: SecurityLog, logger: Logger) {
         self.plugins = plugins
         self.securityLog = securityLog
         self.channels = channels
         self.controlServer = controlServer
         self.sweeper = sweeper
+        self.keepalive = keepalive
         self.committer = committer
         self.store = store
         self.group = group
@@ -182,6 +187,7 @@ public final class RunningDaemon: Sendable {
     /// Stops accepting, lets in-flight commits finish, closes the store.
     public func stop() async {
         sweeper.cancel()
+        keepalive?.cancel()
         for channel in channels { try? await channel.close() }
         try? await controlServer.stop()
         plugins.shutdown()

@@ -21,7 +21,13 @@ final class SIPService: Sendable {
 
     let state: Mutex<State>
     let security: SecurityCoordinator
-    private let committer: GroupCommitter
+    /// Open TCP connections by peer, for keepalive pings.
+    let tcpConnections = TCPConnectionRegistry()
+    /// NAT keepalive and reachability; it sees the responses to its probes.
+    let keepalive: KeepaliveMonitor
+    /// Bindings that ended recently (`registrations list --status expired`).
+    let ended: EndedBindings
+    let committer: GroupCommitter
     private let limits: SIPParserLimits
     private let logger: Logger
     private let serverHeader: String?
@@ -36,6 +42,8 @@ final class SIPService: Sendable {
             transactions: TransactionCache(lifetimeSeconds: configuration.transactionLifetime)
         ))
         self.committer = committer
+        self.keepalive = KeepaliveMonitor(configuration: configuration.keepalive, logger: logger)
+        self.ended = EndedBindings(retentionSeconds: configuration.expiredRetention)
         var limits = SIPParserLimits.default
         limits.maxMessageSize = configuration.maxMessageSize
         self.limits = limits
@@ -66,7 +74,13 @@ final class SIPService: Sendable {
             rejectMalformed(error, source: source, transport: transport, send: send)
             return
         }
-        guard case .request(let request) = message else { return }  // stray responses: nothing to answer
+        let request: SIPRequest
+        switch message {
+        case .request(let parsed): request = parsed
+        case .response(let response):
+            keepalive.handle(response, from: source, service: self)  // answers to our keepalives; others are ignored
+            return
+        }
         if let retryAfter {
             guard request.method != .ack else { return }
             var response = reply(request, 503, source: source, salt: 0)
@@ -194,8 +208,9 @@ final class SIPService: Sendable {
     func sweep() {
         let now = SystemClock.now()
         let events = state.withLock { state -> [RegistrarEvent] in
-            let (changes, events) = state.registrar.expire(now: now)
+            let (changes, events, lapsed) = state.registrar.expireReporting(now: now)
             guard !changes.isEmpty else { return [] }
+            ended.record(lapsed, reason: "expired", now: now)
             committer.submit(changes) { [logger] error in
                 if let error { logger.error("expired bindings not removed from the store", metadata: ["error": "\(error)"]) }
             }
