@@ -22,7 +22,8 @@ struct RegistrationFilterOptions: ParsableArguments {
     @Flag(help: "Only bindings behind NAT.")
     var nat = false
 
-    @Option(help: ArgumentHelp("Sort by a column: number, aor, contact, source, transport, expires, nat, ua, registered_at, updated_at, call_id, cseq, q, status, account; -column sorts descending.", valueName: "column"))
+    // Unconditional: the value may start with "-" (descending), which would otherwise read as an option.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Sort by a column: number, aor, contact, source, transport, expires, nat, ua, registered_at, updated_at, call_id, cseq, q, status, account; -column sorts descending.", valueName: "column"))
     var sort: String?
 
     @Flag(help: "Reverse the order.")

@@ -6,7 +6,7 @@ import XCTest
 final class ControlAPITypesTests: XCTestCase {
     static let registrationKeys: Set<String> = [
         "aor", "contact", "expires_in", "source", "transport", "user_agent", "registered_at", "nat",
-        "call_id", "cseq", "q", "received", "updated_at",
+        "call_id", "cseq", "q", "received", "updated_at", "status", "account",
     ]
 
     /// Two bindings as a daemon would list them: one IPv4 behind NAT, one IPv6 without
@@ -49,6 +49,8 @@ final class ControlAPITypesTests: XCTestCase {
         XCTAssertTrue(second["q"] is NSNull, "q is null, not missing")
         XCTAssertEqual(second["cseq"] as? Int, 4_294_967_295)
         XCTAssertEqual(second["registered_at"] as? String, "2000-02-29T12:00:00Z")
+        XCTAssertEqual(first["status"] as? String, "registered", "answers without status (older daemons) read as registered")
+        XCTAssertTrue(first["account"] is NSNull, "account is null, not missing")
         let text = String(decoding: data, as: UTF8.self)
         XCTAssertTrue(text.contains("\"contact\":\"sip:1002@[2001:db8::1]:5060\""), "slashes and brackets unescaped: \(text)")
     }
