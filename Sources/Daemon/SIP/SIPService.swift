@@ -151,6 +151,7 @@ final class SIPService: Sendable {
         _ request: SIPRequest, key: TransactionCache.Key, source: SourceAddress, destination: SourceAddress,
         transport: Transport, now: Timestamp, send: @escaping Sender
     ) {
+        let started = ContinuousClock.now
         let salt = UInt64.random(in: 1...UInt64.max)
         let plugins = security.plugins
         let outcome = state.withLock { state -> RegisterOutcome in
@@ -172,8 +173,9 @@ final class SIPService: Sendable {
                 // Submitted under the lock so the database sees changes in the order memory did.
                 let response = outcome.response
                 committer.submit(outcome.changes) { [self] error in
-                    finishCommit(response: response, error: error, request: request, key: key, source: source,
-                                 destination: destination, send: send)
+                    let status = finishCommit(response: response, error: error, request: request, key: key, source: source,
+                                              destination: destination, send: send)
+                    security.statistics.registerAnswered(status: status, started: started, nowSeconds: now.seconds)
                 }
             }
             return outcome
@@ -183,23 +185,27 @@ final class SIPService: Sendable {
         let bytes = outcome.response.serialize()
         if outcome.response.statusCode != 401 { state.withLock { $0.transactions.complete(key, response: bytes) } }
         send(bytes, destination)
+        security.statistics.registerAnswered(status: outcome.response.statusCode, started: started, nowSeconds: now.seconds)
     }
 
+    /// Sends the response once its changes are durable (or a 500 when they are not); returns the status sent.
+    @discardableResult
     private func finishCommit(
         response: SIPResponse, error: (any Error)?, request: SIPRequest, key: TransactionCache.Key,
         source: SourceAddress, destination: SourceAddress, send: Sender
-    ) {
+    ) -> Int {
         if let error {
             logger.error("binding change not persisted; answering 500", metadata: ["aor": "\(request.to.uri.addressOfRecord)", "error": "\(error)"])
             state.withLock { $0.transactions.forget(key) }
             var failure = reply(request, 500, source: source, salt: 0)
             failure.headers.add("Retry-After", "5")
             send(failure.serialize(), destination)
-            return
+            return 500
         }
         let bytes = response.serialize()
         state.withLock { $0.transactions.complete(key, response: bytes) }
         send(bytes, destination)
+        return response.statusCode
     }
 
     /// Removes lapsed bindings and persists their removal; sweeps lapsed bans too.
