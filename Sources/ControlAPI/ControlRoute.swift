@@ -16,6 +16,16 @@
 /// | `banWhy` | `GET /v1/bans/{target}/why` | — | `BanWhyResponse` (404 when the target is not banned) |
 /// | `listPlugins` | `GET /v1/plugins` | — | `[PluginInfo]` |
 /// | `reloadPlugins` | `POST /v1/plugins/reload` | — | `[PluginInfo]` after the reload |
+/// | `showSubscriber` | `GET /v1/subscribers/{user}?domain=` | — | `SubscriberDetail` (404 when unknown) |
+/// | `updateSubscriber` | `PATCH /v1/subscribers/{user}?domain=` | `SubscriberUpdateRequest` | `SubscriberInfo` |
+/// | `setSubscriberPassword` | `PUT /v1/subscribers/{user}/password?domain=` | `SubscriberPasswordRequest` | 204 |
+/// | `listAllowedRanges` | `GET /v1/allowed[?user=&domain=]` | — | `[AllowedRangeRule]` |
+/// | `addAllowedRange` | `POST /v1/allowed` | `AllowedRangeRule` | 201, `AllowedRangeRule` (canonical) |
+/// | `removeAllowedRange` | `DELETE /v1/allowed?user=&domain=&cidr=` | — | 204 (404 when there is no such rule) |
+/// | `listTrusted` | `GET /v1/trusted` | — | `[TrustedRangeInfo]` |
+/// | `addTrusted` | `POST /v1/trusted` | `TrustedRangeRequest` | 201, `TrustedRangeInfo` |
+/// | `removeTrusted` | `DELETE /v1/trusted?cidr=` | — | 204 (404 unknown, 409 from the configuration file) |
+/// | `stats` | `GET /v1/stats` | — | `StatsInfo` |
 ///
 /// A ban `{target}` is one path segment, percent-encoded (the "/" of a CIDR as `%2F`); an
 /// unencoded CIDR ("/v1/bans/192.0.2.0/24") is accepted too, for curl users.
@@ -50,21 +60,45 @@ public enum ControlRoute: Hashable, Sendable {
     case listPlugins
     /// `POST /v1/plugins/reload`: re-read the policy files.
     case reloadPlugins
+    // Issue 5, operator control (subscribers, access rules, metrics): see ControlRoute+Operator.swift.
+    /// `GET /v1/subscribers/{username}?domain=`.
+    case showSubscriber(username: String, domain: String?)
+    /// `PATCH /v1/subscribers/{username}?domain=`.
+    case updateSubscriber(username: String, domain: String?)
+    /// `PUT /v1/subscribers/{username}/password?domain=`.
+    case setSubscriberPassword(username: String, domain: String?)
+    /// `GET /v1/allowed`, optionally one subscriber's.
+    case listAllowedRanges(username: String?, domain: String?)
+    /// `POST /v1/allowed`.
+    case addAllowedRange
+    /// `DELETE /v1/allowed?user=&domain=&cidr=`.
+    case removeAllowedRange(username: String, domain: String?, cidr: String)
+    /// `GET /v1/trusted`.
+    case listTrusted
+    /// `POST /v1/trusted`.
+    case addTrusted
+    /// `DELETE /v1/trusted?cidr=`.
+    case removeTrusted(cidr: String)
+    /// `GET /v1/stats`.
+    case stats
 
     /// The version prefix of every path.
     public static let prefix = "/v1"
 
     /// The HTTP method, upper case.
     public var method: String {
+        if let method = operatorMethod { return method }
         switch self {
         case .health, .listRegistrations, .showRegistration, .listSubscribers, .listBans, .banWhy, .listPlugins: return "GET"
         case .addSubscriber, .importSubscribers, .addBan, .reloadPlugins, .unregister: return "POST"
         case .removeSubscriber, .removeBan: return "DELETE"
+        default: return "GET"
         }
     }
 
     /// The request target: the path, percent-encoded, with the query when there is one.
     public var target: String {
+        if let target = operatorTarget { return target }
         switch self {
         case .health: return "/v1/health"
         case .listRegistrations(let query):
@@ -85,13 +119,16 @@ public enum ControlRoute: Hashable, Sendable {
         case .banWhy(let target): return "/v1/bans/" + PercentEncoding.encode(target) + "/why"
         case .listPlugins: return "/v1/plugins"
         case .reloadPlugins: return "/v1/plugins/reload"
+        default: return "/v1"
         }
     }
 
     /// Whether requests on this route carry a JSON body.
     public var hasRequestBody: Bool {
         switch self {
-        case .addSubscriber, .importSubscribers, .addBan, .unregister: return true
+        case .addSubscriber, .importSubscribers, .addBan, .updateSubscriber, .setSubscriberPassword, .addAllowedRange, .addTrusted,
+             .unregister:
+            return true
         default: return false
         }
     }
@@ -116,18 +153,20 @@ public enum ControlRoute: Hashable, Sendable {
             if let route = allowed[method] { return .route(route) }
             return .methodNotAllowed(allowed: allowed.keys.sorted())
         }
+        let query: [String: String]
+        switch parse(query: rawQuery) {
+        case .success(let parsed): query = parsed
+        case .failure(let problem): return .badRequest(problem.message)
+        }
+        if let match = matchOperator(rest, query: query, pick: pick) { return match }
         switch rest.count {
         case 1:
             switch rest[0] {
             case "health": return pick(["GET": .health])
             case "registrations":
-                switch parse(query: rawQuery) {
+                switch RegistrationQuery.parse(query) {
                 case .failure(let problem): return .badRequest(problem.message)
-                case .success(let parameters):
-                    switch RegistrationQuery.parse(parameters) {
-                    case .failure(let problem): return .badRequest(problem.message)
-                    case .success(let query): return pick(["GET": .listRegistrations(query)])
-                    }
+                case .success(let filters): return pick(["GET": .listRegistrations(filters)])
                 }
             case "subscribers": return pick(["GET": .listSubscribers, "POST": .addSubscriber])
             case "bans": return pick(["GET": .listBans, "POST": .addBan])
@@ -144,17 +183,15 @@ public enum ControlRoute: Hashable, Sendable {
         case 2...4 where rest[0] == "bans":
             return matchBan(Array(rest.dropFirst()), pick: pick)
         case 2 where rest[0] == "subscribers":
-            let query: [String: String]
-            switch parse(query: rawQuery) {
-            case .success(let parsed): query = parsed
-            case .failure(let problem): return .badRequest(problem.message)
-            }
             let remove = ControlRoute.removeSubscriber(username: rest[1], domain: query["domain"])
             if rest[1] == "import" {
                 return pick(["POST": .importSubscribers, "DELETE": remove])
             }
             guard !rest[1].isEmpty else { return .notFound }
-            return pick(["DELETE": remove])
+            return pick([
+                "DELETE": remove, "GET": .showSubscriber(username: rest[1], domain: query["domain"]),
+                "PATCH": .updateSubscriber(username: rest[1], domain: query["domain"]),
+            ])
         default:
             return .notFound
         }

@@ -39,21 +39,29 @@ final class DaemonControlService: ControlService {
     func subscribers() async throws -> [SubscriberInfo] {
         let all = service.state.withLock { $0.registrar.directory.all }
         return all.sorted { ($0.username, $0.domain ?? "") < ($1.username, $1.domain ?? "") }.map {
-            SubscriberInfo(username: $0.username, domain: $0.domain, displayName: $0.displayName, account: $0.account, realm: $0.realm)
+            Self.info($0)
         }
     }
 
     // Requests arrive validated: the control dispatcher checks every field (SubscriberValidation).
     func addSubscriber(_ request: SubscriberAddRequest) async throws {
-        var subscriber = makeSubscriber(username: request.username, password: request.password, domain: request.domain)
+        var subscriber = makeSubscriber(username: request.username, password: request.password ?? Self.unknowablePassword(), domain: request.domain)
         subscriber.displayName = request.displayName
         subscriber.account = request.account
+        subscriber.authMode = request.authMode.flatMap(AuthMode.init(rawValue:)) ?? .password
         try store.upsertSubscriber(subscriber, now: SystemClock.now())
         service.state.withLock { $0.registrar.directory.upsert(subscriber) }
     }
 
     func importSubscribers(_ request: SubscriberImportRequest) async throws -> SubscriberImportResponse {
-        let subscribers = request.entries.map { makeSubscriber(username: $0.username, password: $0.password, domain: $0.domain) }
+        let subscribers = request.entries.map { entry in
+            var subscriber = makeSubscriber(
+                username: entry.username, password: entry.isPasswordless ? Self.unknowablePassword() : entry.password, domain: entry.domain)
+            subscriber.account = entry.account
+            subscriber.displayName = entry.displayName
+            subscriber.authMode = entry.authMode.flatMap(AuthMode.init(rawValue:)) ?? .password
+            return subscriber
+        }
         let count = try store.importSubscribers(subscribers, now: SystemClock.now())
         service.state.withLock { state in
             for subscriber in subscribers { state.registrar.directory.upsert(subscriber) }
@@ -64,6 +72,7 @@ final class DaemonControlService: ControlService {
     func removeSubscriber(username: String, domain: String?) async throws -> Bool {
         let removed = try store.removeSubscriber(username: username, domain: domain)
         let known = service.state.withLock { $0.registrar.directory.remove(username: username, domain: domain) }
+        try service.setAllowedRanges([], username: username, domain: domain)  // the store cascades its rows
         return removed || known
     }
 
@@ -74,7 +83,7 @@ final class DaemonControlService: ControlService {
     }
 
     /// A subscriber with HA1 digests for its realm (its domain, or the configured realm).
-    private func makeSubscriber(username: String, password: String, domain: String?) -> Subscriber {
+    func makeSubscriber(username: String, password: String, domain: String?) -> Subscriber {
         let domain = domain.flatMap { $0.isEmpty ? nil : $0.lowercased() }
         let realm = domain ?? configuration.registrar.realm
         return Subscriber(

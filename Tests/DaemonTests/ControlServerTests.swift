@@ -98,9 +98,12 @@ final class ControlServerTests: ControlServerTestCase {
         XCTAssertEqual(broken.status, 400)
         XCTAssertTrue(try controlError(broken).error.hasPrefix("invalid JSON body for POST /v1/subscribers"))
 
-        let missingKey = try await client.send(.addSubscriber, body: Array(#"{"username":"1001"}"#.utf8))
+        let missingKey = try await client.send(.addSubscriber, body: Array(#"{"password":"pw"}"#.utf8))
         XCTAssertEqual(missingKey.status, 400)
-        XCTAssertEqual(try controlError(missingKey).error, "invalid JSON body for POST /v1/subscribers: missing key 'password'")
+        XCTAssertEqual(try controlError(missingKey).error, "invalid JSON body for POST /v1/subscribers: missing key 'username'")
+        let noPassword = try await client.send(.addSubscriber, body: Array(#"{"username":"1001"}"#.utf8))
+        XCTAssertEqual(noPassword.status, 400)
+        XCTAssertEqual(try controlError(noPassword).error, "a password is needed (only the ip and ip+port auth modes go without one)")
 
         let wrongType = try await client.send(
             .importSubscribers, body: Array(#"{"entries":[{"username":"1","password":"a"},{"username":2,"password":"b"}]}"#.utf8))

@@ -134,6 +134,10 @@ struct ControlDispatcher: Sendable {
             let plugins = try await service.reloadPlugins()
             logger.notice("policy plugins reloaded through the control API", metadata: ["plugins": "\(plugins.count)"])
             return try Self.ok(200, plugins)
+        // Issue 5, operator control: ControlDispatcher+Operator.swift.
+        case .showSubscriber, .updateSubscriber, .setSubscriberPassword, .listAllowedRanges, .addAllowedRange,
+             .removeAllowedRange, .listTrusted, .addTrusted, .removeTrusted, .stats:
+            return try await performOperator(route, body: body)
         }
     }
 
@@ -146,12 +150,12 @@ struct ControlDispatcher: Sendable {
     }
 
     /// A request body that could not be used: 400.
-    private struct RequestProblem: Error {
+    struct RequestProblem: Error {
         var message: String
         var hint: String?
     }
 
-    private static func decode<Body: Decodable>(_ type: Body.Type, from body: [UInt8], route: ControlRoute) throws -> Body {
+    static func decode<Body: Decodable>(_ type: Body.Type, from body: [UInt8], route: ControlRoute) throws -> Body {
         guard !body.isEmpty else {
             throw RequestProblem(message: "\(route.method) \(route.target) needs a JSON body")
         }
@@ -202,7 +206,7 @@ struct ControlDispatcher: Sendable {
         }
     }
 
-    private static func ok<Answer: Encodable>(_ status: Int, _ answer: Answer) throws -> ControlReply {
+    static func ok<Answer: Encodable>(_ status: Int, _ answer: Answer) throws -> ControlReply {
         ControlReply(status: status, body: Array(try ControlJSON.makeEncoder().encode(answer)))
     }
 

@@ -71,7 +71,9 @@ public final class SIPWardenDaemon: Sendable {
             "bans_restored": "\(restored)", "trusted": "\(configuration.trusted.map(\.description).joined(separator: ","))",
         ])
         let service = SIPService(registrar: registrar, committer: committer, security: security, configuration: configuration, logger: logger)
-        let policyHost = DaemonPolicyHost(logger: logger, trusted: configuration.trusted) { ip in
+        try security.setOperatorTrusted(try store.trustedRanges().compactMap(IPRange.init))
+        try service.loadAllowedRanges(try store.allowedRanges())
+        let policyHost = DaemonPolicyHost(logger: logger, trusted: { security.isTrusted($0) }) { ip in
             service.state.withLock { $0.registrar.location.bindingCount(fromIP: ip) }
         }
         let plugins = PluginHost(
