@@ -75,12 +75,12 @@ struct RegistrationsShowCommand: AsyncParsableCommand {
         if detail.events.isEmpty {
             text += "No recent events.\n"
         } else {
-            var table = TextTable(headers: ["TIME", "KIND", "SOURCE", "TRANSPORT", "DETAIL"])
+            var table = TextTable(headers: ["TIME", "KIND", "SOURCE", "TRANSPORT", "USER", "DETAIL"])
             for event in detail.events {
                 let time = RFC3339.format(Date(timeIntervalSince1970: Double(event.timeMilliseconds) / 1000))
                 let source = event.sourceIP.isEmpty ? "-" : RegistrationInfo.address(ip: event.sourceIP, port: event.sourcePort)
                 table.append([time, event.kind, source, event.transport.isEmpty ? "-" : event.transport,
-                              [event.username.map { "by \($0)" }, event.detail].compactMap { $0 }.joined(separator: ": ")])
+                              event.username ?? "-", event.detail ?? "-"])
             }
             text += "Recent events:\n" + table.render()
         }
