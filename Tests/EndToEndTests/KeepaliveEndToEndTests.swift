@@ -88,4 +88,25 @@ final class KeepaliveEndToEndTests: XCTestCase {
         sleep(3)
         XCTAssertEqual(try status(daemon, "4101"), "registered", "remove_after: 0 keeps unreachable bindings; and it stays reachable while answering")
     }
+
+    func testStrayAndForgedResponsesAreIgnored() throws {
+        let daemon = try RegistrationTestSupport.startDaemon("keepalive-stray", yaml: Self.yaml)
+        try daemon.addSubscriber("4201", password: "pw4201")
+        let phone = try SIPTestClient(.udp, localIP: "127.0.0.6", serverPort: daemon.port)
+        XCTAssertEqual(try RegistrationTestSupport.register("4201", password: "pw4201", client: phone, port: daemon.port), 200)
+        let attacker = try SIPTestClient(.udp, localIP: "127.0.0.7", serverPort: daemon.port)
+        let strays = [
+            "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKka0\r\nCall-ID: ka-guess@sipwarden\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n",
+            "SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n",
+            "SIP/2.0 999 Whatever\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nContent-Length: 5\r\n\r\nab",
+            "SIP/2.0 200\r\n\r\n",
+        ]
+        for _ in 0..<20 { for stray in strays { attacker.send(stray) } }
+        XCTAssertTrue(try RegistrationTestSupport.eventually(20) { try self.status(daemon, "4201") == "unreachable" },
+                      "guessed answers do not keep a silent phone reachable")
+        XCTAssertTrue(daemon.isRunning)
+        let probe = try SIPTestClient(.udp, localIP: "127.0.0.8", serverPort: daemon.port)
+        probe.send(SIPMessages.options(client: probe, port: daemon.port))
+        XCTAssertEqual(SIPMessages.status(probe.receiveText(timeout: 3)), 200, "the daemon still answers")
+    }
 }
