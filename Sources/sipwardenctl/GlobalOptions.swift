@@ -15,6 +15,9 @@ struct GlobalOptions: ParsableArguments {
             valueName: "path"))
     var socket: String?
 
+    /// A client of the daemon these options name.
+    func client() -> ControlClient { ControlClient(socketPath: socketPath()) }
+
     /// The socket to use: `--socket`, else `$SIPWARDEN_SOCKET`, else `./var/control.sock`.
     func socketPath(inheriting root: GlobalOptions? = nil) -> String {
         if let socket { return socket }
