@@ -24,7 +24,7 @@ struct RegistrationsListCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let registrations = try await ControlClient(socketPath: global.socketPath()).registrations()
+        let registrations = try await global.client().registrations()
         if json {
             try Console.json(registrations)
             return

@@ -50,7 +50,7 @@ struct SubscriberImportCommand: AsyncParsableCommand {
         guard !entries.isEmpty else {
             throw CLIFailure.failed("\(displayName) has no 'user;password' lines; nothing was imported")
         }
-        let response = try await ControlClient(socketPath: global.socketPath())
+        let response = try await global.client()
             .importSubscribers(SubscriberImportRequest(entries: entries))
         Console.line("Imported \(response.imported) subscriber\(response.imported == 1 ? "" : "s") from \(displayName).")
     }
