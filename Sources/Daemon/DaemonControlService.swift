@@ -54,12 +54,16 @@ final class DaemonControlService: ControlService {
     }
 
     func importSubscribers(_ request: SubscriberImportRequest) async throws -> SubscriberImportResponse {
+        let directory = service.state.withLock { $0.registrar.directory }
         let subscribers = request.entries.map { entry in
             var subscriber = makeSubscriber(
                 username: entry.username, password: entry.isPasswordless ? Self.unknowablePassword() : entry.password, domain: entry.domain)
-            subscriber.account = entry.account
-            subscriber.displayName = entry.displayName
-            subscriber.authMode = entry.authMode.flatMap(AuthMode.init(rawValue:)) ?? .password
+            // Columns the file does not give keep an existing subscriber's values.
+            let existing = directory.lookup(username: subscriber.username, domain: subscriber.domain ?? "")
+                .flatMap { $0.domain == subscriber.domain ? $0 : nil }
+            subscriber.account = entry.account ?? existing?.account
+            subscriber.displayName = entry.displayName ?? existing?.displayName
+            subscriber.authMode = entry.authMode.flatMap(AuthMode.init(rawValue:)) ?? existing?.authMode ?? .password
             return subscriber
         }
         let count = try store.importSubscribers(subscribers, now: SystemClock.now())

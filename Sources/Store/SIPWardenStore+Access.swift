@@ -3,18 +3,19 @@ import Registrar
 
 /// Per-phone allowed ranges and the operator's trusted (never banned) ranges.
 extension SIPWardenStore {
-    /// Adds a rule (an existing identical rule is kept, with its creation time).
+    /// Adds a rule (an existing identical rule is kept, with its creation time). The rule is
+    /// stored under the subscriber's domain as the subscriber row spells it.
     ///
     /// - Returns: Whether a new rule was added.
     /// - Throws: `StoreError.noSuchSubscriber` when no subscriber has that username and domain.
     @discardableResult
     public func addAllowedRange(_ rule: StoredAllowedRange) throws -> Bool {
         try pool.write { db in
-            let domain = SubscriberTable.storedDomain(rule.domain)
-            let exists = try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM subscribers WHERE username = ? AND domain = ?)",
-                arguments: [rule.username, domain]) ?? false
-            guard exists else { throw StoreError.noSuchSubscriber(username: rule.username, domain: rule.domain) }
+            // The rule takes the subscriber's domain as stored (domains compare case-insensitively).
+            guard let domain = try String.fetchOne(
+                db, sql: "SELECT domain FROM subscribers WHERE username = ? AND domain = ?",
+                arguments: [rule.username, SubscriberTable.storedDomain(rule.domain)])
+            else { throw StoreError.noSuchSubscriber(username: rule.username, domain: rule.domain) }
             try db.execute(
                 sql: "INSERT OR IGNORE INTO allowed_ranges (username, domain, cidr, port, created_at_ms) VALUES (?, ?, ?, ?, ?)",
                 arguments: [rule.username, domain, rule.cidr, rule.port ?? 0, rule.createdAt.milliseconds])

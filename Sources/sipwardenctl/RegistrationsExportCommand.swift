@@ -37,7 +37,7 @@ struct RegistrationsExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let query = try filters.query(defaultStatus: .all)
-        let rows = try await ControlClient(socketPath: global.socketPath()).registrations(matching: query)
+        let rows = try await global.client().registrations(matching: query)
         let data: Data
         switch format {
         case .csv: data = Data(RegistrationCSV.render(rows).utf8)

@@ -40,7 +40,7 @@ struct RegistrationsListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let query = try filters.query()
-        let registrations = try await ControlClient(socketPath: global.socketPath()).registrations(matching: query)
+        let registrations = try await global.client().registrations(matching: query)
         if json {
             try Console.json(registrations)
             return

@@ -38,7 +38,7 @@ struct RegistrationsShowCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let detail = try await ControlClient(socketPath: global.socketPath()).registration(aor: aor)
+        let detail = try await global.client().registration(aor: aor)
         if json {
             try Console.json(detail)
             return

@@ -45,7 +45,7 @@ struct RegistrationsUnregisterCommand: AsyncParsableCommand {
 
     func run() async throws {
         let request = UnregisterRequest(aor: aor, contact: contact, ip: ip, dryRun: dryRun)
-        let response = try await ControlClient(socketPath: global.socketPath()).unregister(request)
+        let response = try await global.client().unregister(request)
         if json {
             try Console.json(response)
             return

@@ -38,7 +38,8 @@ struct RegistrationsWatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let query = try filters.query(defaultStatus: .all)
-        let client = ControlClient(socketPath: global.socketPath(), timeoutSeconds: 30)
+        var client = try global.client()
+        client.timeoutSeconds = 30
         let terminal = isatty(STDOUT_FILENO) == 1
         let interrupt = WatchInterrupt(restoreCursor: terminal)
         defer { interrupt.cancel() }

@@ -22,7 +22,7 @@ struct SubscriberListCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let subscribers = try await ControlClient(socketPath: global.socketPath()).subscribers()
+        let subscribers = try await global.client().subscribers()
         if json {
             try Console.json(subscribers)
             return

@@ -66,7 +66,9 @@ public enum ConfigurationLoader {
             case "keepalive": try readKeepalive(node, into: &configuration, reader: reader)
             case "plugins_dir": configuration.pluginsDirectory = try reader.string(node, key: key)
             case "policies_dir": configuration.policiesDirectory = try reader.string(node, key: key)
-            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "log_level", "registrar", "auth", "transport", "store", "firewall", "trusted", "plugins_dir", "policies_dir", "keepalive"])
+            case "metrics": try readMetrics(node, into: &configuration, reader: reader)
+            case "control": try readControl(node, into: &configuration, reader: reader)
+            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "log_level", "registrar", "auth", "transport", "store", "firewall", "trusted", "plugins_dir", "policies_dir", "metrics", "control", "keepalive"])
             }
         }
         try validate(configuration, file: file)
@@ -91,6 +93,7 @@ public enum ConfigurationLoader {
             throw ConfigurationError(file: file, key: "registrar.default_expires", value: String(registrar.defaultExpires),
                                      message: "must lie between registrar.min_expires (\(registrar.minExpires)) and registrar.max_expires (\(registrar.maxExpires))")
         }
+        try validateOperator(configuration, file: file)
         if configuration.listen.isEmpty {
             throw ConfigurationError(file: file, key: "listen", value: "[]", message: "at least one listen address is needed")
         }

@@ -50,6 +50,20 @@ public struct DaemonConfiguration: Sendable {
     /// Where the policy files are (`policies_dir`).
     public var policiesDirectory = "./rules/policies"
 
+    // Issue 5, operator control (read in ConfigurationLoader+Operator.swift).
+    /// Where Prometheus metrics are served (`metrics.listen`); nil: off.
+    public var metricsListen: HostPort?
+    /// Whether `metrics.listen` may be a non-loopback address (`metrics.allow_non_loopback`).
+    public var metricsAllowNonLoopback = false
+    /// The group owning the control socket (`control.group`); nil: the daemon's own group.
+    public var controlGroup: String?
+    /// A TCP address for the control API (`control.tcp_listen`); nil: Unix socket only.
+    public var controlTCPListen: HostPort?
+    /// The file holding the bearer token TCP control clients must send (`control.token_file`).
+    public var controlTokenFile: String?
+    /// Whether `control.tcp_listen` may be a non-loopback address (`control.allow_non_loopback`).
+    public var controlAllowNonLoopback = false
+
     /// The built-in defaults.
     public init() {}
 

@@ -93,8 +93,13 @@ public final class SIPWardenDaemon: Sendable {
                 }
             }
             let control = DaemonControlService(service: service, store: store, configuration: configuration, startedAt: startedAt)
-            let controlServer = ControlServer(socketPath: configuration.effectiveControlSocketPath, service: control, group: group, logger: logger)
+            let controlServer = ControlServer(
+                socketPath: configuration.effectiveControlSocketPath, service: control, group: group, logger: logger,
+                socketGroup: configuration.controlGroup, tcp: try configuration.controlTCPSettings())
             try await controlServer.start()
+            let metrics = try await configuration.metricsListen.asyncMap { address in
+                try await MetricsServer.start(address: address, group: group, logger: logger) { try await control.stats() }
+            }
             logger.info("control socket ready", metadata: ["path": "\(configuration.effectiveControlSocketPath)"])
             let sweeper = group.next().scheduleRepeatedTask(
                 initialDelay: .seconds(configuration.sweepInterval), delay: .seconds(configuration.sweepInterval)
@@ -102,7 +107,7 @@ public final class SIPWardenDaemon: Sendable {
             let keepalive = Self.startKeepalive(service: service, configuration: configuration.keepalive, group: group)
             return RunningDaemon(
                 channels: channels, controlServer: controlServer, sweeper: sweeper, keepalive: keepalive, committer: committer,
-                store: store, group: group, plugins: plugins, securityLog: securityLog, logger: logger
+                store: store, group: group, plugins: plugins, securityLog: securityLog, logger: logger, metrics: metrics
             )
         } catch {
             for channel in channels { try? await channel.close() }
@@ -163,9 +168,12 @@ public final class RunningDaemon: Sendable {
     private let plugins: PluginHost
     private let securityLog: SecurityLog
     private let logger: Logger
+    private let metrics: MetricsServer?
 
     init(channels: [Channel], controlServer: ControlServer, sweeper: RepeatedTask, keepalive: RepeatedTask?, committer: GroupCommitter,
-         store: SIPWardenStore, group: MultiThreadedEventLoopGroup, plugins: PluginHost, securityLog: SecurityLog, logger: Logger) {
+         store: SIPWardenStore, group: MultiThreadedEventLoopGroup, plugins: PluginHost, securityLog: SecurityLog, logger: Logger,
+         metrics: MetricsServer? = nil) {
+        self.metrics = metrics
         self.plugins = plugins
         self.securityLog = securityLog
         self.channels = channels
@@ -192,6 +200,7 @@ public final class RunningDaemon: Sendable {
         keepalive?.cancel()
         for channel in channels { try? await channel.close() }
         try? await controlServer.stop()
+        await metrics?.stop()
         plugins.shutdown()
         securityLog.close()
         await committer.drainAndStop()
