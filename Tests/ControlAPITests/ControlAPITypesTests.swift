@@ -85,7 +85,7 @@ final class ControlAPITypesTests: XCTestCase {
             return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
         }
         let subscriber = try keys(SubscriberInfo(username: "1001", realm: "sipwarden"))
-        XCTAssertEqual(Set(subscriber.keys), ["username", "domain", "display_name", "account", "realm"])
+        XCTAssertEqual(Set(subscriber.keys), ["username", "domain", "display_name", "account", "realm", "auth_mode"])
         XCTAssertTrue(subscriber["domain"] is NSNull)
         let health = try keys(HealthInfo(version: "0.1.0", uptimeSeconds: 5, bindings: 2, subscribers: 3))
         XCTAssertEqual(Set(health.keys), ["version", "uptime_seconds", "bindings", "subscribers"])
@@ -139,7 +139,7 @@ final class ControlAPITypesTests: XCTestCase {
         XCTAssertEqual(ControlRoute.match(method: "DELETE", target: "/v1/subscribers/"), .notFound)
         XCTAssertEqual(ControlRoute.match(method: "GET", target: "/v1/subscribers/a/b"), .notFound)
         XCTAssertEqual(ControlRoute.match(method: "PUT", target: "/v1/subscribers"), .methodNotAllowed(allowed: ["GET", "POST"]))
-        XCTAssertEqual(ControlRoute.match(method: "GET", target: "/v1/subscribers/1001"), .methodNotAllowed(allowed: ["DELETE"]))
+        XCTAssertEqual(ControlRoute.match(method: "PUT", target: "/v1/subscribers/1001"), .methodNotAllowed(allowed: ["DELETE", "GET", "PATCH"]))
         if case .badRequest = ControlRoute.match(method: "DELETE", target: "/v1/subscribers/%zz") {} else {
             XCTFail("a malformed escape is a bad request")
         }

@@ -97,6 +97,7 @@ public actor ControlServer {
         if let socketGroup {
             do { try Self.setGroup(socketGroup, of: path) } catch {
                 try? await bound.close()
+                unlink(path)
                 throw error
             }
         }
@@ -104,7 +105,12 @@ public actor ControlServer {
         socketIdentity = FileIdentity(path: path)
         logger.info("control API listening", metadata: ["socket": "\(path)", "mode": "0660", "group": "\(socketGroup ?? "(daemon's)")"])
         if let tcp {
-            tcpChannel = try await Self.bindTCP(tcp, dispatcher: dispatcher, maxBody: maxBody, group: group, logger: logger)
+            do {
+                tcpChannel = try await Self.bindTCP(tcp, dispatcher: dispatcher, maxBody: maxBody, group: group, logger: logger)
+            } catch {
+                try? await stop()  // the socket too: a half-started control API would confuse the operator
+                throw error
+            }
             logger.info("control API listening on TCP (bearer token required)", metadata: ["address": "\(tcp.address)"])
         }
     }
