@@ -32,11 +32,17 @@ public enum BanTarget {
         return nil
     }
 
+    /// The canonical text without the width limit (for allow and trusted ranges), or nil.
+    static func canonicalAnyWidth(_ text: String) -> String? {
+        if case .success(let canonical) = parse(text, minimumWidth: false) { return canonical }
+        return nil
+    }
+
     private struct Problem: Error {
         var message: String
     }
 
-    private static func parse(_ text: String) -> Result<String, Problem> {
+    private static func parse(_ text: String, minimumWidth: Bool = true) -> Result<String, Problem> {
         let shown = text.count <= 60 ? text : String(text.prefix(57)) + "..."
         let advice = "give an IPv4 or IPv6 address or a CIDR range, such as 192.0.2.7, 2001:db8::1 or 192.0.2.0/24"
         func invalid(_ why: String = "") -> Result<String, Problem> {
@@ -69,7 +75,7 @@ public enum BanTarget {
             return invalid(" (the prefix length is at most \(width) for IPv\(width == 32 ? 4 : 6))")
         }
         let minimum = width == 32 ? minimumIPv4Prefix : minimumIPv6Prefix
-        guard length >= minimum else {
+        guard length >= minimum || !minimumWidth else {
             return .failure(Problem(
                 message: "'\(shown)' is too wide a range to ban (a prefix shorter than /\(minimum)); ban narrower ranges"))
         }

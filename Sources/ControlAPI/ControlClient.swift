@@ -23,11 +23,20 @@ public struct ControlClient: Sendable {
     public var socketPath: String
     /// How long to wait for the daemon to accept, read and answer one request, in seconds.
     public var timeoutSeconds: Int
+    /// The TCP listener to use instead of the socket (`control.tcp_listen`), if any.
+    public var tcp: ControlEndpoint.TCP?
 
     /// Creates a client of the socket at `socketPath`.
     public init(socketPath: String, timeoutSeconds: Int = 300) {
         self.socketPath = socketPath
         self.timeoutSeconds = timeoutSeconds
+    }
+
+    /// Creates a client of `endpoint` (for TCP, `socketPath` holds the URL, for messages).
+    public init(endpoint: ControlEndpoint, timeoutSeconds: Int = 300) {
+        self.socketPath = endpoint.label
+        self.timeoutSeconds = timeoutSeconds
+        if case .tcp(let tcp) = endpoint { self.tcp = tcp }
     }
 
     // MARK: - Typed requests
@@ -39,7 +48,7 @@ public struct ControlClient: Sendable {
 
     /// `GET /v1/registrations`: every live binding.
     public func registrations() async throws(ControlClientError) -> [RegistrationInfo] {
-        try await call(.listRegistrations, body: nil, decoding: [RegistrationInfo].self)
+        try await call(.listRegistrations(RegistrationQuery()), body: nil, decoding: [RegistrationInfo].self)
     }
 
     /// `GET /v1/subscribers`: every subscriber.
@@ -75,12 +84,13 @@ public struct ControlClient: Sendable {
     /// Sends any request (tests use this for routes the API does not have) and returns the
     /// response, whatever its status.
     public func send(method: String, target: String, body: [UInt8]?) async throws(ControlClientError) -> ControlHTTPResponse {
-        let request = Self.requestBytes(method: method, target: target, body: body)
+        let request = Self.requestBytes(method: method, target: target, body: body, token: tcp?.token)
         let path = socketPath
         let timeout = timeoutSeconds
+        let tcp = self.tcp
         let result: Result<ControlHTTPResponse, ControlClientError> = await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: Self.exchange(request, socketPath: path, timeoutSeconds: timeout))
+                continuation.resume(returning: Self.exchange(request, socketPath: path, timeoutSeconds: timeout, tcp: tcp))
             }
             thread.name = "sipwarden-control-client"
             thread.start()
@@ -91,7 +101,10 @@ public struct ControlClient: Sendable {
     /// Sends a request and returns the response, blocking the calling thread (for callers
     /// that are not async).
     public func sendBlocking(method: String, target: String, body: [UInt8]?) throws(ControlClientError) -> ControlHTTPResponse {
-        try Self.exchange(Self.requestBytes(method: method, target: target, body: body), socketPath: socketPath, timeoutSeconds: timeoutSeconds).get()
+        try Self.exchange(
+            Self.requestBytes(method: method, target: target, body: body, token: tcp?.token), socketPath: socketPath,
+            timeoutSeconds: timeoutSeconds, tcp: tcp
+        ).get()
     }
 
     // MARK: - Internals
@@ -124,8 +137,9 @@ public struct ControlClient: Sendable {
         throw .daemon(status: response.status, error: ControlError(error: "HTTP \(response.status) \(response.reason)\(detail)"))
     }
 
-    static func requestBytes(method: String, target: String, body: [UInt8]?) -> [UInt8] {
+    static func requestBytes(method: String, target: String, body: [UInt8]?, token: String? = nil) -> [UInt8] {
         var head = "\(method) \(target) HTTP/1.1\r\n"
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
         head += "Host: sipwarden\r\n"
         head += "User-Agent: sipwardenctl\r\n"
         head += "Accept: \(ControlJSON.contentType)\r\n"
@@ -143,9 +157,13 @@ public struct ControlClient: Sendable {
     }
 
     /// Connects, writes the request, reads the response: blocking.
-    static func exchange(_ request: [UInt8], socketPath: String, timeoutSeconds: Int) -> Result<ControlHTTPResponse, ControlClientError> {
+    static func exchange(
+        _ request: [UInt8], socketPath: String, timeoutSeconds: Int, tcp: ControlEndpoint.TCP? = nil
+    ) -> Result<ControlHTTPResponse, ControlClientError> {
         let socket: UnixSocket
-        switch UnixSocket.connect(path: socketPath, timeoutSeconds: timeoutSeconds) {
+        let connected = tcp.map { TCPConnector.connect($0, label: socketPath, timeoutSeconds: timeoutSeconds) }
+            ?? UnixSocket.connect(path: socketPath, timeoutSeconds: timeoutSeconds)
+        switch connected {
         case .success(let connected): socket = connected
         case .failure(let error): return .failure(error)
         }

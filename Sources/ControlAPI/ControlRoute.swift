@@ -3,7 +3,9 @@
 /// | route | method and target | body | answer |
 /// |---|---|---|---|
 /// | `health` | `GET /v1/health` | — | `HealthInfo` |
-/// | `listRegistrations` | `GET /v1/registrations` | — | `[RegistrationInfo]` |
+/// | `listRegistrations` | `GET /v1/registrations?number=&ip=&account=&status=&ua=&nat=&sort=` | — | `[RegistrationInfo]` (filters: `RegistrationQuery`) |
+/// | `showRegistration` | `GET /v1/registrations/{aor}` | — | `RegistrationDetail` (404 when the AOR has no binding) |
+/// | `unregister` | `POST /v1/registrations/unregister` | `UnregisterRequest` | `UnregisterResponse` |
 /// | `listSubscribers` | `GET /v1/subscribers` | — | `[SubscriberInfo]` |
 /// | `addSubscriber` | `POST /v1/subscribers` | `SubscriberAddRequest` | 201, empty body |
 /// | `importSubscribers` | `POST /v1/subscribers/import` | `SubscriberImportRequest` | `SubscriberImportResponse` |
@@ -14,6 +16,16 @@
 /// | `banWhy` | `GET /v1/bans/{target}/why` | — | `BanWhyResponse` (404 when the target is not banned) |
 /// | `listPlugins` | `GET /v1/plugins` | — | `[PluginInfo]` |
 /// | `reloadPlugins` | `POST /v1/plugins/reload` | — | `[PluginInfo]` after the reload |
+/// | `showSubscriber` | `GET /v1/subscribers/{user}?domain=` | — | `SubscriberDetail` (404 when unknown) |
+/// | `updateSubscriber` | `PATCH /v1/subscribers/{user}?domain=` | `SubscriberUpdateRequest` | `SubscriberInfo` |
+/// | `setSubscriberPassword` | `PUT /v1/subscribers/{user}/password?domain=` | `SubscriberPasswordRequest` | 204 |
+/// | `listAllowedRanges` | `GET /v1/allowed[?user=&domain=]` | — | `[AllowedRangeRule]` |
+/// | `addAllowedRange` | `POST /v1/allowed` | `AllowedRangeRule` | 201, `AllowedRangeRule` (canonical) |
+/// | `removeAllowedRange` | `DELETE /v1/allowed?user=&domain=&cidr=` | — | 204 (404 when there is no such rule) |
+/// | `listTrusted` | `GET /v1/trusted` | — | `[TrustedRangeInfo]` |
+/// | `addTrusted` | `POST /v1/trusted` | `TrustedRangeRequest` | 201, `TrustedRangeInfo` |
+/// | `removeTrusted` | `DELETE /v1/trusted?cidr=` | — | 204 (404 unknown, 409 from the configuration file) |
+/// | `stats` | `GET /v1/stats` | — | `StatsInfo` |
 ///
 /// A ban `{target}` is one path segment, percent-encoded (the "/" of a CIDR as `%2F`); an
 /// unencoded CIDR ("/v1/bans/192.0.2.0/24") is accepted too, for curl users.
@@ -22,8 +34,12 @@
 public enum ControlRoute: Hashable, Sendable {
     /// `GET /v1/health`.
     case health
-    /// `GET /v1/registrations`.
-    case listRegistrations
+    /// `GET /v1/registrations`, filtered and ordered by the query (an empty query: every live binding).
+    case listRegistrations(RegistrationQuery)
+    /// `GET /v1/registrations/{aor}`: one AOR's bindings in full and its latest events.
+    case showRegistration(aor: String)
+    /// `POST /v1/registrations/unregister`: force-unregister bindings.
+    case unregister
     /// `GET /v1/subscribers`.
     case listSubscribers
     /// `POST /v1/subscribers`.
@@ -44,24 +60,53 @@ public enum ControlRoute: Hashable, Sendable {
     case listPlugins
     /// `POST /v1/plugins/reload`: re-read the policy files.
     case reloadPlugins
+    // Issue 5, operator control (subscribers, access rules, metrics): see ControlRoute+Operator.swift.
+    /// `GET /v1/subscribers/{username}?domain=`.
+    case showSubscriber(username: String, domain: String?)
+    /// `PATCH /v1/subscribers/{username}?domain=`.
+    case updateSubscriber(username: String, domain: String?)
+    /// `PUT /v1/subscribers/{username}/password?domain=`.
+    case setSubscriberPassword(username: String, domain: String?)
+    /// `GET /v1/allowed`, optionally one subscriber's.
+    case listAllowedRanges(username: String?, domain: String?)
+    /// `POST /v1/allowed`.
+    case addAllowedRange
+    /// `DELETE /v1/allowed?user=&domain=&cidr=`.
+    case removeAllowedRange(username: String, domain: String?, cidr: String)
+    /// `GET /v1/trusted`.
+    case listTrusted
+    /// `POST /v1/trusted`.
+    case addTrusted
+    /// `DELETE /v1/trusted?cidr=`.
+    case removeTrusted(cidr: String)
+    /// `GET /v1/stats`.
+    case stats
 
     /// The version prefix of every path.
     public static let prefix = "/v1"
 
     /// The HTTP method, upper case.
     public var method: String {
+        if let method = operatorMethod { return method }
         switch self {
-        case .health, .listRegistrations, .listSubscribers, .listBans, .banWhy, .listPlugins: return "GET"
-        case .addSubscriber, .importSubscribers, .addBan, .reloadPlugins: return "POST"
+        case .health, .listRegistrations, .showRegistration, .listSubscribers, .listBans, .banWhy, .listPlugins: return "GET"
+        case .addSubscriber, .importSubscribers, .addBan, .reloadPlugins, .unregister: return "POST"
         case .removeSubscriber, .removeBan: return "DELETE"
+        default: return "GET"
         }
     }
 
     /// The request target: the path, percent-encoded, with the query when there is one.
     public var target: String {
+        if let target = operatorTarget { return target }
         switch self {
         case .health: return "/v1/health"
-        case .listRegistrations: return "/v1/registrations"
+        case .listRegistrations(let query):
+            let parameters = query.parameters
+            guard !parameters.isEmpty else { return "/v1/registrations" }
+            return "/v1/registrations?" + parameters.map { PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1) }.joined(separator: "&")
+        case .showRegistration(let aor): return "/v1/registrations/" + PercentEncoding.encode(aor)
+        case .unregister: return "/v1/registrations/unregister"
         case .listSubscribers: return "/v1/subscribers"
         case .addSubscriber: return "/v1/subscribers"
         case .importSubscribers: return "/v1/subscribers/import"
@@ -74,13 +119,16 @@ public enum ControlRoute: Hashable, Sendable {
         case .banWhy(let target): return "/v1/bans/" + PercentEncoding.encode(target) + "/why"
         case .listPlugins: return "/v1/plugins"
         case .reloadPlugins: return "/v1/plugins/reload"
+        default: return "/v1"
         }
     }
 
     /// Whether requests on this route carry a JSON body.
     public var hasRequestBody: Bool {
         switch self {
-        case .addSubscriber, .importSubscribers, .addBan: return true
+        case .addSubscriber, .importSubscribers, .addBan, .updateSubscriber, .setSubscriberPassword, .addAllowedRange, .addTrusted,
+             .unregister:
+            return true
         default: return false
         }
     }
@@ -105,33 +153,45 @@ public enum ControlRoute: Hashable, Sendable {
             if let route = allowed[method] { return .route(route) }
             return .methodNotAllowed(allowed: allowed.keys.sorted())
         }
+        let query: [String: String]
+        switch parse(query: rawQuery) {
+        case .success(let parsed): query = parsed
+        case .failure(let problem): return .badRequest(problem.message)
+        }
+        if let match = matchOperator(rest, query: query, pick: pick) { return match }
         switch rest.count {
         case 1:
             switch rest[0] {
             case "health": return pick(["GET": .health])
-            case "registrations": return pick(["GET": .listRegistrations])
+            case "registrations":
+                switch RegistrationQuery.parse(query) {
+                case .failure(let problem): return .badRequest(problem.message)
+                case .success(let filters): return pick(["GET": .listRegistrations(filters)])
+                }
             case "subscribers": return pick(["GET": .listSubscribers, "POST": .addSubscriber])
             case "bans": return pick(["GET": .listBans, "POST": .addBan])
             case "plugins": return pick(["GET": .listPlugins])
             default: return .notFound
             }
+        case 2 where rest[0] == "registrations":
+            if rest[1] == "unregister" { return pick(["POST": .unregister]) }
+            guard !rest[1].isEmpty else { return .notFound }
+            return pick(["GET": .showRegistration(aor: rest[1])])
         case 2 where rest[0] == "plugins":
             guard rest[1] == "reload" else { return .notFound }
             return pick(["POST": .reloadPlugins])
         case 2...4 where rest[0] == "bans":
             return matchBan(Array(rest.dropFirst()), pick: pick)
         case 2 where rest[0] == "subscribers":
-            let query: [String: String]
-            switch parse(query: rawQuery) {
-            case .success(let parsed): query = parsed
-            case .failure(let problem): return .badRequest(problem.message)
-            }
             let remove = ControlRoute.removeSubscriber(username: rest[1], domain: query["domain"])
             if rest[1] == "import" {
                 return pick(["POST": .importSubscribers, "DELETE": remove])
             }
             guard !rest[1].isEmpty else { return .notFound }
-            return pick(["DELETE": remove])
+            return pick([
+                "DELETE": remove, "GET": .showSubscriber(username: rest[1], domain: query["domain"]),
+                "PATCH": .updateSubscriber(username: rest[1], domain: query["domain"]),
+            ])
         default:
             return .notFound
         }

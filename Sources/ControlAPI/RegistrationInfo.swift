@@ -21,6 +21,8 @@ import Foundation
 /// | `q` | number or null | the q-value, 0.0 to 1.0, null when the phone sent none |
 /// | `received` | string | the received address and port (today the same as `source`) |
 /// | `updated_at` | string | RFC 3339 UTC, when the binding was last refreshed |
+/// | `status` | string | `registered`, `unreachable` or `expired` (`RegistrationStatus`) |
+/// | `account` | string or null | the subscriber's account / customer tag |
 public struct RegistrationInfo: Codable, Hashable, Sendable {
     /// The address of record, "sip:user@domain".
     public var aor: String
@@ -48,13 +50,20 @@ public struct RegistrationInfo: Codable, Hashable, Sendable {
     public var received: String
     /// When the binding was last refreshed or changed (whole seconds in JSON).
     public var updatedAt: Date
+    /// Where the binding stands: registered, unreachable (missed keepalives) or expired.
+    public var status: RegistrationStatus
+    /// The account / customer tag of the subscriber the AOR belongs to, if it has one.
+    public var account: String?
 
     /// Creates a listing entry. `received` defaults to `source`.
     public init(
         aor: String, contact: String, expiresIn: Int, source: String, transport: String,
         userAgent: String?, registeredAt: Date, nat: Bool, callID: String, cseq: Int,
-        q: Double? = nil, received: String? = nil, updatedAt: Date
+        q: Double? = nil, received: String? = nil, updatedAt: Date,
+        status: RegistrationStatus = .registered, account: String? = nil
     ) {
+        self.status = status
+        self.account = account
         self.aor = aor
         self.contact = contact
         self.expiresIn = expiresIn
@@ -104,9 +113,14 @@ public struct RegistrationInfo: Codable, Hashable, Sendable {
         case received
         /// `updated_at`
         case updatedAt = "updated_at"
+        /// `status`
+        case status
+        /// `account`
+        case account
     }
 
-    /// Decodes a listing entry; `received` falls back to `source` when missing.
+    /// Decodes a listing entry; `received` falls back to `source`, `status` to `registered`
+    /// (answers of daemons older than the key).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         aor = try container.decode(String.self, forKey: .aor)
@@ -122,6 +136,8 @@ public struct RegistrationInfo: Codable, Hashable, Sendable {
         q = try container.decodeIfPresent(Double.self, forKey: .q)
         received = try container.decodeIfPresent(String.self, forKey: .received) ?? source
         updatedAt = try container.decodeRFC3339(.updatedAt)
+        status = try container.decodeIfPresent(RegistrationStatus.self, forKey: .status) ?? .registered
+        account = try container.decodeIfPresent(String.self, forKey: .account)
     }
 
     /// Encodes every key; `user_agent` and `q` as `null` when absent, dates as RFC 3339 UTC
@@ -141,5 +157,7 @@ public struct RegistrationInfo: Codable, Hashable, Sendable {
         try container.encode(q, forKey: .q)
         try container.encode(received, forKey: .received)
         try container.encode(RFC3339.format(updatedAt), forKey: .updatedAt)
+        try container.encode(status, forKey: .status)
+        try container.encode(account, forKey: .account)
     }
 }

@@ -1,35 +1,48 @@
 /// The body of `POST /v1/subscribers`: provision one subscriber.
 ///
-/// JSON keys: `username`, `password`, `domain`, `display_name`, `account` (the last three
-/// optional). The daemon stores only the HA1 digests of the password, never the password.
+/// JSON keys: `username`, `password`, `domain`, `display_name`, `account`, `auth_mode` (all but
+/// `username` optional; `password` may be left out only when `auth_mode` is `ip` or `ip+port`,
+/// and the daemon then stores digests of a random password nobody knows). The daemon stores
+/// only the HA1 digests of the password, never the password.
 public struct SubscriberAddRequest: Codable, Hashable, Sendable {
     /// The user part of the AOR and the digest username, e.g. "1001".
     public var username: String
-    /// The password in clear; it crosses only the local control socket.
-    public var password: String
+    /// The password in clear; it crosses only the control connection. Nil only for the
+    /// `ip` and `ip+port` modes.
+    public var password: String?
     /// The domain the account belongs to, or nil for any domain.
     public var domain: String?
     /// A human-readable name, e.g. "Reception desk".
     public var displayName: String?
     /// The account or customer tag the operator groups phones by.
     public var account: String?
+    /// `password` (the default), `ip`, `ip+port` or `password+ip`.
+    public var authMode: String?
 
     /// Creates an add request.
     public init(
-        username: String, password: String, domain: String? = nil, displayName: String? = nil,
-        account: String? = nil
+        username: String, password: String?, domain: String? = nil, displayName: String? = nil,
+        account: String? = nil, authMode: String? = nil
     ) {
         self.username = username
         self.password = password
         self.domain = domain
         self.displayName = displayName
         self.account = account
+        self.authMode = authMode
     }
 
     /// What is wrong with this request, or nil when every field is acceptable.
     public func validationProblem() -> String? {
-        if let problem = SubscriberValidation.problem(username: username, password: password, domain: domain) {
-            return problem
+        if let authMode, let problem = SubscriberValidation.problem(authMode: authMode) { return problem }
+        if let password {
+            if let problem = SubscriberValidation.problem(username: username, password: password, domain: domain) { return problem }
+        } else {
+            guard authMode == "ip" || authMode == "ip+port" else {
+                return "a password is needed (only the ip and ip+port auth modes go without one)"
+            }
+            if let problem = SubscriberValidation.problem(username: username) { return problem }
+            if let domain, let problem = SubscriberValidation.problem(domain: domain) { return problem }
         }
         if let displayName, let problem = SubscriberValidation.problem(text: displayName, field: "display name") {
             return problem
@@ -44,5 +57,6 @@ public struct SubscriberAddRequest: Codable, Hashable, Sendable {
         case username, password, domain
         case displayName = "display_name"
         case account
+        case authMode = "auth_mode"
     }
 }

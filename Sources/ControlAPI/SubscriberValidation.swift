@@ -65,6 +65,15 @@ public enum SubscriberValidation {
         return nil
     }
 
+    /// The auth modes a subscriber may have, as typed.
+    public static let authModes = ["password", "ip", "ip+port", "password+ip"]
+
+    /// Checks an auth mode: one of `authModes`.
+    public static func problem(authMode: String) -> String? {
+        authModes.contains(authMode) ? nil
+            : "'\(authMode)' is not an auth mode; use one of \(authModes.joined(separator: ", "))"
+    }
+
     /// Checks a free-text field (display name, account tag): at most `maximumFieldLength`
     /// bytes, no control characters.
     public static func problem(text: String, field: String) -> String? {

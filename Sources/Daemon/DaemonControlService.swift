@@ -7,11 +7,11 @@ import Store
 /// The daemon's answers to the control API: registrations and subscribers, read from and
 /// written through the same state the SIP path uses.
 final class DaemonControlService: ControlService {
-    private let service: SIPService
+    let service: SIPService
     /// Bans, plugins and events.
     var security: SecurityCoordinator { service.security }
-    private let store: SIPWardenStore
-    private let configuration: DaemonConfiguration
+    let store: SIPWardenStore
+    let configuration: DaemonConfiguration
     private let startedAt: Timestamp
 
     init(service: SIPService, store: SIPWardenStore, configuration: DaemonConfiguration, startedAt: Timestamp) {
@@ -39,21 +39,33 @@ final class DaemonControlService: ControlService {
     func subscribers() async throws -> [SubscriberInfo] {
         let all = service.state.withLock { $0.registrar.directory.all }
         return all.sorted { ($0.username, $0.domain ?? "") < ($1.username, $1.domain ?? "") }.map {
-            SubscriberInfo(username: $0.username, domain: $0.domain, displayName: $0.displayName, account: $0.account, realm: $0.realm)
+            Self.info($0)
         }
     }
 
     // Requests arrive validated: the control dispatcher checks every field (SubscriberValidation).
     func addSubscriber(_ request: SubscriberAddRequest) async throws {
-        var subscriber = makeSubscriber(username: request.username, password: request.password, domain: request.domain)
+        var subscriber = makeSubscriber(username: request.username, password: request.password ?? Self.unknowablePassword(), domain: request.domain)
         subscriber.displayName = request.displayName
         subscriber.account = request.account
+        subscriber.authMode = request.authMode.flatMap(AuthMode.init(rawValue:)) ?? .password
         try store.upsertSubscriber(subscriber, now: SystemClock.now())
         service.state.withLock { $0.registrar.directory.upsert(subscriber) }
     }
 
     func importSubscribers(_ request: SubscriberImportRequest) async throws -> SubscriberImportResponse {
-        let subscribers = request.entries.map { makeSubscriber(username: $0.username, password: $0.password, domain: $0.domain) }
+        let directory = service.state.withLock { $0.registrar.directory }
+        let subscribers = request.entries.map { entry in
+            var subscriber = makeSubscriber(
+                username: entry.username, password: entry.isPasswordless ? Self.unknowablePassword() : entry.password, domain: entry.domain)
+            // Columns the file does not give keep an existing subscriber's values.
+            let existing = directory.lookup(username: subscriber.username, domain: subscriber.domain ?? "")
+                .flatMap { $0.domain == subscriber.domain ? $0 : nil }
+            subscriber.account = entry.account ?? existing?.account
+            subscriber.displayName = entry.displayName ?? existing?.displayName
+            subscriber.authMode = entry.authMode.flatMap(AuthMode.init(rawValue:)) ?? existing?.authMode ?? .password
+            return subscriber
+        }
         let count = try store.importSubscribers(subscribers, now: SystemClock.now())
         service.state.withLock { state in
             for subscriber in subscribers { state.registrar.directory.upsert(subscriber) }
@@ -64,6 +76,7 @@ final class DaemonControlService: ControlService {
     func removeSubscriber(username: String, domain: String?) async throws -> Bool {
         let removed = try store.removeSubscriber(username: username, domain: domain)
         let known = service.state.withLock { $0.registrar.directory.remove(username: username, domain: domain) }
+        try service.setAllowedRanges([], username: username, domain: domain)  // the store cascades its rows
         return removed || known
     }
 
@@ -74,7 +87,7 @@ final class DaemonControlService: ControlService {
     }
 
     /// A subscriber with HA1 digests for its realm (its domain, or the configured realm).
-    private func makeSubscriber(username: String, password: String, domain: String?) -> Subscriber {
+    func makeSubscriber(username: String, password: String, domain: String?) -> Subscriber {
         let domain = domain.flatMap { $0.isEmpty ? nil : $0.lowercased() }
         let realm = domain ?? configuration.registrar.realm
         return Subscriber(

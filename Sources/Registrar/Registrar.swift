@@ -30,9 +30,14 @@ public struct Registrar: Sendable {
     /// Processes one REGISTER that arrived from `source` over `transport` at `now`.
     /// `salt` is fresh randomness for the nonce and the To tag. `reviewer`, when given, is asked
     /// about every authenticated REGISTER that adds or refreshes bindings, before anything changes.
+    /// `access`, when given, matches the source against the allowed ranges of the subscriber
+    /// owning the AOR; with the subscriber's auth mode it decides before any challenge (an `ip`
+    /// phone in its range is accepted unchallenged, a phone outside its ranges gets 403 and
+    /// `acl.denied`). Without it every phone counts as having no ranges.
     public mutating func handleRegister(
         _ request: SIPRequest, source: SourceAddress, transport: Transport, now: Timestamp, salt: UInt64,
-        reviewer: ((RegisterReview) -> RegisterReviewVerdict)? = nil
+        reviewer: ((RegisterReview) -> RegisterReviewVerdict)? = nil,
+        access: ((Subscriber, SourceAddress) -> SourceAccess)? = nil
     ) -> RegisterOutcome {
         var context = Context(
             request: request, source: source, transport: transport, now: now, salt: salt,
@@ -57,7 +62,23 @@ public struct Registrar: Sendable {
             return context.reject(400, "Bad Contact or Expires", detail: "malformed_contact", aor: aor)
         }
 
-        if configuration.requireAuthentication {
+        var sourceIsProof = false
+        if let owner = directory.lookup(username: user, domain: request.to.uri.host) {
+            switch AccessDecision(mode: owner.authMode, access: access?(owner, source) ?? .noRules) {
+            case .authenticate: break
+            case .acceptWithoutChallenge:
+                sourceIsProof = true
+                context.username = owner.username
+            case .deny(let reason):
+                return RegisterOutcome(response: context.reply(403, "Forbidden"), events: [
+                    RegistrarEvent(kind: .aclDenied, aor: aor, username: owner.username, detail: reason),
+                ])
+            }
+        }
+
+        if sourceIsProof {
+            // The source address (and port) proved who this is: no digest asked.
+        } else if configuration.requireAuthentication {
             let credentials: [DigestCredentials]
             do { credentials = try request.digestCredentials() } catch {
                 return context.reject(400, "Malformed Authorization", detail: "malformed_authorization", aor: aor)
@@ -114,10 +135,18 @@ public struct Registrar: Sendable {
 
     /// Removes every binding that lapsed by `now` and reports them.
     public mutating func expire(now: Timestamp) -> (changes: [BindingChange], events: [RegistrarEvent]) {
+        let (changes, events, _) = expireReporting(now: now)
+        return (changes, events)
+    }
+
+    /// Removes every binding that lapsed by `now` and reports them, with the bindings as they
+    /// were (the daemon keeps them a while so an operator can see who dropped off).
+    public mutating func expireReporting(now: Timestamp) -> (changes: [BindingChange], events: [RegistrarEvent], lapsed: [Binding]) {
         let lapsed = location.removeExpired(now: now)
         return (
             lapsed.map { .remove(aor: $0.aor, contactKey: $0.contactKey) },
-            lapsed.map { RegistrarEvent(kind: .registerExpired, aor: $0.aor, contact: $0.contact) }
+            lapsed.map { RegistrarEvent(kind: .registerExpired, aor: $0.aor, contact: $0.contact) },
+            lapsed
         )
     }
 
@@ -148,6 +177,17 @@ public struct Registrar: Sendable {
             targets.map { .remove(aor: aor, contactKey: $0.contactKey) },
             targets.map { RegistrarEvent(kind: .registerForcedOut, aor: aor, contact: $0.contact, detail: "operator") }
         )
+    }
+
+    /// Removes these bindings (matched by AOR and contact key) at once, whatever their
+    /// expiry: an operator's force-unregister, or the daemon dropping a phone that stopped
+    /// answering keepalives. Returns the removals to persist and the bindings removed.
+    public mutating func remove(bindings: [Binding]) -> (changes: [BindingChange], removed: [Binding]) {
+        var removed: [Binding] = []
+        for binding in bindings {
+            if let gone = location.remove(aor: binding.aor, contactKey: binding.contactKey) { removed.append(gone) }
+        }
+        return (removed.map { .remove(aor: $0.aor, contactKey: $0.contactKey) }, removed)
     }
 
     // MARK: - §10.3 steps 6 to 8

@@ -17,11 +17,13 @@ public struct Subscriber: Hashable, Codable, Sendable {
     public var ha1MD5: String
     /// Lower-case hex SHA-256 HA1.
     public var ha1SHA256: String
+    /// How the subscriber proves it may REGISTER.
+    public var authMode: AuthMode
 
     /// Creates a subscriber from precomputed digests.
     public init(
         username: String, domain: String? = nil, displayName: String? = nil, account: String? = nil,
-        realm: String, ha1MD5: String, ha1SHA256: String
+        realm: String, ha1MD5: String, ha1SHA256: String, authMode: AuthMode = .password
     ) {
         self.username = username
         self.domain = domain
@@ -30,5 +32,6 @@ public struct Subscriber: Hashable, Codable, Sendable {
         self.realm = realm
         self.ha1MD5 = ha1MD5
         self.ha1SHA256 = ha1SHA256
+        self.authMode = authMode
     }
 }

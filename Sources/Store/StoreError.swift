@@ -12,6 +12,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidRow(table: String, reason: String)
     /// The group committer was stopped with `drainAndStop()` and accepts no more changes.
     case committerStopped
+    /// No subscriber has this username and domain (nil: the any-domain subscriber).
+    case noSuchSubscriber(username: String, domain: String?)
 
     /// What went wrong and what to do about it.
     public var description: String {
@@ -26,6 +28,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             "invalid row in table \(table): \(reason)"
         case .committerStopped:
             "the group committer has been stopped; the changes were not written"
+        case let .noSuchSubscriber(username, domain):
+            "no subscriber '\(domain.map { "\(username)@\($0)" } ?? username)'; add it first with 'sipwardenctl subscriber add'"
         }
     }
 }

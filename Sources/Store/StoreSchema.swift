@@ -82,6 +82,27 @@ enum StoreSchema {
                 CREATE INDEX ban_history_target ON ban_history(target, at_ms);
                 """)
         }
+        migrator.registerMigration("v3-operator") { db in
+            // Issue 5: how each phone authenticates, where it may register from, and the
+            // operator's never-banned ranges. An allowed range belongs to one subscriber and
+            // goes with it; `port` 0 means any port (NULLs would be distinct in the key).
+            try db.execute(sql: """
+                ALTER TABLE subscribers ADD COLUMN auth_mode TEXT NOT NULL DEFAULT 'password';
+                CREATE TABLE allowed_ranges (
+                    username TEXT NOT NULL,
+                    domain TEXT NOT NULL COLLATE NOCASE DEFAULT '',
+                    cidr TEXT NOT NULL,
+                    port INTEGER NOT NULL DEFAULT 0,
+                    created_at_ms INTEGER NOT NULL,
+                    PRIMARY KEY (username, domain, cidr, port),
+                    FOREIGN KEY (username, domain) REFERENCES subscribers(username, domain) ON DELETE CASCADE
+                );
+                CREATE TABLE trusted_ranges (
+                    cidr TEXT PRIMARY KEY NOT NULL,
+                    created_at_ms INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }()
 }

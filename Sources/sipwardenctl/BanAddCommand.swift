@@ -39,7 +39,7 @@ struct BanAddCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let ban = try await ControlClient(socketPath: global.socketPath()).addBan(try request())
+        let ban = try await global.client().addBan(try request())
         Console.line(
             "Banned \(ban.address) for \(DurationText.format(seconds: ban.expiresIn)) (until \(RFC3339.format(ban.expiresAt))).")
     }

@@ -23,7 +23,7 @@ struct BanListCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let bans = try await ControlClient(socketPath: global.socketPath()).bans()
+        let bans = try await global.client().bans()
         if json {
             try Console.json(bans)
             return

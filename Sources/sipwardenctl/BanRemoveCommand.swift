@@ -26,7 +26,7 @@ struct BanRemoveCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await ControlClient(socketPath: global.socketPath()).removeBan(target: target)
+        try await global.client().removeBan(target: target)
         Console.line("Lifted the ban on \(BanTarget.canonical(target) ?? target).")
     }
 }

@@ -30,7 +30,7 @@ struct BanWhyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let answer = try await ControlClient(socketPath: global.socketPath()).banWhy(target: target)
+        let answer = try await global.client().banWhy(target: target)
         if json {
             try Console.json(answer)
             return

@@ -22,7 +22,7 @@ struct PluginsListCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let plugins = try await ControlClient(socketPath: global.socketPath()).plugins()
+        let plugins = try await global.client().plugins()
         if json {
             try Console.json(plugins)
             return

@@ -23,7 +23,7 @@ struct PluginsReloadCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let plugins = try await ControlClient(socketPath: global.socketPath()).reloadPlugins()
+        let plugins = try await global.client().reloadPlugins()
         if json {
             try Console.json(plugins)
         } else if plugins.isEmpty {

@@ -1,48 +1,59 @@
 import ArgumentParser
 import ControlAPI
 
-/// `sipwardenctl registrations list [--json]`.
+/// `sipwardenctl registrations list [filters] [--sort COLUMN] [--json | --csv]`.
 struct RegistrationsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List every live binding: AOR, contact, source, transport, expiry, NAT, user agent.",
+        abstract: "List bindings: AOR, contact, source, transport, expiry, NAT, status, account, user agent.",
         discussion: """
+            Without filters: every live binding (registered or unreachable), by AOR. Filters
+            combine (all must hold) and are applied by the daemon.
+
             --json prints an array, one object per binding, with the keys aor, contact,
             expires_in, source, transport, user_agent, registered_at, nat, call_id, cseq, q,
-            received and updated_at (stable; see docs/cli.md).
+            received, updated_at, status and account (stable; see docs/cli.md). --csv prints the
+            same keys as CSV columns.
 
             Examples:
               sipwardenctl registrations list
-              sipwardenctl registrations list --json
-              sipwardenctl registrations list --json | jq -r '.[] | select(.nat) | .aor'
+              sipwardenctl registrations list --number '100*' --nat
+              sipwardenctl registrations list --ip 192.0.2.0/24 --sort -expires
+              sipwardenctl registrations list --account acme --ua yealink --csv
+              sipwardenctl registrations list --status expired
+              sipwardenctl registrations list --status unreachable --json | jq -r '.[].aor'
             """
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var filters: RegistrationFilterOptions
 
     @Flag(help: "Print a JSON array instead of a table.")
     var json = false
 
+    @Flag(help: "Print CSV (a header row of the JSON keys) instead of a table.")
+    var csv = false
+
+    func validate() throws {
+        if json && csv { throw ValidationError("give --json or --csv, not both") }
+    }
+
     func run() async throws {
-        let registrations = try await ControlClient(socketPath: global.socketPath()).registrations()
+        let query = try filters.query()
+        let registrations = try await global.client().registrations(matching: query)
         if json {
             try Console.json(registrations)
             return
         }
-        guard !registrations.isEmpty else {
-            Console.line("No registrations.")
+        if csv {
+            Console.out(RegistrationCSV.render(registrations))
             return
         }
-        var table = TextTable(headers: ["AOR", "CONTACT", "SOURCE", "TRANSPORT", "EXPIRES", "NAT", "USER-AGENT"])
-        let sorted = registrations.sorted { ($0.aor, $0.contact) < ($1.aor, $1.contact) }
-        for binding in sorted {
-            table.append([
-                binding.aor, binding.contact, binding.source, binding.transport,
-                DurationText.format(seconds: binding.expiresIn), binding.nat ? "yes" : "no",
-                binding.userAgent ?? "-",
-            ])
+        guard !registrations.isEmpty else {
+            Console.line(query == RegistrationQuery() ? "No registrations." : "No registrations match.")
+            return
         }
-        Console.out(table.render())
-        Console.line("\(registrations.count) binding\(registrations.count == 1 ? "" : "s").")
+        Console.out(RegistrationTable.render(registrations))
+        Console.line(RegistrationTable.count(registrations.count))
     }
 }

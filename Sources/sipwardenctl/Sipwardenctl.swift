@@ -17,10 +17,15 @@ struct Sipwardenctl: AsyncParsableCommand {
               sipwardenctl ban add 203.0.113.7 --for 2h --reason "SIP scanner"
               sipwardenctl ban why 203.0.113.7
               sipwardenctl plugins list
+              sipwardenctl subscriber set 2001 --auth-mode ip && sipwardenctl allow add 2001 192.0.2.0/24
+              sipwardenctl trusted add 198.51.100.0/24
+              sipwardenctl stats
               sipwardenctl --socket /run/sipwarden/control.sock registrations list --json
             """,
         subcommands: [
             SubscriberCommand.self, RegistrationsCommand.self, BanCommand.self, PluginsCommand.self, StatusCommand.self,
+            // Issue 5, operator control:
+            AllowCommand.self, TrustedCommand.self, StatsCommand.self,
         ]
     )
 

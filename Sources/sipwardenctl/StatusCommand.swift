@@ -21,7 +21,7 @@ struct StatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let health = try await ControlClient(socketPath: global.socketPath()).health()
+        let health = try await global.client().health()
         if json {
             try Console.json(health)
             return

@@ -2,20 +2,24 @@ import ArgumentParser
 import ControlAPI
 import Foundation
 
-/// `sipwardenctl subscriber add USER --password PW [--domain D] [--display-name N] [--account A]`.
+/// `sipwardenctl subscriber add USER [--password PW | --password-stdin] [--domain D] [--display-name N]
+/// [--account A] [--auth-mode M]`.
 struct SubscriberAddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Add one subscriber.",
         discussion: """
-            The password is stored only as HA1 digests (MD5 and SHA-256). Give '--password -' to
-            read it from standard input instead of the command line (which other users can see
-            in the process list).
+            The password is stored only as HA1 digests (MD5 and SHA-256). Give --password-stdin
+            (or '--password -') to read it from standard input instead of the command line
+            (which other users can see in the process list); without either, it is asked for on
+            the terminal. An ip or ip+port phone needs no password (see 'subscriber set' for the
+            auth modes, 'allow add' for its ranges).
 
             Examples:
               sipwardenctl subscriber add 1001 --password s3cret
               sipwardenctl subscriber add 1001 --password s3cret --domain example.com --display-name "Reception" --account acme
-              printf '%s\\n' "$PW" | sipwardenctl subscriber add 1002 --password -
+              printf '%s\\n' "$PW" | sipwardenctl subscriber add 1002 --password-stdin
+              sipwardenctl subscriber add 2001 --auth-mode ip --account acme && sipwardenctl allow add 2001 192.0.2.0/24
             """
     )
 
@@ -25,7 +29,13 @@ struct SubscriberAddCommand: AsyncParsableCommand {
     var user: String
 
     @Option(help: ArgumentHelp("The SIP password, or '-' to read it from standard input.", valueName: "password"))
-    var password: String
+    var password: String?
+
+    @Flag(name: .customLong("password-stdin"), help: "Read the password from standard input.")
+    var passwordStdin = false
+
+    @Option(name: .customLong("auth-mode"), help: ArgumentHelp("password (default), ip, ip+port or password+ip.", valueName: "mode"))
+    var authMode: String?
 
     @Option(help: ArgumentHelp("The domain the account belongs to, e.g. example.com (default: any domain).", valueName: "domain"))
     var domain: String?
@@ -36,8 +46,11 @@ struct SubscriberAddCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The account or customer tag to group phones by.", valueName: "account"))
     var account: String?
 
+    private var passwordless: Bool { authMode == "ip" || authMode == "ip+port" }
+
     func validate() throws {
-        let placeholder = password == "-" ? "x" : password
+        if passwordStdin, password != nil { throw ValidationError("give --password or --password-stdin, not both") }
+        let placeholder = password.map { $0 == "-" ? "x" : $0 } ?? (passwordless ? nil : "x")
         if let problem = request(password: placeholder).validationProblem() {
             throw ValidationError(problem)
         }
@@ -45,21 +58,23 @@ struct SubscriberAddCommand: AsyncParsableCommand {
 
     func run() async throws {
         var secret = password
-        if secret == "-" {
+        if secret == "-" || passwordStdin {
             guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-                throw CLIFailure.usage("--password -: no password on standard input")
+                throw CLIFailure.usage("\(passwordStdin ? "--password-stdin" : "--password -"): no password on standard input")
             }
             secret = line
+        } else if secret == nil, !passwordless {
+            secret = try PasswordInput.prompt(for: domain.map { "\(user)@\($0)" } ?? user)
         }
         let request = request(password: secret)
         if let problem = request.validationProblem() { throw CLIFailure.usage(problem) }
-        try await ControlClient(socketPath: global.socketPath()).addSubscriber(request)
+        try await global.client().addSubscriber(request)
         let name = domain.map { "\(user)@\($0)" } ?? user
         Console.line("Added subscriber \(name).")
     }
 
-    private func request(password: String) -> SubscriberAddRequest {
+    private func request(password: String?) -> SubscriberAddRequest {
         SubscriberAddRequest(
-            username: user, password: password, domain: domain, displayName: displayName, account: account)
+            username: user, password: password, domain: domain, displayName: displayName, account: account, authMode: authMode)
     }
 }

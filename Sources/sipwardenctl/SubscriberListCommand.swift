@@ -8,7 +8,7 @@ struct SubscriberListCommand: AsyncParsableCommand {
         abstract: "List subscribers (never their credentials).",
         discussion: """
             --json prints an array of objects with the keys username, domain, display_name,
-            account and realm (null when absent); see docs/cli.md.
+            account, realm and auth_mode (null when absent); see docs/cli.md.
 
             Examples:
               sipwardenctl subscriber list
@@ -22,7 +22,7 @@ struct SubscriberListCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let subscribers = try await ControlClient(socketPath: global.socketPath()).subscribers()
+        let subscribers = try await global.client().subscribers()
         if json {
             try Console.json(subscribers)
             return
@@ -31,11 +31,11 @@ struct SubscriberListCommand: AsyncParsableCommand {
             Console.line("No subscribers.")
             return
         }
-        var table = TextTable(headers: ["USERNAME", "DOMAIN", "DISPLAY-NAME", "ACCOUNT", "REALM"])
+        var table = TextTable(headers: ["USERNAME", "DOMAIN", "DISPLAY-NAME", "ACCOUNT", "AUTH-MODE", "REALM"])
         for subscriber in subscribers {
             table.append([
                 subscriber.username, subscriber.domain ?? "-", subscriber.displayName ?? "-",
-                subscriber.account ?? "-", subscriber.realm,
+                subscriber.account ?? "-", subscriber.authMode, subscriber.realm,
             ])
         }
         Console.out(table.render())

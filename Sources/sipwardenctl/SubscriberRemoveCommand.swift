@@ -30,7 +30,7 @@ struct SubscriberRemoveCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await ControlClient(socketPath: global.socketPath()).removeSubscriber(username: user, domain: domain)
+        try await global.client().removeSubscriber(username: user, domain: domain)
         let name = domain.map { "\(user)@\($0)" } ?? user
         Console.line("Removed subscriber \(name).")
     }

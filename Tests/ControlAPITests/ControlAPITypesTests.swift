@@ -6,7 +6,7 @@ import XCTest
 final class ControlAPITypesTests: XCTestCase {
     static let registrationKeys: Set<String> = [
         "aor", "contact", "expires_in", "source", "transport", "user_agent", "registered_at", "nat",
-        "call_id", "cseq", "q", "received", "updated_at",
+        "call_id", "cseq", "q", "received", "updated_at", "status", "account",
     ]
 
     /// Two bindings as a daemon would list them: one IPv4 behind NAT, one IPv6 without
@@ -49,6 +49,8 @@ final class ControlAPITypesTests: XCTestCase {
         XCTAssertTrue(second["q"] is NSNull, "q is null, not missing")
         XCTAssertEqual(second["cseq"] as? Int, 4_294_967_295)
         XCTAssertEqual(second["registered_at"] as? String, "2000-02-29T12:00:00Z")
+        XCTAssertEqual(first["status"] as? String, "registered", "answers without status (older daemons) read as registered")
+        XCTAssertTrue(first["account"] is NSNull, "account is null, not missing")
         let text = String(decoding: data, as: UTF8.self)
         XCTAssertTrue(text.contains("\"contact\":\"sip:1002@[2001:db8::1]:5060\""), "slashes and brackets unescaped: \(text)")
     }
@@ -83,7 +85,7 @@ final class ControlAPITypesTests: XCTestCase {
             return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
         }
         let subscriber = try keys(SubscriberInfo(username: "1001", realm: "sipwarden"))
-        XCTAssertEqual(Set(subscriber.keys), ["username", "domain", "display_name", "account", "realm"])
+        XCTAssertEqual(Set(subscriber.keys), ["username", "domain", "display_name", "account", "realm", "auth_mode"])
         XCTAssertTrue(subscriber["domain"] is NSNull)
         let health = try keys(HealthInfo(version: "0.1.0", uptimeSeconds: 5, bindings: 2, subscribers: 3))
         XCTAssertEqual(Set(health.keys), ["version", "uptime_seconds", "bindings", "subscribers"])
@@ -118,7 +120,7 @@ final class ControlAPITypesTests: XCTestCase {
 
     func testRoutesRoundTripThroughTheirTargets() {
         let routes: [ControlRoute] = [
-            .health, .listRegistrations, .listSubscribers, .addSubscriber, .importSubscribers,
+            .health, .listRegistrations(RegistrationQuery()), .listSubscribers, .addSubscriber, .importSubscribers,
             .removeSubscriber(username: "1001", domain: nil),
             .removeSubscriber(username: "+1555/x;y?z", domain: "example.com"),
             .removeSubscriber(username: "import", domain: nil),
@@ -137,7 +139,7 @@ final class ControlAPITypesTests: XCTestCase {
         XCTAssertEqual(ControlRoute.match(method: "DELETE", target: "/v1/subscribers/"), .notFound)
         XCTAssertEqual(ControlRoute.match(method: "GET", target: "/v1/subscribers/a/b"), .notFound)
         XCTAssertEqual(ControlRoute.match(method: "PUT", target: "/v1/subscribers"), .methodNotAllowed(allowed: ["GET", "POST"]))
-        XCTAssertEqual(ControlRoute.match(method: "GET", target: "/v1/subscribers/1001"), .methodNotAllowed(allowed: ["DELETE"]))
+        XCTAssertEqual(ControlRoute.match(method: "PUT", target: "/v1/subscribers/1001"), .methodNotAllowed(allowed: ["DELETE", "GET", "PATCH"]))
         if case .badRequest = ControlRoute.match(method: "DELETE", target: "/v1/subscribers/%zz") {} else {
             XCTFail("a malformed escape is a bad request")
         }

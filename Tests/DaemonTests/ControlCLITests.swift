@@ -244,12 +244,12 @@ final class ControlCLITests: ControlServerTestCase {
 
         let table = try await run(["--socket", socketPath, "subscriber", "list"])
         XCTAssertEqual(table.status, 0, table.stderr)
-        XCTAssertTrue(table.stdout.hasPrefix("USERNAME  DOMAIN       DISPLAY-NAME    ACCOUNT  REALM\n"), table.stdout)
-        XCTAssertTrue(table.stdout.contains("1001      example.com  Reception desk  acme     example.com\n"), table.stdout)
+        XCTAssertTrue(table.stdout.hasPrefix("USERNAME  DOMAIN       DISPLAY-NAME    ACCOUNT  AUTH-MODE  REALM\n"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("1001      example.com  Reception desk  acme     password   example.com\n"), table.stdout)
 
         let json = try await run(["--socket", socketPath, "subscriber", "list", "--json"])
         let array = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
-        XCTAssertEqual(Set(array[0].keys), ["username", "domain", "display_name", "account", "realm"])
+        XCTAssertEqual(Set(array[0].keys), ["username", "domain", "display_name", "account", "realm", "auth_mode"])
         XCTAssertFalse(json.stdout.contains("s3cret"))
 
         let remove = try await run(["--socket", socketPath, "subscriber", "remove", "1001", "--domain", "example.com"])

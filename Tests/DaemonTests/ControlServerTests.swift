@@ -30,7 +30,7 @@ final class ControlServerTests: ControlServerTestCase {
 
     func testRegistrationsListHasTheDocumentedKeys() async throws {
         service.bindings = ControlFixtures.bindings()
-        let response = try await client.send(.listRegistrations, body: nil)
+        let response = try await client.send(.listRegistrations(RegistrationQuery()), body: nil)
         XCTAssertEqual(response.status, 200)
         XCTAssertEqual(response.headers["content-type"], "application/json")
         let array = try XCTUnwrap(try json(response) as? [[String: Any]])
@@ -98,9 +98,12 @@ final class ControlServerTests: ControlServerTestCase {
         XCTAssertEqual(broken.status, 400)
         XCTAssertTrue(try controlError(broken).error.hasPrefix("invalid JSON body for POST /v1/subscribers"))
 
-        let missingKey = try await client.send(.addSubscriber, body: Array(#"{"username":"1001"}"#.utf8))
+        let missingKey = try await client.send(.addSubscriber, body: Array(#"{"password":"pw"}"#.utf8))
         XCTAssertEqual(missingKey.status, 400)
-        XCTAssertEqual(try controlError(missingKey).error, "invalid JSON body for POST /v1/subscribers: missing key 'password'")
+        XCTAssertEqual(try controlError(missingKey).error, "invalid JSON body for POST /v1/subscribers: missing key 'username'")
+        let noPassword = try await client.send(.addSubscriber, body: Array(#"{"username":"1001"}"#.utf8))
+        XCTAssertEqual(noPassword.status, 400)
+        XCTAssertEqual(try controlError(noPassword).error, "a password is needed (only the ip and ip+port auth modes go without one)")
 
         let wrongType = try await client.send(
             .importSubscribers, body: Array(#"{"entries":[{"username":"1","password":"a"},{"username":2,"password":"b"}]}"#.utf8))
@@ -134,7 +137,7 @@ final class ControlServerTests: ControlServerTestCase {
             XCTAssertEqual(error.description, "subscriber 1001 exists (remove it first)")
         }
         service.failure = FakeFailure()
-        let response = try await client.send(.listRegistrations, body: nil)
+        let response = try await client.send(.listRegistrations(RegistrationQuery()), body: nil)
         XCTAssertEqual(response.status, 500)
         XCTAssertEqual(try controlError(response).error, "internal error: the disk caught fire")
     }

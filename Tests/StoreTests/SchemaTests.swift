@@ -12,7 +12,12 @@ final class SchemaTests: StoreTestCase {
             XCTAssertEqual(
                 try db.columns(in: "subscribers").map(\.name),
                 ["id", "username", "domain", "display_name", "account", "realm", "ha1_md5", "ha1_sha256",
-                 "created_at", "updated_at"])
+                 "created_at", "updated_at", "auth_mode"])
+            XCTAssertEqual(
+                try db.columns(in: "allowed_ranges").map(\.name),
+                ["username", "domain", "cidr", "port", "created_at_ms"])
+            XCTAssertEqual(try db.columns(in: "trusted_ranges").map(\.name), ["cidr", "created_at_ms"])
+            XCTAssertEqual(try db.primaryKey("allowed_ranges").columns, ["username", "domain", "cidr", "port"])
             XCTAssertEqual(
                 try db.columns(in: "bindings").map(\.name),
                 ["aor", "contact_key", "contact", "contact_params", "q", "expires_at_ms", "registered_at_ms",

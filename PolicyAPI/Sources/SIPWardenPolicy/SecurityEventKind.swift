@@ -12,6 +12,10 @@ public enum SecurityEventKind {
     public static let registerExpired = "register.expired"
     /// A binding was removed by the operator or replaced by another device.
     public static let registerForcedOut = "register.forced_out"
+    /// A binding stopped answering keepalives (`keepalive.max_misses` in a row).
+    public static let registerUnreachable = "register.unreachable"
+    /// A binding marked unreachable answered a keepalive (or REGISTERed) again.
+    public static let registerReachable = "register.reachable"
     /// A REGISTER was refused by registrar rules (max bindings, replace refused, too brief, a plugin's review).
     public static let registerRejected = "register.rejected"
     /// Wrong credentials for a known user.
@@ -46,6 +50,7 @@ public enum SecurityEventKind {
     /// Every kind of schema version 1.
     public static let all: [String] = [
         registerAccepted, registerRefreshed, registerRemoved, registerExpired, registerForcedOut, registerRejected,
+        registerUnreachable, registerReachable,
         authFailed, authUnknownUser, authStaleNonce, authChallenged, aclDenied, requestMalformed,
         scannerDetected, rateExceeded, hijackSuspected, banAdded, banRemoved, banExpired, alertRaised, pluginFailed,
     ]

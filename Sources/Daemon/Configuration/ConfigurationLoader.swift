@@ -64,10 +64,13 @@ public enum ConfigurationLoader {
                     }
                     return range
                 }
+            case "keepalive": try readKeepalive(node, into: &configuration, reader: reader)
             case "nftables": try readNFTables(node, into: &configuration, reader: reader)
             case "plugins_dir": configuration.pluginsDirectory = try reader.string(node, key: key)
             case "policies_dir": configuration.policiesDirectory = try reader.string(node, key: key)
-            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "log_level", "registrar", "auth", "transport", "store", "firewall", "nftables", "trusted", "plugins_dir", "policies_dir"])
+            case "metrics": try readMetrics(node, into: &configuration, reader: reader)
+            case "control": try readControl(node, into: &configuration, reader: reader)
+            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "log_level", "registrar", "auth", "transport", "store", "firewall", "nftables", "trusted", "plugins_dir", "policies_dir", "metrics", "control", "keepalive"])
             }
         }
         try validate(configuration, file: file)
@@ -92,6 +95,7 @@ public enum ConfigurationLoader {
             throw ConfigurationError(file: file, key: "registrar.default_expires", value: String(registrar.defaultExpires),
                                      message: "must lie between registrar.min_expires (\(registrar.minExpires)) and registrar.max_expires (\(registrar.maxExpires))")
         }
+        try validateOperator(configuration, file: file)
         if configuration.listen.isEmpty {
             throw ConfigurationError(file: file, key: "listen", value: "[]", message: "at least one listen address is needed")
         }
@@ -116,8 +120,9 @@ public enum ConfigurationLoader {
             case "server_header":
                 let text = try reader.string(value, key: path)
                 configuration.registrar.serverHeader = text.isEmpty ? nil : text
+            case "expired_retention": configuration.expiredRetention = try reader.integer(value, key: path, range: 0...604_800)
             default:
-                throw reader.unknownKey(path, known: ["default_expires", "min_expires", "max_expires", "max_bindings_per_aor", "when_full", "force_rport", "server_header"].map { "registrar." + $0 })
+                throw reader.unknownKey(path, known: ["default_expires", "min_expires", "max_expires", "max_bindings_per_aor", "when_full", "force_rport", "server_header", "expired_retention"].map { "registrar." + $0 })
             }
         }
     }

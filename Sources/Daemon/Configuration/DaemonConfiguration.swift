@@ -37,6 +37,11 @@ public struct DaemonConfiguration: Sendable {
     public var durability: StoreDurability = .full
     /// Seconds between sweeps of lapsed bindings (`store.sweep_interval`).
     public var sweepInterval: Int64 = 1
+    /// Seconds a lapsed, unreachable-removed or forced-out binding stays listed as `expired`
+    /// (`registrar.expired_retention`); 0 keeps none.
+    public var expiredRetention: Int64 = 3600
+    /// NAT keepalive and reachability (`keepalive.*`).
+    public var keepalive = KeepaliveConfiguration()
 
     /// How bans are enforced (`firewall`).
     public var firewall: FirewallMode = .auto
@@ -48,6 +53,20 @@ public struct DaemonConfiguration: Sendable {
     public var pluginsDirectory: String?
     /// Where the policy files are (`policies_dir`).
     public var policiesDirectory = "./rules/policies"
+
+    // Issue 5, operator control (read in ConfigurationLoader+Operator.swift).
+    /// Where Prometheus metrics are served (`metrics.listen`); nil: off.
+    public var metricsListen: HostPort?
+    /// Whether `metrics.listen` may be a non-loopback address (`metrics.allow_non_loopback`).
+    public var metricsAllowNonLoopback = false
+    /// The group owning the control socket (`control.group`); nil: the daemon's own group.
+    public var controlGroup: String?
+    /// A TCP address for the control API (`control.tcp_listen`); nil: Unix socket only.
+    public var controlTCPListen: HostPort?
+    /// The file holding the bearer token TCP control clients must send (`control.token_file`).
+    public var controlTokenFile: String?
+    /// Whether `control.tcp_listen` may be a non-loopback address (`control.allow_non_loopback`).
+    public var controlAllowNonLoopback = false
 
     /// The built-in defaults.
     public init() {}

@@ -12,8 +12,9 @@ struct ControlDispatcher: Sendable {
     /// Where request outcomes are logged.
     let logger: Logger
 
-    /// Answers a request.
-    func respond(method: String, target: String, body: [UInt8]) async -> ControlReply {
+    /// Answers a request; `caller` names who sent it (recorded by operations that change
+    /// state on someone's order, such as force-unregister).
+    func respond(method: String, target: String, body: [UInt8], caller: String = "control") async -> ControlReply {
         switch ControlRoute.match(method: method, target: target) {
         case .notFound:
             return Self.error(
@@ -29,7 +30,7 @@ struct ControlDispatcher: Sendable {
             return Self.error(400, problem)
         case .route(let route):
             do {
-                return try await perform(route, body: body)
+                return try await perform(route, body: body, caller: caller)
             } catch let refusal as ControlServiceError {
                 let status = (400...599).contains(refusal.status) ? refusal.status : 500
                 return Self.error(status, refusal.message, hint: refusal.hint)
@@ -44,12 +45,27 @@ struct ControlDispatcher: Sendable {
         }
     }
 
-    private func perform(_ route: ControlRoute, body: [UInt8]) async throws -> ControlReply {
+    private func perform(_ route: ControlRoute, body: [UInt8], caller: String) async throws -> ControlReply {
         switch route {
         case .health:
             return try Self.ok(200, await service.health())
-        case .listRegistrations:
-            return try Self.ok(200, await service.registrations())
+        case .listRegistrations(let query):
+            return try Self.ok(200, await service.registrations(matching: query))
+        case .showRegistration(let aor):
+            guard let detail = try await service.registration(aor: aor) else {
+                return Self.error(404, "no bindings for '\(aor)'",
+                                  hint: "see who is registered with 'sipwardenctl registrations list' (or --status all for recently expired ones)")
+            }
+            return try Self.ok(200, detail)
+        case .unregister:
+            let request = try Self.decode(UnregisterRequest.self, from: body, route: route)
+            if let problem = request.validationProblem() { throw RequestProblem(message: problem) }
+            let response = try await service.unregister(request, caller: caller)
+            if !request.dryRun {
+                logger.notice("bindings force-unregistered through the control API",
+                              metadata: ["count": "\(response.removed.count)", "caller": "\(caller)"])
+            }
+            return try Self.ok(200, response)
         case .listSubscribers:
             return try Self.ok(200, await service.subscribers())
         case .addSubscriber:
@@ -118,6 +134,10 @@ struct ControlDispatcher: Sendable {
             let plugins = try await service.reloadPlugins()
             logger.notice("policy plugins reloaded through the control API", metadata: ["plugins": "\(plugins.count)"])
             return try Self.ok(200, plugins)
+        // Issue 5, operator control: ControlDispatcher+Operator.swift.
+        case .showSubscriber, .updateSubscriber, .setSubscriberPassword, .listAllowedRanges, .addAllowedRange,
+             .removeAllowedRange, .listTrusted, .addTrusted, .removeTrusted, .stats:
+            return try await performOperator(route, body: body)
         }
     }
 
@@ -130,12 +150,12 @@ struct ControlDispatcher: Sendable {
     }
 
     /// A request body that could not be used: 400.
-    private struct RequestProblem: Error {
+    struct RequestProblem: Error {
         var message: String
         var hint: String?
     }
 
-    private static func decode<Body: Decodable>(_ type: Body.Type, from body: [UInt8], route: ControlRoute) throws -> Body {
+    static func decode<Body: Decodable>(_ type: Body.Type, from body: [UInt8], route: ControlRoute) throws -> Body {
         guard !body.isEmpty else {
             throw RequestProblem(message: "\(route.method) \(route.target) needs a JSON body")
         }
@@ -186,7 +206,7 @@ struct ControlDispatcher: Sendable {
         }
     }
 
-    private static func ok<Answer: Encodable>(_ status: Int, _ answer: Answer) throws -> ControlReply {
+    static func ok<Answer: Encodable>(_ status: Int, _ answer: Answer) throws -> ControlReply {
         ControlReply(status: status, body: Array(try ControlJSON.makeEncoder().encode(answer)))
     }
 

@@ -22,12 +22,16 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let dispatcher: ControlDispatcher
     private let maxBodyBytes: Int
     private let logger: Logger
+    /// The token a request must carry as `Authorization: Bearer ...` (the TCP listener); nil
+    /// on the Unix socket, where the file mode decides who may connect.
+    private let bearerToken: [UInt8]?
     private var state = State.idle
     /// The body collected so far (kept outside `state` so appending never copies it).
     private var body = ByteBuffer()
 
     /// Creates a handler for one connection.
-    init(dispatcher: ControlDispatcher, maxBodyBytes: Int, logger: Logger) {
+    init(dispatcher: ControlDispatcher, maxBodyBytes: Int, logger: Logger, bearerToken: String? = nil) {
+        self.bearerToken = bearerToken.map { Array($0.utf8) }
         self.dispatcher = dispatcher
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
@@ -36,6 +40,16 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch (unwrapInboundIn(data), state) {
         case (.head(let head), .idle):
+            if let bearerToken, !BearerToken.matches(head.headers.first(name: "authorization"), token: bearerToken) {
+                state = .answering
+                logger.notice("control request refused: missing or wrong bearer token", metadata: ["target": "\(head.uri)"])
+                var reply = ControlDispatcher.error(
+                    401, "this control listener needs 'Authorization: Bearer <token>' with the daemon's token",
+                    hint: "give sipwardenctl --token-file FILE (or $SIPWARDEN_TOKEN) with the contents of control.token_file")
+                reply.headers.append(("WWW-Authenticate", "Bearer"))
+                write(reply, version: head.version, channel: context.channel)
+                return
+            }
             let declared = head.headers.first(name: "content-length").flatMap(Int.init) ?? 0
             if declared > maxBodyBytes {
                 refuseTooLarge(context: context, head: head)
@@ -90,7 +104,8 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let dispatcher = self.dispatcher
         let logger = self.logger
         Task {
-            await ControlHTTPHandler.answer(request, dispatcher: dispatcher, logger: logger, channel: channel)
+            let caller = await ControlCaller.identify(channel)
+            await ControlHTTPHandler.answer(request, caller: caller, dispatcher: dispatcher, logger: logger, channel: channel)
         }
     }
 
@@ -103,10 +118,10 @@ final class ControlHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private static func answer(
-        _ request: PendingRequest, dispatcher: ControlDispatcher, logger: Logger, channel: any Channel
+        _ request: PendingRequest, caller: String, dispatcher: ControlDispatcher, logger: Logger, channel: any Channel
     ) async {
         let started = ContinuousClock.now
-        let reply = await dispatcher.respond(method: request.method, target: request.target, body: request.body)
+        let reply = await dispatcher.respond(method: request.method, target: request.target, body: request.body, caller: caller)
         logger.debug(
             "control request",
             metadata: [

@@ -32,6 +32,11 @@ public actor ControlServer {
     private let maxRequestBodyBytes: Int
     private var channel: (any Channel)?
     private var socketIdentity: FileIdentity?
+    /// The group to give the socket (`control.group`), and the optional TCP listener with its
+    /// bearer token (`control.tcp_listen`): see ControlServer+Access.swift.
+    private let socketGroup: String?
+    private let tcp: ControlTCPSettings?
+    private var tcpChannel: (any Channel)?
 
     /// Creates a server; nothing is bound until `start()`.
     ///
@@ -45,8 +50,11 @@ public actor ControlServer {
         socketPath: String, service: any ControlService,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger = Logger(label: "sipwarden.control"),
-        maxRequestBodyBytes: Int = ControlServer.defaultMaxRequestBodyBytes
+        maxRequestBodyBytes: Int = ControlServer.defaultMaxRequestBodyBytes,
+        socketGroup: String? = nil, tcp: ControlTCPSettings? = nil
     ) {
+        self.socketGroup = socketGroup
+        self.tcp = tcp
         self.socketPath = socketPath
         self.service = service
         self.group = group
@@ -86,9 +94,25 @@ public actor ControlServer {
             try? await bound.close()
             throw ControlServerError.cannotSetMode(path: path, reason: reason)
         }
+        if let socketGroup {
+            do { try Self.setGroup(socketGroup, of: path) } catch {
+                try? await bound.close()
+                unlink(path)
+                throw error
+            }
+        }
         channel = bound
         socketIdentity = FileIdentity(path: path)
-        logger.info("control API listening", metadata: ["socket": "\(path)", "mode": "0660"])
+        logger.info("control API listening", metadata: ["socket": "\(path)", "mode": "0660", "group": "\(socketGroup ?? "(daemon's)")"])
+        if let tcp {
+            do {
+                tcpChannel = try await Self.bindTCP(tcp, dispatcher: dispatcher, maxBody: maxBody, group: group, logger: logger)
+            } catch {
+                try? await stop()  // the socket too: a half-started control API would confuse the operator
+                throw error
+            }
+            logger.info("control API listening on TCP (bearer token required)", metadata: ["address": "\(tcp.address)"])
+        }
     }
 
     /// Stops accepting connections and removes the socket file (if it is still the one this
@@ -101,6 +125,10 @@ public actor ControlServer {
                 unlink(socketPath)
             }
             socketIdentity = nil
+        }
+        if let tcpChannel {
+            self.tcpChannel = nil
+            try? await tcpChannel.close()
         }
         try await channel.close()
         logger.info("control API stopped", metadata: ["socket": "\(socketPath)"])

@@ -12,6 +12,8 @@ public enum ControlServerError: Error, Hashable, Sendable, CustomStringConvertib
     case cannotSetMode(path: String, reason: String)
     /// `start()` was called on a server that is running.
     case alreadyStarted
+    /// The socket could not be given the configured group (`control.group`).
+    case cannotSetGroup(path: String, group: String, reason: String)
 
     /// What went wrong and what to do.
     public var description: String {
@@ -30,6 +32,8 @@ public enum ControlServerError: Error, Hashable, Sendable, CustomStringConvertib
             return "cannot set mode 0660 on the control socket \(path): \(reason)"
         case .alreadyStarted:
             return "the control server is already running"
+        case .cannotSetGroup(let path, let group, let reason):
+            return "cannot give the control socket \(path) the group '\(group)' (control.group): \(reason)"
         }
     }
 }

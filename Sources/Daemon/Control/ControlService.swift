@@ -51,6 +51,52 @@ public protocol ControlService: Sendable {
     /// Re-reads the policy files without touching registrations or bans; returns the plugins
     /// after the reload.
     func reloadPlugins() async throws -> [PluginInfo]
+
+    // Registration management (defaults in ControlService+Registrations.swift).
+
+    /// The bindings `query` selects (live, unreachable and recently expired ones carry their
+    /// `status`), in its order.
+    func registrations(matching query: RegistrationQuery) async throws -> [RegistrationInfo]
+
+    /// One AOR's bindings in full and its latest events; nil when it has none (404). `aor` may
+    /// be `sip:user@domain`, `user@domain` or a bare user part.
+    func registration(aor: String) async throws -> RegistrationDetail?
+
+    /// Removes (or, for a dry run, lists) the bindings the request names, persisted before
+    /// the answer; `caller` is who asked ("uid 1000", or "control" when unknown).
+    func unregister(_ request: UnregisterRequest, caller: String) async throws -> UnregisterResponse
+
+    // Issue 5, operator control; defaults (501) in ControlService+Operator.swift.
+
+    /// One subscriber with its allowed ranges; nil when there is none (404).
+    func subscriber(username: String, domain: String?) async throws -> SubscriberDetail?
+
+    /// Changes a subscriber's details (validated); nil when there is none (404).
+    func updateSubscriber(username: String, domain: String?, _ request: SubscriberUpdateRequest) async throws -> SubscriberInfo?
+
+    /// Sets a subscriber's password (validated); false when there is none (404).
+    func setPassword(username: String, domain: String?, _ request: SubscriberPasswordRequest) async throws -> Bool
+
+    /// The allowed ranges, of every subscriber or of one.
+    func allowedRanges(username: String?, domain: String?) async throws -> [AllowedRangeRule]
+
+    /// Adds an allowed range (`cidr` canonical); throw 404 for an unknown subscriber.
+    func addAllowedRange(_ rule: AllowedRangeRule) async throws -> AllowedRangeRule
+
+    /// Removes a subscriber's rules for `cidr` (canonical); false when there were none (404).
+    func removeAllowedRange(username: String, domain: String?, cidr: String) async throws -> Bool
+
+    /// The trusted ranges, from the configuration and the operator.
+    func trustedRanges() async throws -> [TrustedRangeInfo]
+
+    /// Trusts a range (canonical).
+    func addTrusted(cidr: String) async throws -> TrustedRangeInfo
+
+    /// Stops trusting an operator-added range (canonical); false when unknown (404).
+    func removeTrusted(cidr: String) async throws -> Bool
+
+    /// Traffic and security figures.
+    func stats() async throws -> StatsInfo
 }
 
 /// Answers for the ban and plugin routes until the daemon implements them: 501, so a

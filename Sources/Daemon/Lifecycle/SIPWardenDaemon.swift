@@ -88,7 +88,9 @@ public final class SIPWardenDaemon: Sendable {
             "trusted": "\(configuration.trusted.map(\.description).joined(separator: ","))",
         ])
         let service = SIPService(registrar: registrar, committer: committer, security: security, configuration: configuration, logger: logger)
-        let policyHost = DaemonPolicyHost(logger: logger, trusted: configuration.trusted) { ip in
+        try security.setOperatorTrusted(try store.trustedRanges().compactMap(IPRange.init))
+        try service.loadAllowedRanges(try store.allowedRanges())
+        let policyHost = DaemonPolicyHost(logger: logger, trusted: { security.isTrusted($0) }) { ip in
             service.state.withLock { $0.registrar.location.bindingCount(fromIP: ip) }
         }
         let plugins = PluginHost(
@@ -108,8 +110,13 @@ public final class SIPWardenDaemon: Sendable {
                 }
             }
             let control = DaemonControlService(service: service, store: store, configuration: configuration, startedAt: startedAt)
-            let controlServer = ControlServer(socketPath: configuration.effectiveControlSocketPath, service: control, group: group, logger: logger)
+            let controlServer = ControlServer(
+                socketPath: configuration.effectiveControlSocketPath, service: control, group: group, logger: logger,
+                socketGroup: configuration.controlGroup, tcp: try configuration.controlTCPSettings())
             try await controlServer.start()
+            let metrics = try await configuration.metricsListen.asyncMap { address in
+                try await MetricsServer.start(address: address, group: group, logger: logger) { try await control.stats() }
+            }
             logger.info("control socket ready", metadata: ["path": "\(configuration.effectiveControlSocketPath)"])
             let sweeper = group.next().scheduleRepeatedTask(
                 initialDelay: .seconds(configuration.sweepInterval), delay: .seconds(configuration.sweepInterval)
@@ -120,9 +127,10 @@ public final class SIPWardenDaemon: Sendable {
                     FirewallSelection.checkDrift(nftables, logger: logger)
                 }
             }
+            let keepalive = Self.startKeepalive(service: service, configuration: configuration.keepalive, group: group)
             return RunningDaemon(
-                channels: channels, controlServer: controlServer, sweeper: sweeper, committer: committer,
-                store: store, group: group, plugins: plugins, securityLog: securityLog, logger: logger,
+                channels: channels, controlServer: controlServer, sweeper: sweeper, keepalive: keepalive, committer: committer,
+                store: store, group: group, plugins: plugins, securityLog: securityLog, logger: logger, metrics: metrics,
                 firewall: firewall.nftables, firewallCheck: firewallCheck
             )
         } catch {
@@ -150,7 +158,9 @@ public final class SIPWardenDaemon: Sendable {
                     channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(service: service)) }
                 }
             if address.isIPv6 { bootstrap = bootstrap.channelOption(ipv6Only, value: 1) }
-            return try await bootstrap.bind(host: address.host, port: address.port).get()
+            let channel = try await bootstrap.bind(host: address.host, port: address.port).get()
+            service.keepalive.addUDPListener(channel)  // keepalive probes leave from the listening socket
+            return channel
         case .tcp:
             let idle = TimeAmount.seconds(configuration.tcpIdleTimeout)
             let maxMessageSize = configuration.maxMessageSize
@@ -175,18 +185,21 @@ public final class RunningDaemon: Sendable {
     private let channels: [Channel]
     private let controlServer: ControlServer
     private let sweeper: RepeatedTask
+    private let keepalive: RepeatedTask?
     private let committer: GroupCommitter
     private let store: SIPWardenStore
     private let group: MultiThreadedEventLoopGroup
     private let plugins: PluginHost
     private let securityLog: SecurityLog
     private let logger: Logger
+    private let metrics: MetricsServer?
     private let firewall: NFTablesFirewall?
     private let firewallCheck: RepeatedTask?
 
-    init(channels: [Channel], controlServer: ControlServer, sweeper: RepeatedTask, committer: GroupCommitter,
+    init(channels: [Channel], controlServer: ControlServer, sweeper: RepeatedTask, keepalive: RepeatedTask?, committer: GroupCommitter,
          store: SIPWardenStore, group: MultiThreadedEventLoopGroup, plugins: PluginHost, securityLog: SecurityLog, logger: Logger,
-         firewall: NFTablesFirewall?, firewallCheck: RepeatedTask?) {
+         metrics: MetricsServer? = nil, firewall: NFTablesFirewall? = nil, firewallCheck: RepeatedTask? = nil) {
+        self.metrics = metrics
         self.firewall = firewall
         self.firewallCheck = firewallCheck
         self.plugins = plugins
@@ -194,6 +207,7 @@ public final class RunningDaemon: Sendable {
         self.channels = channels
         self.controlServer = controlServer
         self.sweeper = sweeper
+        self.keepalive = keepalive
         self.committer = committer
         self.store = store
         self.group = group
@@ -224,8 +238,10 @@ public final class RunningDaemon: Sendable {
     public func stop() async {
         sweeper.cancel()
         firewallCheck?.cancel()
+        keepalive?.cancel()
         for channel in channels { try? await channel.close() }
         try? await controlServer.stop()
+        await metrics?.stop()
         plugins.shutdown()
         securityLog.close()
         await committer.drainAndStop()

@@ -6,10 +6,11 @@ import SIPWardenPolicy
 /// the time.
 final class DaemonPolicyHost: PolicyHost {
     private let logger: Logger
-    private let trusted: [IPRange]
+    private let trusted: @Sendable (IPAddress) -> Bool
     private let bindingCount: @Sendable (String) -> Int
 
-    init(logger: Logger, trusted: [IPRange], bindingCount: @escaping @Sendable (String) -> Int) {
+    /// `trusted` answers from the ranges in force (configuration and `sipwardenctl trusted`).
+    init(logger: Logger, trusted: @escaping @Sendable (IPAddress) -> Bool, bindingCount: @escaping @Sendable (String) -> Int) {
         self.logger = logger
         self.trusted = trusted
         self.bindingCount = bindingCount
@@ -24,7 +25,7 @@ final class DaemonPolicyHost: PolicyHost {
         }
     }
 
-    func isTrusted(_ address: IPAddress) -> Bool { trusted.contains { $0.contains(address) } }
+    func isTrusted(_ address: IPAddress) -> Bool { trusted(address) }
 
     func liveBindingCount(from address: IPAddress) -> Int { bindingCount(address.description) }
 

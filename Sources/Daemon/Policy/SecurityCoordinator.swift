@@ -16,18 +16,25 @@ final class SecurityCoordinator: Sendable {
     private let store: SIPWardenStore
     private let log: SecurityLog
     private let logger: Logger
-    private let trusted: [IPRange]
+    /// Never-banned ranges and per-phone ranges: what the firewall lets through
+    /// (SecurityCoordinator+Access.swift).
+    let access: Mutex<AccessRanges>
     private let nextEventID = Atomic<UInt64>(1)
     private let pluginHost = Mutex<PluginHost?>(nil)
+    /// Traffic figures for `sipwardenctl stats` and the metrics endpoint.
+    let statistics = TrafficStatistics()
 
     init(firewall: any FirewallBackend, store: SIPWardenStore, log: SecurityLog, trusted: [IPRange], logger: Logger) throws {
         self.firewall = firewall
         self.store = store
         self.log = log
-        self.trusted = trusted
+        self.access = Mutex(AccessRanges(configured: trusted))
         self.logger = logger
         try firewall.setAllowed(trusted)
     }
+
+    /// Hands the firewall its allowed set (for SecurityCoordinator+Access.swift).
+    func firewallSetAllowed(_ ranges: [IPRange]) throws { try firewall.setAllowed(ranges) }
 
     /// Connects the plugin host (created after the coordinator, since its decisions come here).
     func attach(_ host: PluginHost) { pluginHost.withLock { $0 = host } }
@@ -45,6 +52,7 @@ final class SecurityCoordinator: Sendable {
         for index in numbered.indices {
             numbered[index].id = nextEventID.wrappingAdd(1, ordering: .relaxed).oldValue
         }
+        statistics.count(numbered)
         for event in numbered {
             log.record(event)
             host?.submit(event)
@@ -59,7 +67,7 @@ final class SecurityCoordinator: Sendable {
     }
 
     /// Whether `address` is in a trusted range.
-    func isTrusted(_ address: IPAddress) -> Bool { trusted.contains { $0.contains(address) } }
+    func isTrusted(_ address: IPAddress) -> Bool { access.withLock { $0.isTrusted(address) } }
 
     // MARK: Decisions
 

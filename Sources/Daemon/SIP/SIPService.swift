@@ -17,11 +17,19 @@ final class SIPService: Sendable {
     struct State: Sendable {
         var registrar: Registrar
         var transactions: TransactionCache
+        /// Every phone's allowed ranges (`sipwardenctl allow`), read by each REGISTER.
+        var allowedRanges = AllowedRangeTable()
     }
 
     let state: Mutex<State>
     let security: SecurityCoordinator
-    private let committer: GroupCommitter
+    /// Open TCP connections by peer, for keepalive pings.
+    let tcpConnections = TCPConnectionRegistry()
+    /// NAT keepalive and reachability; it sees the responses to its probes.
+    let keepalive: KeepaliveMonitor
+    /// Bindings that ended recently (`registrations list --status expired`).
+    let ended: EndedBindings
+    let committer: GroupCommitter
     private let limits: SIPParserLimits
     private let logger: Logger
     private let serverHeader: String?
@@ -36,6 +44,8 @@ final class SIPService: Sendable {
             transactions: TransactionCache(lifetimeSeconds: configuration.transactionLifetime)
         ))
         self.committer = committer
+        self.keepalive = KeepaliveMonitor(configuration: configuration.keepalive, logger: logger)
+        self.ended = EndedBindings(retentionSeconds: configuration.expiredRetention)
         var limits = SIPParserLimits.default
         limits.maxMessageSize = configuration.maxMessageSize
         self.limits = limits
@@ -66,7 +76,13 @@ final class SIPService: Sendable {
             rejectMalformed(error, source: source, transport: transport, send: send)
             return
         }
-        guard case .request(let request) = message else { return }  // stray responses: nothing to answer
+        let request: SIPRequest
+        switch message {
+        case .request(let parsed): request = parsed
+        case .response(let response):
+            keepalive.handle(response, from: source, service: self)  // answers to our keepalives; others are ignored
+            return
+        }
         if let retryAfter {
             guard request.method != .ack else { return }
             var response = reply(request, 503, source: source, salt: 0)
@@ -149,19 +165,31 @@ final class SIPService: Sendable {
         _ request: SIPRequest, key: TransactionCache.Key, source: SourceAddress, destination: SourceAddress,
         transport: Transport, now: Timestamp, send: @escaping Sender
     ) {
+        let started = ContinuousClock.now
         let salt = UInt64.random(in: 1...UInt64.max)
-        let reviewer = security.plugins.map { plugins in
-            { (review: RegisterReview) -> RegisterReviewVerdict in Self.review(review, with: plugins) }
-        }
+        let plugins = security.plugins
         let outcome = state.withLock { state -> RegisterOutcome in
-            let outcome = state.registrar.handleRegister(request, source: source, transport: transport, now: now, salt: salt, reviewer: reviewer)
+            // The table is a value: these closures see the rules in force for this request.
+            let ranges = state.allowedRanges
+            let directory = state.registrar.directory
+            let reviewer = plugins.map { plugins in
+                { (review: RegisterReview) -> RegisterReviewVerdict in
+                    let owner = directory.lookup(username: review.username, domain: request.to.uri.host)
+                    let allowed = owner.map { ranges.rules(username: $0.username, domain: $0.domain).map(\.range) } ?? []
+                    return Self.review(review, allowedRanges: allowed, with: plugins)
+                }
+            }
+            let outcome = state.registrar.handleRegister(
+                request, source: source, transport: transport, now: now, salt: salt, reviewer: reviewer,
+                access: { subscriber, source in ranges.access(of: subscriber, from: source) })
             if outcome.response.statusCode != 401 { state.transactions.begin(key, now: now) }
             if !outcome.changes.isEmpty {
                 // Submitted under the lock so the database sees changes in the order memory did.
                 let response = outcome.response
                 committer.submit(outcome.changes) { [self] error in
-                    finishCommit(response: response, error: error, request: request, key: key, source: source,
-                                 destination: destination, send: send)
+                    let status = finishCommit(response: response, error: error, request: request, key: key, source: source,
+                                              destination: destination, send: send)
+                    security.statistics.registerAnswered(status: status, started: started, nowSeconds: now.seconds)
                 }
             }
             return outcome
@@ -171,31 +199,36 @@ final class SIPService: Sendable {
         let bytes = outcome.response.serialize()
         if outcome.response.statusCode != 401 { state.withLock { $0.transactions.complete(key, response: bytes) } }
         send(bytes, destination)
+        security.statistics.registerAnswered(status: outcome.response.statusCode, started: started, nowSeconds: now.seconds)
     }
 
+    /// Sends the response once its changes are durable (or a 500 when they are not); returns the status sent.
+    @discardableResult
     private func finishCommit(
         response: SIPResponse, error: (any Error)?, request: SIPRequest, key: TransactionCache.Key,
         source: SourceAddress, destination: SourceAddress, send: Sender
-    ) {
+    ) -> Int {
         if let error {
             logger.error("binding change not persisted; answering 500", metadata: ["aor": "\(request.to.uri.addressOfRecord)", "error": "\(error)"])
             state.withLock { $0.transactions.forget(key) }
             var failure = reply(request, 500, source: source, salt: 0)
             failure.headers.add("Retry-After", "5")
             send(failure.serialize(), destination)
-            return
+            return 500
         }
         let bytes = response.serialize()
         state.withLock { $0.transactions.complete(key, response: bytes) }
         send(bytes, destination)
+        return response.statusCode
     }
 
     /// Removes lapsed bindings and persists their removal; sweeps lapsed bans too.
     func sweep() {
         let now = SystemClock.now()
         let events = state.withLock { state -> [RegistrarEvent] in
-            let (changes, events) = state.registrar.expire(now: now)
+            let (changes, events, lapsed) = state.registrar.expireReporting(now: now)
             guard !changes.isEmpty else { return [] }
+            ended.record(lapsed, reason: "expired", now: now)
             committer.submit(changes) { [logger] error in
                 if let error { logger.error("expired bindings not removed from the store", metadata: ["error": "\(error)"]) }
             }
@@ -209,12 +242,12 @@ final class SIPService: Sendable {
     }
 
     /// Asks the policy plugins about an authenticated REGISTER (allowlists, hijack guard).
-    static func review(_ review: RegisterReview, with plugins: PluginHost) -> RegisterReviewVerdict {
+    static func review(_ review: RegisterReview, allowedRanges: [IPRange] = [], with plugins: PluginHost) -> RegisterReviewVerdict {
         guard let address = IPAddress(review.source.ip) else { return .allow }
         let attempt = RegisterAttempt(
             source: address, sourcePort: review.source.port, transport: review.transport.rawValue, aor: review.aor,
             username: review.username, userAgent: review.userAgent, contact: review.contact,
-            liveBindingSources: review.liveBindingSources.compactMap(IPAddress.init), allowedRanges: [],
+            liveBindingSources: review.liveBindingSources.compactMap(IPAddress.init), allowedRanges: allowedRanges,
             timeMilliseconds: review.now.milliseconds
         )
         switch plugins.review(attempt) {

@@ -27,10 +27,17 @@ final class TCPHandler: ChannelInboundHandler {
                 context.close(promise: nil)  // a banned source gets no answer, on streams either
                 return
             }
-            self.source = SourceAddress(ip: ip, port: port)
+            let source = SourceAddress(ip: ip, port: port)
+            self.source = source
             self.address = peer
+            service.tcpConnections.opened(context.channel, from: source)
         }
         context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let source { service.tcpConnections.closed(context.channel, from: source) }
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

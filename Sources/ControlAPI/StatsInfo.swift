@@ -1,0 +1,81 @@
+/// What `GET /v1/stats` answers: the daemon's traffic and security figures.
+///
+/// JSON keys: `registrations` (live bindings), `aors` (AORs with a live binding),
+/// `registers_last_minute` and `registers_per_second` (REGISTERs answered 2xx in the last 60
+/// seconds, and that over 60), `auth_failures_last_minute` and `auth_failures_per_second`
+/// (`auth.failed` and `auth.unknown_user` events, likewise), `register_time_avg_ms` and
+/// `register_time_p99_ms` (REGISTER processing time since the start, receipt to response
+/// including the durable commit; p99 is the upper bound of its histogram bucket, null before
+/// the first REGISTER), `registers_total`, `active_bans`, `events` (an object: event kind to
+/// count since the start).
+public struct StatsInfo: Codable, Hashable, Sendable {
+    /// Live bindings.
+    public var registrations: Int
+    /// AORs with at least one live binding.
+    public var aors: Int
+    /// REGISTERs answered 2xx in the last 60 seconds.
+    public var registersLastMinute: Int
+    /// `registersLastMinute / 60`.
+    public var registersPerSecond: Double
+    /// Authentication failures in the last 60 seconds.
+    public var authFailuresLastMinute: Int
+    /// `authFailuresLastMinute / 60`.
+    public var authFailuresPerSecond: Double
+    /// REGISTERs processed since the start (any answer).
+    public var registersTotal: Int
+    /// Mean REGISTER processing time, milliseconds; nil before the first.
+    public var registerTimeAvgMs: Double?
+    /// 99th percentile of REGISTER processing time, milliseconds (bucket upper bound).
+    public var registerTimeP99Ms: Double?
+    /// Bans in force.
+    public var activeBans: Int
+    /// Security events recorded since the start, by kind.
+    public var events: [String: Int]
+
+    /// Creates a stats answer.
+    public init(
+        registrations: Int, aors: Int, registersLastMinute: Int, authFailuresLastMinute: Int, registersTotal: Int,
+        registerTimeAvgMs: Double?, registerTimeP99Ms: Double?, activeBans: Int, events: [String: Int]
+    ) {
+        self.registrations = registrations
+        self.aors = aors
+        self.registersLastMinute = registersLastMinute
+        self.registersPerSecond = Double(registersLastMinute) / 60
+        self.authFailuresLastMinute = authFailuresLastMinute
+        self.authFailuresPerSecond = Double(authFailuresLastMinute) / 60
+        self.registersTotal = registersTotal
+        self.registerTimeAvgMs = registerTimeAvgMs
+        self.registerTimeP99Ms = registerTimeP99Ms
+        self.activeBans = activeBans
+        self.events = events
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case registrations, aors
+        case registersLastMinute = "registers_last_minute"
+        case registersPerSecond = "registers_per_second"
+        case authFailuresLastMinute = "auth_failures_last_minute"
+        case authFailuresPerSecond = "auth_failures_per_second"
+        case registersTotal = "registers_total"
+        case registerTimeAvgMs = "register_time_avg_ms"
+        case registerTimeP99Ms = "register_time_p99_ms"
+        case activeBans = "active_bans"
+        case events
+    }
+
+    /// Encodes every key, absent values as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(registrations, forKey: .registrations)
+        try c.encode(aors, forKey: .aors)
+        try c.encode(registersLastMinute, forKey: .registersLastMinute)
+        try c.encode(registersPerSecond, forKey: .registersPerSecond)
+        try c.encode(authFailuresLastMinute, forKey: .authFailuresLastMinute)
+        try c.encode(authFailuresPerSecond, forKey: .authFailuresPerSecond)
+        try c.encode(registersTotal, forKey: .registersTotal)
+        try c.encode(registerTimeAvgMs, forKey: .registerTimeAvgMs)
+        try c.encode(registerTimeP99Ms, forKey: .registerTimeP99Ms)
+        try c.encode(activeBans, forKey: .activeBans)
+        try c.encode(events, forKey: .events)
+    }
+}

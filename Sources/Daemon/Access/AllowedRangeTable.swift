@@ -1,0 +1,64 @@
+import Registrar
+import SIPWardenPolicy
+import Store
+
+/// Every phone's allowed ranges, parsed, keyed by the subscriber they belong to.
+///
+/// A value type kept inside the SIP service's state, so the REGISTER path reads it under the
+/// lock it already holds and a change made through the control API applies to the next packet.
+struct AllowedRangeTable: Sendable {
+    /// One rule: a range and, optionally, the only source port it allows.
+    struct Rule: Hashable, Sendable {
+        var range: IPRange
+        var port: Int?
+    }
+
+    private struct Key: Hashable {
+        var username: String
+        var domain: String
+    }
+
+    private var rules: [Key: [Rule]] = [:]
+
+    /// An empty table.
+    init() {}
+
+    /// A table of the stored rules (rows whose range does not parse are skipped).
+    init(_ stored: [StoredAllowedRange]) {
+        for row in stored {
+            guard let range = IPRange(row.cidr) else { continue }
+            rules[Self.key(row.username, row.domain), default: []].append(Rule(range: range, port: row.port))
+        }
+    }
+
+    /// Every range of every phone (what the firewall lets through besides trusted ranges).
+    var allRanges: [IPRange] { Array(Set(rules.values.joined().map(\.range))) }
+
+    /// The rules of the subscriber with this username and domain (nil: any domain).
+    func rules(username: String, domain: String?) -> [Rule] { rules[Self.key(username, domain)] ?? [] }
+
+    /// Replaces the rules of one subscriber.
+    mutating func set(_ list: [Rule], username: String, domain: String?) {
+        rules[Self.key(username, domain)] = list.isEmpty ? nil : list
+    }
+
+    /// What the subscriber's rules say about `source`.
+    func access(of subscriber: Subscriber, from source: SourceAddress) -> SourceAccess {
+        let list = rules(username: subscriber.username, domain: subscriber.domain)
+        guard !list.isEmpty else { return .noRules }
+        guard let address = IPAddress(source.ip) else { return .outside }
+        var inside = false
+        for rule in list where rule.range.contains(address) {
+            guard let port = rule.port else {
+                inside = true
+                continue
+            }
+            if port == source.port { return .inside(portMatched: true) }
+        }
+        return inside ? .inside(portMatched: false) : .outside
+    }
+
+    private static func key(_ username: String, _ domain: String?) -> Key {
+        Key(username: username, domain: (domain ?? "").lowercased())
+    }
+}
