@@ -52,19 +52,7 @@ final class Fail2BanEndToEndTests: XCTestCase {
         try daemon.addSubscriber("1001", password: "right-one")
         XCTAssertEqual(try daemon.ctl(["ban", "add", "127.0.0.9", "--for", "1h", "--reason", "the operator's own"]).status, 0)
 
-        let fail2ban = try Fail2BanServer(jailLocal: """
-            [sipwarden]
-            enabled = true
-            logpath = \(daemon.dataDirectory.appendingPathComponent("security.log").path)
-            backend = polling
-            maxretry = 3
-            bantime = 10m
-            bantime.rndtime = 0
-            ignoreself = false
-            ignoreip =
-            action = sipwarden[sipwardenctl=\(try TestEnvironment.program("sipwardenctl")), socket=\(daemon.socketPath)]
-
-            """)
+        let fail2ban = try Fail2BanServer(sipwardenJailFor: daemon)
         try fail2ban.start()
 
         // A phone whose User-Agent claims failures of 127.0.0.66: challenges only, never a failure.

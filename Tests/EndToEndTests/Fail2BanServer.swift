@@ -46,6 +46,25 @@ final class Fail2BanServer {
         try jailLocal.write(to: configDirectory.appendingPathComponent("jail.local"), atomically: true, encoding: .utf8)
     }
 
+    /// A server whose `jail.local` enables the shipped `sipwarden` jail on `daemon`'s security
+    /// log (polling; bans after 3 failures for 10 minutes, nothing ignored) with the shipped
+    /// action calling that daemon's `sipwardenctl`.
+    convenience init(sipwardenJailFor daemon: DaemonProcess) throws {
+        try self.init(jailLocal: """
+            [sipwarden]
+            enabled = true
+            logpath = \(daemon.dataDirectory.appendingPathComponent("security.log").path)
+            backend = polling
+            maxretry = 3
+            bantime = 10m
+            bantime.rndtime = 0
+            ignoreself = false
+            ignoreip =
+            action = sipwarden[sipwardenctl=\(try TestEnvironment.program("sipwardenctl")), socket=\(daemon.socketPath)]
+
+            """)
+    }
+
     /// Starts the server in the foreground and waits until `status` answers.
     func start() throws {
         let process = Process()

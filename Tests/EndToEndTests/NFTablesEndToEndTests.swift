@@ -124,19 +124,7 @@ final class NFTablesEndToEndTests: XCTestCase {
         )
         try daemon.start()
         try daemon.addSubscriber("1001", password: "right-one")
-        let fail2ban = try Fail2BanServer(jailLocal: """
-            [sipwarden]
-            enabled = true
-            logpath = \(daemon.dataDirectory.appendingPathComponent("security.log").path)
-            backend = polling
-            maxretry = 3
-            bantime = 10m
-            bantime.rndtime = 0
-            ignoreself = false
-            ignoreip =
-            action = sipwarden[sipwardenctl=\(try TestEnvironment.program("sipwardenctl")), socket=\(daemon.socketPath)]
-
-            """)
+        let fail2ban = try Fail2BanServer(sipwardenJailFor: daemon)
         try fail2ban.start()
         defer { fail2ban.stop() }
 
