@@ -55,10 +55,7 @@ struct NFTablesSetDefinition: Hashable, Sendable {
 
     /// A libnftnl set object describing the whole set (for `NFT_MSG_NEWSET`). The caller frees it.
     func makeKernelSet(table: String) -> OpaquePointer {
-        let set = nftnl_set_alloc()!
-        nftnl_set_set_str(set, attribute(NFTNL_SET_TABLE), table)
-        nftnl_set_set_str(set, attribute(NFTNL_SET_NAME), name)
-        nftnl_set_set_u32(set, attribute(NFTNL_SET_FAMILY), UInt32(NFPROTO_INET))
+        let set = elementContainer(table: table)
         nftnl_set_set_u32(set, attribute(NFTNL_SET_KEY_TYPE), keyType.datatype)
         nftnl_set_set_u32(set, attribute(NFTNL_SET_KEY_LEN), keyType.length)
         nftnl_set_set_u32(set, attribute(NFTNL_SET_ID), id)
