@@ -7,7 +7,7 @@ struct SubscriberShowCommand: AsyncParsableCommand {
         commandName: "show",
         abstract: "Show one subscriber: details, auth mode, allowed ranges, live bindings.",
         discussion: """
-            --json prints an object with the keys subscriber (as in 'subscriber list --json'),
+            --json prints an object with the keys subscriber (as in 'subscriber list --json'), \
             allowed (as in 'allow list --json') and bindings (a number); see docs/cli.md.
 
             Examples:

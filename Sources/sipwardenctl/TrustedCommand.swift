@@ -6,9 +6,9 @@ struct TrustedCommand: AsyncParsableCommand {
         commandName: "trusted",
         abstract: "Add, remove and list trusted ranges: never banned (the office, the carriers).",
         discussion: """
-            Trusted ranges come from the configuration file's 'trusted:' list (origin config,
-            changed only there) and from these commands (origin operator, kept in the database).
-            Both apply at once: a plugin or 'ban add' never bans a trusted address, and the
+            Trusted ranges come from the configuration file's 'trusted:' list (origin config, \
+            changed only there) and from these commands (origin operator, kept in the database). \
+            Both apply at once: a plugin or 'ban add' never bans a trusted address, and the \
             firewall never blocks one, even under a ban of a wider range.
 
             Examples:

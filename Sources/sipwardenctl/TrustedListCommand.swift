@@ -6,7 +6,7 @@ struct TrustedListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List trusted ranges and where each comes from.",
         discussion: """
-            --json prints an array of objects with the keys cidr and origin (config or
+            --json prints an array of objects with the keys cidr and origin (config or \
             operator); see docs/cli.md.
 
             Examples:

@@ -6,7 +6,7 @@ struct TrustedRemoveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remove", abstract: "Stop trusting a range added with 'trusted add'.",
         discussion: """
-            Ranges from the configuration file are refused here (exit status 1): remove them
+            Ranges from the configuration file are refused here (exit status 1): remove them \
             there. Exit status 1 as well when the range is not trusted.
 
             Examples:
