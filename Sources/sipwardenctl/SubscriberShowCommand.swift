@@ -46,7 +46,8 @@ struct SubscriberShowCommand: AsyncParsableCommand {
         text += "Auth mode:     \(s.authMode)\n"
         text += "Realm:         \(s.realm)\n"
         text += "Bindings:      \(detail.bindings)\n"
-        text += "Allowed from:  \(detail.allowed.isEmpty ? "anywhere (no rules)" : detail.allowed.map(AllowListCommand.describe).joined(separator: ", "))\n"
+        let noRules = s.authMode == "password" ? "anywhere (no rules)" : "nowhere: the \(s.authMode) mode needs a rule ('sipwardenctl allow add')"
+        text += "Allowed from:  \(detail.allowed.isEmpty ? noRules : detail.allowed.map(AllowListCommand.describe).joined(separator: ", "))\n"
         Console.out(text)
     }
 
