@@ -146,6 +146,25 @@ final class AccessEndToEndTests: XCTestCase {
         XCTAssertNil(registerBare("7001", from: again, callID: "after-remove"), "without the rule the range ban reaches it at once")
     }
 
+    func testSipsakRegistersAnIPPhoneWithoutAPasswordOnlyFromItsRange() throws {
+        let sipsak = try TestEnvironment.tool("sipsak", package: "sipsak")
+        _ = try ctlOK(["subscriber", "add", "8001", "--auth-mode", "ip"])
+        _ = try ctlOK(["allow", "add", "8001", "127.0.0.2"])
+        func sipsakRegister(from localIP: String) throws -> ProcessResult {
+            // sipsak picks its own source port; the ip mode does not look at it.
+            try ProcessRunner.run(sipsak, [
+                "-U", "-i", "-s", "sip:8001@127.0.0.1:\(daemon.port)", "--local-ip=\(localIP)", "-x", "600",
+                "-C", "sip:8001@\(localIP):5999", "-vv",
+            ], timeout: 30)
+        }
+        let accepted = try sipsakRegister(from: "127.0.0.2")
+        XCTAssertEqual(accepted.status, 0, "sipsak register: \(accepted.stdout)\n\(accepted.stderr)")
+        XCTAssertEqual(try daemon.registrations().compactMap { $0["contact"] as? String }, ["sip:8001@127.0.0.2:5999"])
+        let refused = try sipsakRegister(from: "127.0.0.3")
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue((refused.stdout + refused.stderr).contains("SIP/2.0 403 Forbidden"), "sipsak saw the 403: \(refused.stdout)\n\(refused.stderr)")
+    }
+
     func testBadInputIsRefusedWithWhatToType() throws {
         let badRange = try daemon.ctl(["allow", "add", "1001", "192.0.2.300/24"])
         XCTAssertEqual(badRange.status, 2)
