@@ -61,7 +61,7 @@ extension ControlRoute {
 
     /// "?a=x&b=y" of the non-nil values in key order, percent-encoded; "" when none.
     private static func query(_ items: [String: String?]) -> String {
-        let pairs = items.keys.sorted().compactMap { key in items[key]!.map { "\(key)=\(PercentEncoding.encode($0))" } }
+        let pairs = items.keys.sorted().compactMap { key in (items[key] ?? nil).map { "\(key)=\(PercentEncoding.encode($0))" } }
         return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
     }
 }

@@ -7,7 +7,7 @@ struct AllowAddCommand: AsyncParsableCommand {
         commandName: "add",
         abstract: "Allow a phone to register from an address or range.",
         discussion: """
-            USER must exist (see 'sipwardenctl subscriber list'). CIDR is an address or range
+            USER must exist (see 'sipwardenctl subscriber list'). CIDR is an address or range \
             (192.0.2.7, 192.0.2.0/24, 2001:db8::/48); host bits are cleared.
 
             Examples:

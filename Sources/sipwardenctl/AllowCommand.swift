@@ -6,10 +6,10 @@ struct AllowCommand: AsyncParsableCommand {
         commandName: "allow",
         abstract: "Add, remove and list the address ranges a phone may register from.",
         discussion: """
-            A phone with allowed ranges is refused (403, event acl.denied) when it registers
-            from anywhere else, whatever its auth mode. The ip, ip+port and password+ip auth
-            modes need at least one range. A rule with --port allows only that source port (what
-            ip+port asks for). Changes take effect at once, in the registrar and in the
+            A phone with allowed ranges is refused (403, event acl.denied) when it registers \
+            from anywhere else, whatever its auth mode. The ip, ip+port and password+ip auth \
+            modes need at least one range. A rule with --port allows only that source port (what \
+            ip+port asks for). Changes take effect at once, in the registrar and in the \
             firewall's allowed set (a phone's ranges are never blocked).
 
             Examples:

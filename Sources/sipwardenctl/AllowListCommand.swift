@@ -7,7 +7,7 @@ struct AllowListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "List allowed ranges, of every phone or of one.",
         discussion: """
-            --json prints an array of objects with the keys username, domain, cidr and port
+            --json prints an array of objects with the keys username, domain, cidr and port \
             (null when absent); see docs/cli.md.
 
             Examples:

@@ -7,7 +7,7 @@ struct AllowRemoveCommand: AsyncParsableCommand {
         commandName: "remove",
         abstract: "Remove a phone's rules for an address or range (every port).",
         discussion: """
-            Exit status 1 when the phone has no such range. When a phone's last range goes, an
+            Exit status 1 when the phone has no such range. When a phone's last range goes, an \
             ip, ip+port or password+ip phone can no longer register until it gets a new one.
 
             Examples:

@@ -8,12 +8,12 @@ struct StatsCommand: AsyncParsableCommand {
         commandName: "stats",
         abstract: "Show traffic and security figures: registrations, rates, timings, bans, events.",
         discussion: """
-            Rates are over the last 60 seconds; timings (REGISTER receipt to response, the
-            durable commit included) and event counts since the daemon started; p99 is the
-            upper bound of its power-of-two histogram bucket. --json prints an object with the
-            keys registrations, aors, registers_last_minute, registers_per_second,
-            auth_failures_last_minute, auth_failures_per_second, registers_total,
-            register_time_avg_ms, register_time_p99_ms, active_bans and events; see docs/cli.md.
+            Rates are over the last 60 seconds; timings (REGISTER receipt to response, the \
+            durable commit included) and event counts since the daemon started; p99 is the \
+            upper bound of its power-of-two histogram bucket. --json prints an object with the \
+            keys registrations, aors, registers_last_minute, registers_per_second, \
+            auth_failures_last_minute, auth_failures_per_second, registers_total, \
+            register_time_avg_ms, register_time_p99_ms, active_bans and events; see docs/cli.md. \
             The same figures are served to Prometheus when metrics.listen is set.
 
             Examples:

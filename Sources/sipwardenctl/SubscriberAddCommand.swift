@@ -9,10 +9,10 @@ struct SubscriberAddCommand: AsyncParsableCommand {
         commandName: "add",
         abstract: "Add one subscriber.",
         discussion: """
-            The password is stored only as HA1 digests (MD5 and SHA-256). Give --password-stdin
-            (or '--password -') to read it from standard input instead of the command line
-            (which other users can see in the process list); without either, it is asked for on
-            the terminal. An ip or ip+port phone needs no password (see 'subscriber set' for the
+            The password is stored only as HA1 digests (MD5 and SHA-256). Give --password-stdin \
+            (or '--password -') to read it from standard input instead of the command line \
+            (which other users can see in the process list); without either, it is asked for on \
+            the terminal. An ip or ip+port phone needs no password (see 'subscriber set' for the \
             auth modes, 'allow add' for its ranges).
 
             Examples:

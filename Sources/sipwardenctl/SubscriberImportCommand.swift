@@ -9,18 +9,18 @@ struct SubscriberImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Add or update many subscribers from a SIPp injection file.",
         discussion: """
-            The file is the one 'sipp -inf' reads: an optional first line SEQUENTIAL, RANDOM or
-            USER, then one 'user;password' line per subscriber (further ';fields' are ignored,
-            blank lines and '#' comments too). A header line 'user;password;account;display_name;auth_mode'
-            (any of the last three, in any order) reads those columns too; an ip or ip+port
-            line may leave the password empty. Existing subscribers get the new values. The
-            whole file is checked first: a bad line is reported with its number and nothing is
+            The file is the one 'sipp -inf' reads: an optional first line SEQUENTIAL, RANDOM or \
+            USER, then one 'user;password' line per subscriber (further ';fields' are ignored, \
+            blank lines and '#' comments too). A header line 'user;password;account;display_name;auth_mode' \
+            (any of the last three, in any order) reads those columns too; an ip or ip+port \
+            line may leave the password empty. Existing subscribers get the new password and the columns the file gives. The \
+            whole file is checked first: a bad line is reported with its number and nothing is \
             imported. 100,000 users go in one request. FILE '-' reads standard input.
 
             Examples:
               sipwardenctl subscriber import users.csv
               sipwardenctl subscriber import users.csv --domain example.com
-              printf 'user;password;account;auth_mode\\n1001;pw1;acme;password\\n2001;;acme;ip\\n' | sipwardenctl subscriber import -
+              sipwardenctl subscriber import phones.csv    # first line: user;password;account;auth_mode
               ./make_users.sh /dev/stdout 1000 | sipwardenctl subscriber import -
             """
     )

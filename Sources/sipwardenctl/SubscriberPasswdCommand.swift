@@ -7,9 +7,9 @@ struct SubscriberPasswdCommand: AsyncParsableCommand {
         commandName: "passwd",
         abstract: "Set a subscriber's password.",
         discussion: """
-            Asks for the new password twice on the terminal, without echo; --password-stdin
-            reads one line from standard input instead (for scripts). The password never
-            appears on the command line. Takes effect at once: the phone's next REGISTER must
+            Asks for the new password twice on the terminal, without echo; --password-stdin \
+            reads one line from standard input instead (for scripts). The password never \
+            appears on the command line. Takes effect at once: the phone's next REGISTER must \
             use it.
 
             Examples:

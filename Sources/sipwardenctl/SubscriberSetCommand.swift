@@ -7,10 +7,10 @@ struct SubscriberSetCommand: AsyncParsableCommand {
         commandName: "set",
         abstract: "Change a subscriber's display name, account tag or auth mode.",
         discussion: """
-            Only the options given change; an empty value ("") clears a display name or an
-            account tag. Auth modes: password (digest, as always), ip (a REGISTER from one of
-            the phone's allowed ranges is accepted without a challenge), ip+port (source address
-            and port must match a rule with that port), password+ip (both). ip, ip+port and
+            Only the options given change; an empty value ("") clears a display name or an \
+            account tag. Auth modes: password (digest, as always), ip (a REGISTER from one of \
+            the phone's allowed ranges is accepted without a challenge), ip+port (source address \
+            and port must match a rule with that port), password+ip (both). ip, ip+port and \
             password+ip need allowed ranges: see 'sipwardenctl allow add'. Takes effect at once.
 
             Examples:

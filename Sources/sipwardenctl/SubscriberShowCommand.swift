@@ -7,7 +7,7 @@ struct SubscriberShowCommand: AsyncParsableCommand {
         commandName: "show",
         abstract: "Show one subscriber: details, auth mode, allowed ranges, live bindings.",
         discussion: """
-            --json prints an object with the keys subscriber (as in 'subscriber list --json'),
+            --json prints an object with the keys subscriber (as in 'subscriber list --json'), \
             allowed (as in 'allow list --json') and bindings (a number); see docs/cli.md.
 
             Examples:
@@ -46,7 +46,8 @@ struct SubscriberShowCommand: AsyncParsableCommand {
         text += "Auth mode:     \(s.authMode)\n"
         text += "Realm:         \(s.realm)\n"
         text += "Bindings:      \(detail.bindings)\n"
-        text += "Allowed from:  \(detail.allowed.isEmpty ? "anywhere (no rules)" : detail.allowed.map(AllowListCommand.describe).joined(separator: ", "))\n"
+        let noRules = s.authMode == "password" ? "anywhere (no rules)" : "nowhere: the \(s.authMode) mode needs a rule ('sipwardenctl allow add')"
+        text += "Allowed from:  \(detail.allowed.isEmpty ? noRules : detail.allowed.map(AllowListCommand.describe).joined(separator: ", "))\n"
         Console.out(text)
     }
 

@@ -133,6 +133,38 @@ final class AccessEndToEndTests: XCTestCase {
         XCTAssertEqual((detail["allowed"] as? [[String: Any]])?.first?["cidr"] as? String, "127.0.0.2")
     }
 
+    func testAPhonesRangeIsNeverBlockedByTheFirewall() throws {
+        _ = try ctlOK(["subscriber", "add", "7001", "--auth-mode", "ip"])
+        _ = try ctlOK(["allow", "add", "7001", "127.0.0.6"])
+        _ = try ctlOK(["ban", "add", "127.0.0.0/29", "--for", "1h", "--reason", "test"])
+        let phone = try SIPTestClient(.udp, localIP: "127.0.0.6", serverPort: daemon.port)
+        XCTAssertEqual(registerBare("7001", from: phone, callID: "under-ban"), 200, "the phone's range is in the firewall's allowed set")
+        let neighbour = try SIPTestClient(.udp, localIP: "127.0.0.5", serverPort: daemon.port)
+        XCTAssertNil(registerBare("7001", from: neighbour, callID: "neighbour"), "the banned neighbour gets no answer at all")
+        _ = try ctlOK(["allow", "remove", "7001", "127.0.0.6"])
+        let again = try SIPTestClient(.udp, localIP: "127.0.0.6", serverPort: daemon.port)
+        XCTAssertNil(registerBare("7001", from: again, callID: "after-remove"), "without the rule the range ban reaches it at once")
+    }
+
+    func testSipsakRegistersAnIPPhoneWithoutAPasswordOnlyFromItsRange() throws {
+        let sipsak = try TestEnvironment.tool("sipsak", package: "sipsak")
+        _ = try ctlOK(["subscriber", "add", "8001", "--auth-mode", "ip"])
+        _ = try ctlOK(["allow", "add", "8001", "127.0.0.2"])
+        func sipsakRegister(from localIP: String) throws -> ProcessResult {
+            // sipsak picks its own source port; the ip mode does not look at it.
+            try ProcessRunner.run(sipsak, [
+                "-U", "-i", "-s", "sip:8001@127.0.0.1:\(daemon.port)", "--local-ip=\(localIP)", "-x", "600",
+                "-C", "sip:8001@\(localIP):5999", "-vv",
+            ], timeout: 30)
+        }
+        let accepted = try sipsakRegister(from: "127.0.0.2")
+        XCTAssertEqual(accepted.status, 0, "sipsak register: \(accepted.stdout)\n\(accepted.stderr)")
+        XCTAssertEqual(try daemon.registrations().compactMap { $0["contact"] as? String }, ["sip:8001@127.0.0.2:5999"])
+        let refused = try sipsakRegister(from: "127.0.0.3")
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue((refused.stdout + refused.stderr).contains("SIP/2.0 403 Forbidden"), "sipsak saw the 403: \(refused.stdout)\n\(refused.stderr)")
+    }
+
     func testBadInputIsRefusedWithWhatToType() throws {
         let badRange = try daemon.ctl(["allow", "add", "1001", "192.0.2.300/24"])
         XCTAssertEqual(badRange.status, 2)
