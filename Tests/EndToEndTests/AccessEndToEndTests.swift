@@ -15,10 +15,8 @@ final class AccessEndToEndTests: XCTestCase {
         daemon = nil
     }
 
-    private func ctlOK(_ arguments: [String]) throws -> String {
-        let result = try daemon.ctl(arguments)
-        XCTAssertEqual(result.status, 0, "sipwardenctl \(arguments.joined(separator: " ")): \(result.stderr)")
-        return result.stdout
+    private func ctlOK(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try daemon.ctlOK(arguments, file: file, line: line)
     }
 
     /// Sends one REGISTER without credentials and returns the answer's status.
@@ -43,15 +41,6 @@ final class AccessEndToEndTests: XCTestCase {
         (try? String(contentsOf: daemon.dataDirectory.appendingPathComponent("security.log"), encoding: .utf8)) ?? ""
     }
 
-    /// Polls until `condition` holds or `timeout` passes.
-    private func eventually(_ timeout: TimeInterval = 5, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        repeat {
-            if condition() { return true }
-            usleep(100_000)
-        } while Date() < deadline
-        return false
-    }
 
     private func aors() throws -> [String] { try daemon.registrations().compactMap { $0["aor"] as? String } }
 
@@ -65,7 +54,7 @@ final class AccessEndToEndTests: XCTestCase {
 
         let outside = try SIPTestClient(.udp, localIP: "127.0.0.3", serverPort: daemon.port)
         XCTAssertEqual(registerBare("2001", from: outside, callID: "ip-out"), 403)
-        XCTAssertTrue(eventually { self.securityLog().contains("\"acl.denied\"") && self.securityLog().contains("127.0.0.3") },
+        XCTAssertTrue(TestEnvironment.eventually(5) { self.securityLog().contains("\"acl.denied\"") && self.securityLog().contains("127.0.0.3") },
                       "acl.denied for 127.0.0.3 is in the security log:\n\(securityLog().suffix(2000))")
 
         // A change applies to the next REGISTER, without a restart.

@@ -7,12 +7,7 @@ import XCTest
 final class ControlAccessEndToEndTests: XCTestCase {
     /// Writes `yaml` to a file and returns a daemon started with `--config` on it.
     private func daemon(_ label: String, yaml: String) throws -> DaemonProcess {
-        let directory = try TestEnvironment.temporaryDirectory("\(label)-config")
-        let file = directory.appendingPathComponent("sipwarden.yaml")
-        try yaml.write(to: file, atomically: true, encoding: .utf8)
-        let daemon = try DaemonProcess(label: label, extraArguments: ["--config", file.path])
-        try daemon.start()
-        return daemon
+        try DaemonProcess.started(label, yaml: yaml)
     }
 
     /// A plain HTTP/1.1 GET over TCP to 127.0.0.1:`port`; the whole answer, read until the close.

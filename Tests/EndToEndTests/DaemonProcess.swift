@@ -89,6 +89,22 @@ final class DaemonProcess {
         try ProcessRunner.run(ctlPath, ["--socket", socketPath] + arguments, timeout: timeout)
     }
 
+    /// Runs `sipwardenctl` and fails the test unless it exits 0; returns its standard output.
+    func ctlOK(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let result = try ctl(arguments)
+        XCTAssertEqual(result.status, 0, "sipwardenctl \(arguments.joined(separator: " ")): \(result.stderr)", file: file, line: line)
+        return result.stdout
+    }
+
+    /// Starts a daemon with `yaml` as its configuration file (`--config`).
+    static func started(_ label: String, yaml: String, extraArguments: [String] = []) throws -> DaemonProcess {
+        let file = try TestEnvironment.temporaryDirectory("\(label)-config").appendingPathComponent("sipwarden.yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(label: label, extraArguments: ["--config", file.path] + extraArguments)
+        try daemon.start()
+        return daemon
+    }
+
     /// `registrations list --json`, decoded.
     func registrations() throws -> [[String: Any]] {
         let result = try ctl(["registrations", "list", "--json"])

@@ -87,7 +87,7 @@ final class Fail2BanEndToEndTests: XCTestCase {
             _ = guesser.receiveText(timeout: 1)
         }
 
-        let banned = try eventually(30) { try self.bans(daemon)["127.0.0.2"] != nil }
+        let banned = try TestEnvironment.eventually(30) { try self.bans(daemon)["127.0.0.2"] != nil }
         XCTAssertTrue(banned, "Fail2Ban banned the guesser through sipwardenctl.\nfail2ban log:\n\(fail2ban.log().suffix(3000))")
         let ban = try bans(daemon)["127.0.0.2"]
         XCTAssertEqual(ban?["source"] as? String, "fail2ban sipwarden", "listed with its source")
@@ -109,13 +109,13 @@ final class Fail2BanEndToEndTests: XCTestCase {
 
         // Fail2Ban's unban removes only what it added: the operator's longer ban on .7 stays.
         XCTAssertEqual(try fail2ban.client(["set", "sipwarden", "banip", "127.0.0.7"]).status, 0)
-        XCTAssertTrue(try eventually(15) { try self.bans(daemon)["127.0.0.7"]?["source"] as? String == "fail2ban sipwarden" })
+        XCTAssertTrue(try TestEnvironment.eventually(15) { try self.bans(daemon)["127.0.0.7"]?["source"] as? String == "fail2ban sipwarden" })
         XCTAssertEqual(try daemon.ctl(["ban", "add", "127.0.0.7", "--for", "2h", "--reason", "the operator keeps it"]).status, 0)
         XCTAssertEqual(try bans(daemon)["127.0.0.7"]?["source"] as? String, "operator")
         XCTAssertEqual(try fail2ban.client(["set", "sipwarden", "unbanip", "127.0.0.7"]).status, 0)
 
         XCTAssertEqual(try fail2ban.client(["set", "sipwarden", "unbanip", "127.0.0.2"]).status, 0)
-        XCTAssertTrue(try eventually(15) { try self.bans(daemon)["127.0.0.2"] == nil }, "Fail2Ban's unban lifted its ban")
+        XCTAssertTrue(try TestEnvironment.eventually(15) { try self.bans(daemon)["127.0.0.2"] == nil }, "Fail2Ban's unban lifted its ban")
         XCTAssertTrue(try answers("127.0.0.2", daemon), "the guesser is answered again")
         let after = try bans(daemon)
         XCTAssertEqual(after["127.0.0.7"]?["source"] as? String, "operator", "a ban someone else holds survives Fail2Ban's unban")
@@ -143,12 +143,4 @@ final class Fail2BanEndToEndTests: XCTestCase {
         return client.receiveText(timeout: 0.7) != nil
     }
 
-    private func eventually(_ timeout: TimeInterval, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        repeat {
-            if try condition() { return true }
-            usleep(200_000)
-        } while Date() < deadline
-        return false
-    }
 }

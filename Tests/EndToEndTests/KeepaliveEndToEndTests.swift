@@ -37,13 +37,13 @@ final class KeepaliveEndToEndTests: XCTestCase {
         XCTAssertEqual(try RegistrationTestSupport.register("4003", password: "pw4003", client: tcpPhone!, port: daemon.port), 200)
         vanishing = nil  // the phone is gone: its socket is closed, probes get no answer
 
-        XCTAssertTrue(try RegistrationTestSupport.eventually(20) { try self.status(daemon, "4002") == "unreachable" },
+        XCTAssertTrue(try TestEnvironment.eventually(20) { try self.status(daemon, "4002") == "unreachable" },
                       "the silent phone is marked unreachable after 2 missed probes:\n\(daemon.log().suffix(2000))")
         XCTAssertEqual(try status(daemon, "4001"), "registered", "the phone answering OPTIONS stays reachable")
         XCTAssertEqual(try status(daemon, "4003"), "registered", "a TCP phone with its connection open is reachable")
         XCTAssertGreaterThanOrEqual(responder.answered, 2, "the answering phone got the probes")
         let unreachable = events(daemon, kind: "register.unreachable", aor: "sip:4002@127.0.0.1")
-        XCTAssertTrue(try RegistrationTestSupport.eventually(5) { !self.events(daemon, kind: "register.unreachable", aor: "sip:4002@127.0.0.1").isEmpty },
+        XCTAssertTrue(try TestEnvironment.eventually(5) { !self.events(daemon, kind: "register.unreachable", aor: "sip:4002@127.0.0.1").isEmpty },
                       "register.unreachable recorded: \(unreachable)")
         XCTAssertEqual(try RegistrationTestSupport.jsonArray(daemon, ["registrations", "list", "--status", "unreachable", "--json"])
             .compactMap { $0["aor"] as? String }, ["sip:4002@127.0.0.1"], "--status unreachable lists exactly it")
@@ -54,15 +54,15 @@ final class KeepaliveEndToEndTests: XCTestCase {
         XCTAssertEqual(binding["keepalive_misses"] as? Int, 0)
         XCTAssertTrue(binding["last_keepalive_answer_at"] is String, "\(binding)")
 
-        XCTAssertTrue(try RegistrationTestSupport.eventually(20) { try self.status(daemon, "4002") == "expired" },
+        XCTAssertTrue(try TestEnvironment.eventually(20) { try self.status(daemon, "4002") == "expired" },
                       "removed remove_after seconds later, and listed as expired")
-        XCTAssertTrue(try RegistrationTestSupport.eventually(5) {
+        XCTAssertTrue(try TestEnvironment.eventually(5) {
             self.events(daemon, kind: "register.removed", aor: "sip:4002@127.0.0.1").contains { $0["detail"] as? String == "unreachable" }
         })
         XCTAssertEqual(try status(daemon, "4001"), "registered")
 
         tcpPhone = nil  // the TCP connection closes: every ping from now on is a miss
-        XCTAssertTrue(try RegistrationTestSupport.eventually(20) { try self.status(daemon, "4003") != "registered" },
+        XCTAssertTrue(try TestEnvironment.eventually(20) { try self.status(daemon, "4003") != "registered" },
                       "a TCP binding whose connection is gone becomes unreachable")
         XCTAssertEqual(try status(daemon, "4001"), "registered")
         XCTAssertTrue(daemon.isRunning, "answers to our probes never crash anything")
@@ -78,13 +78,13 @@ final class KeepaliveEndToEndTests: XCTestCase {
         try daemon.addSubscriber("4101", password: "pw4101")
         let phone = try SIPTestClient(.udp, localIP: "127.0.0.5", serverPort: daemon.port)
         XCTAssertEqual(try RegistrationTestSupport.register("4101", password: "pw4101", client: phone, port: daemon.port), 200)
-        XCTAssertTrue(try RegistrationTestSupport.eventually(20) { try self.status(daemon, "4101") == "unreachable" },
+        XCTAssertTrue(try TestEnvironment.eventually(20) { try self.status(daemon, "4101") == "unreachable" },
                       "silent (nobody reads its socket): unreachable")
         let responder = OptionsResponder(phone)
         defer { responder.stop() }
-        XCTAssertTrue(try RegistrationTestSupport.eventually(20) { try self.status(daemon, "4101") == "registered" },
+        XCTAssertTrue(try TestEnvironment.eventually(20) { try self.status(daemon, "4101") == "registered" },
                       "it answers an OPTIONS: reachable again")
-        XCTAssertTrue(try RegistrationTestSupport.eventually(5) { !self.events(daemon, kind: "register.reachable", aor: "sip:4101@127.0.0.1").isEmpty })
+        XCTAssertTrue(try TestEnvironment.eventually(5) { !self.events(daemon, kind: "register.reachable", aor: "sip:4101@127.0.0.1").isEmpty })
         sleep(3)
         XCTAssertEqual(try status(daemon, "4101"), "registered", "remove_after: 0 keeps unreachable bindings; and it stays reachable while answering")
     }
@@ -102,7 +102,7 @@ final class KeepaliveEndToEndTests: XCTestCase {
             "SIP/2.0 200\r\n\r\n",
         ]
         for _ in 0..<20 { for stray in strays { attacker.send(stray) } }
-        XCTAssertTrue(try RegistrationTestSupport.eventually(20) { try self.status(daemon, "4201") == "unreachable" },
+        XCTAssertTrue(try TestEnvironment.eventually(20) { try self.status(daemon, "4201") == "unreachable" },
                       "guessed answers do not keep a silent phone reachable")
         XCTAssertTrue(daemon.isRunning)
         let probe = try SIPTestClient(.udp, localIP: "127.0.0.8", serverPort: daemon.port)

@@ -56,11 +56,11 @@ final class LifecycleEndToEndTests: XCTestCase {
         func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
 
         register("before-rotation")
-        XCTAssertTrue(eventually { text(log).contains("sip:before-rotation@") }, "the challenge is logged")
+        XCTAssertTrue(TestEnvironment.eventually { text(log).contains("sip:before-rotation@") }, "the challenge is logged")
         try FileManager.default.moveItem(at: log, to: rotated)
         kill(daemon.pid, SIGUSR1)
         var attempt = 0
-        XCTAssertTrue(eventually {
+        XCTAssertTrue(TestEnvironment.eventually {
             attempt += 1
             register("after-rotation-\(attempt)")
             return text(log).contains("sip:after-rotation-")
@@ -72,7 +72,7 @@ final class LifecycleEndToEndTests: XCTestCase {
         // A reload (SIGHUP, `systemctl reload`) reopens the log too.
         try FileManager.default.moveItem(at: log, to: daemon.dataDirectory.appendingPathComponent("security.log.2"))
         kill(daemon.pid, SIGHUP)
-        XCTAssertTrue(eventually {
+        XCTAssertTrue(TestEnvironment.eventually {
             attempt += 1
             register("after-reload-\(attempt)")
             return text(log).contains("sip:after-reload-")
@@ -80,12 +80,4 @@ final class LifecycleEndToEndTests: XCTestCase {
         XCTAssertTrue(daemon.isRunning)
     }
 
-    private func eventually(_ timeout: TimeInterval = 10, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        repeat {
-            if try condition() { return true }
-            usleep(100_000)
-        } while Date() < deadline
-        return false
-    }
 }

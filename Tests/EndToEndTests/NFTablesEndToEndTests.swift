@@ -130,12 +130,7 @@ final class NFTablesEndToEndTests: XCTestCase {
 
         let output = try namespaces.probe(["guess", "10.234.0.2", "10.234.0.1", "5060", "1001", "4", "0.05"])
         XCTAssertEqual(output.split(separator: "\n").count, 4, output)
-        let deadline = Date().addingTimeInterval(30)
-        var inKernel = false
-        while Date() < deadline, !inKernel {
-            inKernel = try namespaces.nft(["list", "set", "inet", "sipwarden", "ban4"]).contains("10.234.0.2")
-            if !inKernel { usleep(200_000) }
-        }
+        let inKernel = try TestEnvironment.eventually(30) { try namespaces.nft(["list", "set", "inet", "sipwarden", "ban4"]).contains("10.234.0.2") }
         XCTAssertTrue(inKernel, "Fail2Ban's ban reached the kernel set.\nfail2ban log:\n\(fail2ban.log().suffix(2000))")
         let listed = try daemon.ctl(["ban", "list", "--json"]).stdout
         XCTAssertTrue(listed.contains("10.234.0.2") && listed.contains("fail2ban sipwarden"), listed)
@@ -144,11 +139,7 @@ final class NFTablesEndToEndTests: XCTestCase {
         XCTAssertGreaterThan(try namespaces.counter(chain: "bans", rule: "@ban4"), drops, "dropped at prerouting, before conntrack")
 
         XCTAssertEqual(try fail2ban.client(["set", "sipwarden", "unbanip", "10.234.0.2"]).status, 0)
-        var lifted = false
-        while Date() < deadline.addingTimeInterval(15), !lifted {
-            lifted = try !namespaces.nft(["list", "set", "inet", "sipwarden", "ban4"]).contains("10.234.0.2")
-            if !lifted { usleep(200_000) }
-        }
+        let lifted = try TestEnvironment.eventually(15) { try !namespaces.nft(["list", "set", "inet", "sipwarden", "ban4"]).contains("10.234.0.2") }
         XCTAssertTrue(lifted, "Fail2Ban's unban took the address out of the set")
         XCTAssertEqual(try namespaces.probe(["options", "10.234.0.2", "10.234.0.1", "5060"]), "REPLY 200\n")
     }

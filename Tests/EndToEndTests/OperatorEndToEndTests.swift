@@ -15,10 +15,8 @@ final class OperatorEndToEndTests: XCTestCase {
         daemon = nil
     }
 
-    private func ctlOK(_ arguments: [String]) throws -> String {
-        let result = try daemon.ctl(arguments)
-        XCTAssertEqual(result.status, 0, "sipwardenctl \(arguments.joined(separator: " ")): \(result.stderr)")
-        return result.stdout
+    private func ctlOK(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try daemon.ctlOK(arguments, file: file, line: line)
     }
 
     private func json(_ arguments: [String]) throws -> Any {

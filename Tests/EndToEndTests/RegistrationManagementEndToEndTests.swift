@@ -142,7 +142,7 @@ final class RegistrationManagementEndToEndTests: XCTestCase {
         XCTAssertTrue(via.contains("received=127.0.0.3") || via.contains("rport"), via)
         XCTAssertEqual(binding["keepalive_misses"] as? Int, 0)
         var kinds: [String] = []
-        XCTAssertTrue(try RegistrationTestSupport.eventually {
+        XCTAssertTrue(try TestEnvironment.eventually {
             let again = try self.daemon.ctl(["registrations", "show", "sip:1002@127.0.0.1", "--json"])
             let object = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
             kinds = (object?["events"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } ?? []
@@ -244,7 +244,7 @@ final class RegistrationManagementEndToEndTests: XCTestCase {
         process.standardError = FileHandle.nullDevice
         try process.run()
         var collected = Data()
-        XCTAssertTrue(RegistrationTestSupport.eventually(10) {
+        XCTAssertTrue(TestEnvironment.eventually(10) {
             collected += output.fileHandleForReading.availableData
             return String(decoding: collected, as: UTF8.self).contains("Bindings: 4 live")
         })
@@ -258,7 +258,7 @@ final class RegistrationManagementEndToEndTests: XCTestCase {
         let phone = try SIPTestClient(.udp, localIP: "127.0.0.6", serverPort: daemon.port)
         XCTAssertEqual(try daemon.ctl(["subscriber", "add", "3001", "--password", "pw3001"]).status, 0)
         XCTAssertEqual(try RegistrationTestSupport.register("3001", password: "pw3001", client: phone, port: daemon.port, expires: 2), 200)
-        XCTAssertTrue(try RegistrationTestSupport.eventually(15) { try self.users(["--status", "expired"]) == ["3001"] },
+        XCTAssertTrue(try TestEnvironment.eventually(15) { try self.users(["--status", "expired"]) == ["3001"] },
                       "a binding that lapsed shows as expired")
         XCTAssertFalse(try users([]).contains("3001"), "and not among the live ones")
         let row = try RegistrationTestSupport.jsonArray(daemon, ["registrations", "list", "--status", "all", "--json", "--number", "3001"])

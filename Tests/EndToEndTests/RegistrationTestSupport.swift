@@ -7,12 +7,7 @@ import XCTest
 enum RegistrationTestSupport {
     /// Starts a daemon with `yaml` as its configuration file.
     static func startDaemon(_ label: String, yaml: String) throws -> DaemonProcess {
-        let directory = try TestEnvironment.temporaryDirectory("\(label)-config")
-        let file = directory.appendingPathComponent("sipwarden.yaml")
-        try yaml.write(to: file, atomically: true, encoding: .utf8)
-        let daemon = try DaemonProcess(label: label, extraArguments: ["--config", file.path])
-        try daemon.start()
-        return daemon
+        try DaemonProcess.started(label, yaml: yaml)
     }
 
     /// Registers `user` from `client` with a digest handshake (401, then the answer); returns
@@ -49,15 +44,6 @@ enum RegistrationTestSupport {
         return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]], result.stdout, file: file, line: line)
     }
 
-    /// Polls until `condition` holds or `timeout` passes.
-    static func eventually(_ timeout: TimeInterval = 10, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        repeat {
-            if try condition() { return true }
-            usleep(100_000)
-        } while Date() < deadline
-        return false
-    }
 
     /// Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF) into rows of fields.
     static func parseCSV(_ text: String) -> [[String]] {

@@ -43,15 +43,6 @@ final class SecurityEndToEndTests: XCTestCase {
         return client.receiveText(timeout: timeout) != nil
     }
 
-    /// Polls until `condition` holds or `timeout` passes.
-    private func eventually(_ timeout: TimeInterval = 5, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        repeat {
-            if try condition() { return true }
-            usleep(100_000)
-        } while Date() < deadline
-        return false
-    }
 
     private func bans(_ daemon: DaemonProcess) throws -> [[String: Any]] {
         let result = try daemon.ctl(["ban", "list", "--json"])
@@ -86,7 +77,7 @@ final class SecurityEndToEndTests: XCTestCase {
         let fifth = SIPMessages.authorization(user: "1001", password: "guess-5", challenge: challenge, uri: "sip:127.0.0.1:\(daemon.port)", nc: 5)
         guesser.send(SIPMessages.register(user: "1001", client: guesser, port: daemon.port, callID: "guess", cseq: 6, authorization: fifth))
         _ = guesser.receiveText(timeout: 1)
-        XCTAssertTrue(try eventually { try !answers("127.0.0.2", daemon, timeout: 0.3) }, "the guesser is banned after the fifth failure")
+        XCTAssertTrue(try TestEnvironment.eventually(5) { try !answers("127.0.0.2", daemon, timeout: 0.3) }, "the guesser is banned after the fifth failure")
 
         let ban = try XCTUnwrap(try bans(daemon).first { $0["address"] as? String == "127.0.0.2" })
         XCTAssertEqual(ban["source"] as? String, "bruteforce")
@@ -106,7 +97,7 @@ final class SecurityEndToEndTests: XCTestCase {
         let scanner = try SIPTestClient(.udp, localIP: "127.0.0.4", serverPort: daemon.port)
         scanner.send(SIPMessages.register(user: "100", client: scanner, port: daemon.port, callID: "scan", cseq: 1, userAgent: "friendly-scanner"))
         _ = scanner.receiveText(timeout: 1)
-        XCTAssertTrue(try eventually { try !answers("127.0.0.4", daemon, timeout: 0.3) }, "banned at the first request")
+        XCTAssertTrue(try TestEnvironment.eventually(5) { try !answers("127.0.0.4", daemon, timeout: 0.3) }, "banned at the first request")
         XCTAssertEqual(try bans(daemon).first { $0["address"] as? String == "127.0.0.4" }?["source"] as? String, "scanner")
         XCTAssertTrue(try answers("127.0.0.5", daemon), "others are untouched")
     }
@@ -145,7 +136,7 @@ final class SecurityEndToEndTests: XCTestCase {
             let client = try SIPTestClient(.udp, localIP: address, serverPort: daemon.port)
             _ = register("1001", password: "spray-\(index)", client: client, port: daemon.port, callID: "spray-\(index)")
         }
-        XCTAssertTrue(try eventually {
+        XCTAssertTrue(try TestEnvironment.eventually(5) {
             let banned = Set(try bans(daemon).compactMap { $0["address"] as? String })
             return sprayers.allSatisfy(banned.contains)
         }, "every spraying address is banned")
@@ -168,7 +159,7 @@ final class SecurityEndToEndTests: XCTestCase {
         XCTAssertEqual(listed["source"] as? String, "operator")
         XCTAssertEqual(listed["reason"] as? String, "e2e test")
         sleep(3)
-        XCTAssertTrue(try eventually(3) { try answers("127.0.0.9", daemon, timeout: 0.3) }, "the ban lapsed on time")
+        XCTAssertTrue(try TestEnvironment.eventually(3) { try answers("127.0.0.9", daemon, timeout: 0.3) }, "the ban lapsed on time")
     }
 
     func testExecPluginScriptReceivesEventsAndItsDecisionTakesEffect() throws {
@@ -190,7 +181,7 @@ final class SecurityEndToEndTests: XCTestCase {
         let client = try SIPTestClient(.udp, localIP: "127.0.0.7", serverPort: daemon.port)
         client.send(SIPMessages.register(user: "42", client: client, port: daemon.port, callID: "exec", cseq: 1, userAgent: "evil-exec/1.0"))
         _ = client.receiveText(timeout: 1)
-        XCTAssertTrue(try eventually { try !answers("127.0.0.7", daemon, timeout: 0.3) }, "the script's ban took effect")
+        XCTAssertTrue(try TestEnvironment.eventually(5) { try !answers("127.0.0.7", daemon, timeout: 0.3) }, "the script's ban took effect")
         XCTAssertEqual(try bans(daemon).first { $0["address"] as? String == "127.0.0.7" }?["reason"] as? String, "exec says so")
         let lines = try String(contentsOf: seen, encoding: .utf8)
         XCTAssertTrue(lines.contains("\"auth.challenged\""), "the script received the registrar's events")
@@ -238,7 +229,7 @@ extension SecurityEndToEndTests {
         // SIGHUP does the same.
         try "plugin: hijack\nenabled: true\n".write(to: policiesDirectory.appendingPathComponent("hijack.yaml"), atomically: true, encoding: .utf8)
         kill(try XCTUnwrap(daemon.process?.processIdentifier), SIGHUP)
-        XCTAssertTrue(try eventually {
+        XCTAssertTrue(try TestEnvironment.eventually(5) {
             let list = try daemon.ctl(["plugins", "list", "--json"])
             return list.stdout.contains("\"hijack\"")
         }, "SIGHUP re-read the policy files")
