@@ -83,7 +83,10 @@ final class DaemonControlService: ControlService {
     func health() async throws -> HealthInfo {
         let (bindings, subscribers) = service.state.withLock { ($0.registrar.location.count, $0.registrar.directory.count) }
         let uptime = Int(SystemClock.now().milliseconds - startedAt.milliseconds) / 1000
-        return HealthInfo(version: SIPWardenDaemon.version, uptimeSeconds: uptime, bindings: bindings, subscribers: subscribers)
+        return HealthInfo(
+            version: SIPWardenDaemon.version, uptimeSeconds: uptime, bindings: bindings, subscribers: subscribers,
+            firewall: security.firewallName
+        )
     }
 
     /// A subscriber with HA1 digests for its realm (its domain, or the configured realm).

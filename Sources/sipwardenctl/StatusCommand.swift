@@ -17,7 +17,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Flag(help: "Print a JSON object (version, uptime_seconds, bindings, subscribers).")
+    @Flag(help: "Print a JSON object (version, uptime_seconds, bindings, subscribers, firewall).")
     var json = false
 
     func run() async throws {
@@ -29,6 +29,7 @@ struct StatusCommand: AsyncParsableCommand {
         Console.line(
             "sipwarden \(health.version), up \(DurationText.format(seconds: health.uptimeSeconds)): "
                 + "\(health.bindings) binding\(health.bindings == 1 ? "" : "s"), "
-                + "\(health.subscribers) subscriber\(health.subscribers == 1 ? "" : "s").")
+                + "\(health.subscribers) subscriber\(health.subscribers == 1 ? "" : "s")"
+                + (health.firewall.map { "; bans enforced by the \($0) firewall" } ?? "") + ".")
     }
 }

@@ -31,6 +31,9 @@ final class NFTablesEndToEndTests: XCTestCase {
         )
         let daemon = try startDaemon("nft-packets", in: namespaces, host: "0.0.0.0", config: "trusted: [10.231.1.9]\n")
         XCTAssertTrue(daemon.log().contains("nftables backend (as configured)"), daemon.log())
+        XCTAssertTrue(try daemon.ctlOK(["status"]).contains("bans enforced by the nftables firewall"))
+        let status = try JSONSerialization.jsonObject(with: Data(try daemon.ctlOK(["status", "--json"]).utf8)) as? [String: Any]
+        XCTAssertEqual(status?["firewall"] as? String, "nftables")
         for source in ["10.231.0.2", "10.231.0.3", "10.231.1.5", "10.231.1.9"] {
             XCTAssertEqual(try namespaces.probe(["options", source, "10.231.0.1", "5060"]), "REPLY 200\n", "\(source) before any ban")
         }

@@ -36,6 +36,9 @@ final class SecurityCoordinator: Sendable {
     /// Hands the firewall its allowed set (for SecurityCoordinator+Access.swift).
     func firewallSetAllowed(_ ranges: [IPRange]) throws { try firewall.setAllowed(ranges) }
 
+    /// The firewall backend's name ("nftables", "memory").
+    var firewallName: String { firewall.name }
+
     /// Connects the plugin host (created after the coordinator, since its decisions come here).
     func attach(_ host: PluginHost) { pluginHost.withLock { $0 = host } }
 
