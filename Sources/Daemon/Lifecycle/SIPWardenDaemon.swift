@@ -77,14 +77,14 @@ public final class SIPWardenDaemon: Sendable {
 
         let committer = GroupCommitter(store: store)
         let securityLog = try SecurityLog(path: configuration.effectiveSecurityLogPath, logger: logger)
-        let firewall = try FirewallSelection.open(configuration, bans: try SecurityCoordinator.storedBans(store), allowed: configuration.trusted)
+        let storedBans = try SecurityCoordinator.storedBans(store)
+        let firewall = try FirewallSelection.open(configuration, bans: storedBans, allowed: configuration.trusted)
         logger.info("firewall: \(firewall.explanation)")
         let security = try SecurityCoordinator(
             firewall: firewall.backend, store: store, log: securityLog, trusted: configuration.trusted, logger: logger
         )
-        let restored = try security.restoreBans()
         logger.info("firewall ready", metadata: [
-            "backend": "\(firewall.backend.name)", "bans_restored": "\(restored)",
+            "backend": "\(firewall.backend.name)", "bans_restored": "\(storedBans.count)",
             "trusted": "\(configuration.trusted.map(\.description).joined(separator: ","))",
         ])
         let service = SIPService(registrar: registrar, committer: committer, security: security, configuration: configuration, logger: logger)

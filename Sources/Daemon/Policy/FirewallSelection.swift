@@ -11,14 +11,17 @@ struct FirewallSelection {
     /// One sentence for the first log lines.
     let explanation: String
 
-    /// Opens the configured backend. For nftables the table is brought to exactly `bans` and
-    /// `allowed` in one transaction.
+    /// Opens the configured backend holding `bans` (the store's) and `allowed`. For nftables the
+    /// table is brought to exactly these in one transaction.
     ///
     /// - Throws: `FirewallSelectionError` when `firewall: nftables` cannot work here.
     static func open(_ configuration: DaemonConfiguration, bans: [FirewallBan], allowed: [IPRange]) throws -> FirewallSelection {
         switch configuration.firewall {
         case .memory:
-            return FirewallSelection(backend: MemoryFirewall(), nftables: nil, explanation: "memory backend, as configured: bans are dropped by the daemon before parsing")
+            return FirewallSelection(
+                backend: try memoryBackend(bans: bans, allowed: allowed), nftables: nil,
+                explanation: "memory backend, as configured: bans are dropped by the daemon before parsing"
+            )
         case .nftables:
             do {
                 let nftables = try NFTablesFirewall(options: configuration.nftablesOptions, bans: bans, allowed: allowed)
@@ -32,11 +35,18 @@ struct FirewallSelection {
                 return FirewallSelection(backend: nftables, nftables: nftables, explanation: describe(nftables, reason: "auto: netlink and nf_tables are usable"))
             } catch {
                 return FirewallSelection(
-                    backend: MemoryFirewall(), nftables: nil,
+                    backend: try memoryBackend(bans: bans, allowed: allowed), nftables: nil,
                     explanation: "memory backend (auto: nftables is not usable here: \(error)); bans are dropped by the daemon before parsing"
                 )
             }
         }
+    }
+
+    private static func memoryBackend(bans: [FirewallBan], allowed: [IPRange]) throws -> MemoryFirewall {
+        let memory = MemoryFirewall()
+        try memory.setAllowed(allowed)
+        try memory.ban(bans)
+        return memory
     }
 
     private static func describe(_ nftables: NFTablesFirewall, reason: String) -> String {

@@ -138,15 +138,7 @@ final class SecurityCoordinator: Sendable {
         return true
     }
 
-    /// Puts the stored bans still in force into the firewall (at start); a backend that was
-    /// opened with them already changes nothing.
-    func restoreBans() throws -> Int {
-        let entries = try Self.storedBans(store)
-        try firewall.ban(entries)
-        return entries.count
-    }
-
-    /// The stored bans in force, as firewall entries.
+    /// The stored bans in force, as firewall entries: what a firewall backend is opened with.
     static func storedBans(_ store: SIPWardenStore) throws -> [FirewallBan] {
         try store.bans(activeAt: SystemClock.now()).compactMap { ban in
             IPRange(ban.target).map { FirewallBan(target: $0, expiresAtMilliseconds: ban.expiresAt.milliseconds) }
