@@ -235,4 +235,18 @@ extension SecurityEndToEndTests {
         }, "SIGHUP re-read the policy files")
         XCTAssertTrue(daemon.isRunning)
     }
+
+    func testABanIsEnforcedAgainAfterADaemonRestart() throws {
+        let daemon = try startDaemon("ban-restart", policies: try policies())
+        XCTAssertTrue(try answers("127.0.0.21", daemon))
+        _ = try daemon.ctlOK(["ban", "add", "127.0.0.21", "--for", "1h", "--reason", "restart test"])
+        _ = try daemon.ctlOK(["ban", "add", "127.0.0.32/30", "--for", "1h", "--reason", "restart test"])
+        XCTAssertFalse(try answers("127.0.0.21", daemon))
+        daemon.stop()
+        try daemon.start()
+        XCTAssertTrue(daemon.log().contains("bans_restored=2"), daemon.log().suffix(2000).description)
+        XCTAssertFalse(try answers("127.0.0.21", daemon), "the stored ban holds after the restart")
+        XCTAssertFalse(try answers("127.0.0.33", daemon), "and so does the stored range ban")
+        XCTAssertTrue(try answers("127.0.0.22", daemon), "its neighbour is answered")
+    }
 }
