@@ -62,13 +62,13 @@ final class NFTablesConnection {
         return try Self.found(replies, what: "table inet \(table)")
     }
 
-    /// Whether `element` (looked up by its key) is in `set`.
-    func elementExists(_ element: NFTablesSetElement, set: NFTablesSetDefinition, table: String) throws(NFTablesError) -> Bool {
+    /// Whether every one of `elements` (looked up by key, in one request) is in `set`.
+    func elementsExist(_ elements: [NFTablesSetElement], set: NFTablesSetDefinition, table: String) throws(NFTablesError) -> Bool {
         let object = set.elementContainer(table: table)
         defer { nftnl_set_free(object) }
-        nftnl_set_elem_add(object, element.makeKernelElement())
+        for element in elements { nftnl_set_elem_add(object, element.makeKernelElement()) }
         let replies = try request(type: NFT_MSG_GETSETELEM.rawValue, flags: NLM_F_ACK) { nftnl_set_elems_nlmsg_build_payload($0, object) }
-        return try Self.found(replies, what: "element \(element.label) of set \(set.name)")
+        return try Self.found(replies, what: "\(elements.count) elements of set \(set.name)")
     }
 
     /// The expiry, in milliseconds from now, the kernel reports for `element` of `set`; nil

@@ -198,7 +198,13 @@ public final class NFTablesFirewall: FirewallBackend {
             }
             for set in [NFTablesLayout.ban4, NFTablesLayout.ban6, NFTablesLayout.bannet4, NFTablesLayout.bannet6, NFTablesLayout.allow4, NFTablesLayout.allow6] {
                 let family = set.keyType == .ipv4Address ? 4 : 6
-                guard try !session.connection.elementExists(Self.sentinelKey(family: family, set: set), set: set, table: table) else { continue }
+                if try session.connection.elementsExist([Self.sentinelKey(family: family, set: set)], set: set, table: table) {
+                    // The set was not flushed; for the address sets, check a rotating sample of
+                    // bans too (one request), to notice elements deleted one by one.
+                    guard !set.interval, let repair = try Self.repairSampledBans(&session, set: set, family: family, now: now, table: table) else { continue }
+                    repairs.append(repair)
+                    continue
+                }
                 var batch = session.connection.makeBatch()
                 let restored: Int
                 switch set.name {
@@ -220,6 +226,32 @@ public final class NFTablesFirewall: FirewallBackend {
             }
             return repairs
         }
+    }
+
+    /// How many single-address bans each drift check looks up per family.
+    static let driftSampleSize = 64
+
+    /// Looks up the next `driftSampleSize` live bans of `family` in `set`; when one is missing,
+    /// re-adds every live ban of the family (adding one present already changes nothing) and
+    /// says so.
+    private static func repairSampledBans(
+        _ session: inout Session, set: NFTablesSetDefinition, family: Int, now: Int64, table: String
+    ) throws(NFTablesError) -> String? {
+        // Bans about to lapse may be gone from the kernel already: they are not evidence.
+        let live = session.state.singles.lazy.filter { $0.key.network.familyNumber == family && $0.value > now + 5000 }
+        let total = session.state.singles.count
+        guard total > 0 else { return nil }
+        let cursor = (session.state.sampleCursor[family] ?? 0) % total
+        var sample = Array(live.dropFirst(cursor).prefix(driftSampleSize))
+        if sample.count < driftSampleSize { sample += live.prefix(driftSampleSize - sample.count) }
+        session.state.sampleCursor[family] = cursor + driftSampleSize
+        let elements = sample.map { element(for: $0.key, timeout: 0) }
+        guard !elements.isEmpty, try !session.connection.elementsExist(elements, set: set, table: table) else { return nil }
+        let everything = session.state.singles.filter { $0.key.network.familyNumber == family && $0.value > now }
+        var batch = session.connection.makeBatch()
+        batch.appendElements(.add, set: set, table: table, elements: everything.map { element(for: $0.key, timeout: UInt64($0.value - now)) })
+        try session.connection.commit(batch)
+        return "set \(set.name) of table inet \(table) lost bans (deleted by hand?): re-added its \(everything.count) bans"
     }
 
     /// Deletes the table and everything in it.

@@ -11,6 +11,8 @@ struct NFTablesState {
     var allowed: [IPRange] = []
     /// The rule handles of our chains as last installed, to notice rules changed by hand.
     var ruleHandles: [String: [UInt64]] = [:]
+    /// Where the drift check's next sample of single-address bans starts, per family.
+    var sampleCursor: [Int: Int] = [4: 0, 6: 0]
     /// Whether re-adding an element refreshes its timeout (kernels from 6.12).
     var refreshesTimeouts = true
 }
