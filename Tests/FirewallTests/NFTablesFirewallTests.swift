@@ -88,6 +88,8 @@ final class NFTablesFirewallTests: XCTestCase {
             XCTAssertTrue(listed.contains("expires 59m") || listed.contains("expires 1h"), listed)
             try firewall.ban([try ban("192.0.2.9", seconds: 60)])
             assertTimeout(try namespace.elements(of: "ban4")["192.0.2.9"], about: 3600, "a shorter ban never shortens one in force")
+            try firewall.ban([try ban("192.0.2.10", seconds: 60), try ban("192.0.2.10", seconds: 120), try ban("192.0.2.10", seconds: 90)])
+            assertTimeout(try namespace.elements(of: "ban4")["192.0.2.10"], about: 120, "one target named thrice in a call: the latest expiry")
         }
     }
 

@@ -67,7 +67,8 @@ public final class NFTablesFirewall: FirewallBackend {
         guard !entries.isEmpty else { return }
         let now = clock()
         try session.withLock { (session: inout Session) throws(NFTablesError) in
-            var singles: [FirewallBan] = []
+            // One element per target even when a call names it twice (latest expiry wins).
+            var singles: [IPRange: Int64] = [:]
             var replaced: Set<IPRange> = []
             var ranges = session.state.ranges
             var changedFamilies: Set<Int> = []
@@ -77,7 +78,7 @@ public final class NFTablesFirewall: FirewallBackend {
                     let old = session.state.singles[target]
                     if let old, old >= entry.expiresAtMilliseconds { continue }
                     if let old, old > now, !session.state.refreshesTimeouts { replaced.insert(target) }
-                    singles.append(entry)
+                    singles[target] = max(singles[target] ?? .min, entry.expiresAtMilliseconds)
                 } else if (ranges[target] ?? .min) < entry.expiresAtMilliseconds {
                     ranges[target] = entry.expiresAtMilliseconds
                     changedFamilies.insert(target.network.familyNumber)
@@ -92,8 +93,8 @@ public final class NFTablesFirewall: FirewallBackend {
                     if !deletes.isEmpty {
                         batch.appendElements(.delete, set: set, table: table, elements: deletes.map { Self.element(for: $0, timeout: 0) })
                     }
-                    let adds = singles.lazy.filter { $0.target.network.familyNumber == family }
-                        .map { Self.element(for: $0.target, timeout: UInt64($0.expiresAtMilliseconds - now)) }
+                    let adds = singles.lazy.filter { $0.key.network.familyNumber == family }
+                        .map { Self.element(for: $0.key, timeout: UInt64($0.value - now)) }
                     if !adds.isEmpty { batch.appendElements(.add, set: set, table: table, elements: Array(adds)) }
                 }
                 for family in changedFamilies.sorted() {
@@ -101,7 +102,7 @@ public final class NFTablesFirewall: FirewallBackend {
                 }
             }
             session.state.singles.reserveCapacity(session.state.singles.count + singles.count)
-            for entry in singles { session.state.singles[entry.target] = entry.expiresAtMilliseconds }
+            for (target, expiry) in singles { session.state.singles[target] = expiry }
             session.state.ranges = ranges
         }
     }
