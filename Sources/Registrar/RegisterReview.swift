@@ -17,10 +17,12 @@ public struct RegisterReview: Sendable {
     public var liveBindingSources: [String]
     /// When the request arrived.
     public var now: Timestamp
+    /// The provisioned subscriber owning the AOR, as the registrar found it (nil when none is).
+    public var owner: Subscriber?
 
     /// Creates a review.
     public init(source: SourceAddress, transport: Transport, aor: String, username: String, userAgent: String?,
-                contact: String, liveBindingSources: [String], now: Timestamp) {
+                contact: String, liveBindingSources: [String], now: Timestamp, owner: Subscriber? = nil) {
         self.source = source
         self.transport = transport
         self.aor = aor
@@ -29,6 +31,7 @@ public struct RegisterReview: Sendable {
         self.contact = contact
         self.liveBindingSources = liveBindingSources
         self.now = now
+        self.owner = owner
     }
 }
 

@@ -63,7 +63,8 @@ public struct Registrar: Sendable {
         }
 
         var sourceIsProof = false
-        if let owner = directory.lookup(username: user, domain: request.to.uri.host) {
+        let owner = directory.lookup(username: user, domain: request.to.uri.host)
+        if let owner {
             switch AccessDecision(mode: owner.authMode, access: access?(owner, source) ?? .noRules) {
             case .authenticate: break
             case .acceptWithoutChallenge:
@@ -121,7 +122,7 @@ public struct Registrar: Sendable {
                 let review = RegisterReview(
                     source: source, transport: transport, aor: aor, username: context.username ?? user,
                     userAgent: request.userAgent, contact: first.uri.description,
-                    liveBindingSources: location.bindings(of: aor, now: now).map(\.source.ip), now: now
+                    liveBindingSources: location.bindings(of: aor, now: now).map(\.source.ip), now: now, owner: owner
                 )
                 if case .refuse(let status, let reason, let kind, let detail) = reviewer(review) {
                     return RegisterOutcome(response: context.reply(status, reason), events: [

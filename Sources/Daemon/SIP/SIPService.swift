@@ -171,11 +171,10 @@ final class SIPService: Sendable {
         let outcome = state.withLock { state -> RegisterOutcome in
             // The table is a value: these closures see the rules in force for this request.
             let ranges = state.allowedRanges
-            let directory = state.registrar.directory
             let reviewer = plugins.map { plugins in
                 { (review: RegisterReview) -> RegisterReviewVerdict in
-                    let owner = directory.lookup(username: review.username, domain: request.to.uri.host)
-                    let allowed = owner.map { ranges.rules(username: $0.username, domain: $0.domain).map(\.range) } ?? []
+                    // The registrar already found the AOR's owner: its ranges go to the plugins.
+                    let allowed = review.owner.map { ranges.rules(username: $0.username, domain: $0.domain).map(\.range) } ?? []
                     return Self.review(review, allowedRanges: allowed, with: plugins)
                 }
             }
