@@ -64,20 +64,13 @@ final class NFTablesConnection {
 
     /// Whether every one of `elements` (looked up by key, in one request) is in `set`.
     func elementsExist(_ elements: [NFTablesSetElement], set: NFTablesSetDefinition, table: String) throws(NFTablesError) -> Bool {
-        let object = set.elementContainer(table: table)
-        defer { nftnl_set_free(object) }
-        for element in elements { nftnl_set_elem_add(object, element.makeKernelElement()) }
-        let replies = try request(type: NFT_MSG_GETSETELEM.rawValue, flags: NLM_F_ACK) { nftnl_set_elems_nlmsg_build_payload($0, object) }
-        return try Self.found(replies, what: "\(elements.count) elements of set \(set.name)")
+        try Self.found(try getElements(elements, set: set, table: table), what: "\(elements.count) elements of set \(set.name)")
     }
 
     /// The expiry, in milliseconds from now, the kernel reports for `element` of `set`; nil
     /// when it is not there.
     func elementExpiration(_ element: NFTablesSetElement, set: NFTablesSetDefinition, table: String) throws(NFTablesError) -> UInt64? {
-        let object = set.elementContainer(table: table)
-        defer { nftnl_set_free(object) }
-        nftnl_set_elem_add(object, element.makeKernelElement())
-        let replies = try request(type: NFT_MSG_GETSETELEM.rawValue, flags: NLM_F_ACK) { nftnl_set_elems_nlmsg_build_payload($0, object) }
+        let replies = try getElements([element], set: set, table: table)
         guard try Self.found(replies, what: "element \(element.label) of set \(set.name)") else { return nil }
         for case .data(_, let bytes) in replies {
             let parsed = nftnl_set_alloc()!
@@ -92,6 +85,15 @@ final class NFTablesConnection {
             }
         }
         return nil
+    }
+
+    /// One GETSETELEM request for `elements`: the kernel answers each found one, or ENOENT at
+    /// the first missing.
+    private func getElements(_ elements: [NFTablesSetElement], set: NFTablesSetDefinition, table: String) throws(NFTablesError) -> [NetlinkReply] {
+        let object = set.elementContainer(table: table)
+        defer { nftnl_set_free(object) }
+        for element in elements { nftnl_set_elem_add(object, element.makeKernelElement()) }
+        return try request(type: NFT_MSG_GETSETELEM.rawValue, flags: NLM_F_ACK) { nftnl_set_elems_nlmsg_build_payload($0, object) }
     }
 
     /// The handles of the rules in `table`, by chain.

@@ -88,7 +88,7 @@ public final class NFTablesFirewall: FirewallBackend {
             let table = options.table
             try Self.commitSkippingVanished(&session) { batch, vanished in
                 for family in [4, 6] {
-                    let set = family == 4 ? NFTablesLayout.ban4 : NFTablesLayout.ban6
+                    let set = NFTablesLayout.banSet(family: family)
                     let deletes = replaced.filter { $0.network.familyNumber == family && !vanished.contains($0.description) }
                     if !deletes.isEmpty {
                         batch.appendElements(.delete, set: set, table: table, elements: deletes.map { Self.element(for: $0, timeout: 0) })
@@ -129,7 +129,7 @@ public final class NFTablesFirewall: FirewallBackend {
             if !deletes.isEmpty || !changedFamilies.isEmpty {
                 try Self.commitSkippingVanished(&session) { batch, vanished in
                     for family in [4, 6] {
-                        let set = family == 4 ? NFTablesLayout.ban4 : NFTablesLayout.ban6
+                        let set = NFTablesLayout.banSet(family: family)
                         let elements = deletes.filter { $0.network.familyNumber == family && !vanished.contains($0.description) }
                             .map { Self.element(for: $0, timeout: 0) }
                         if !elements.isEmpty { batch.appendElements(.delete, set: set, table: table, elements: elements) }
@@ -198,8 +198,8 @@ public final class NFTablesFirewall: FirewallBackend {
                 repairs.append("rules of table inet \(table) were changed by hand: restored its \(layout.rules.count) rules")
             }
             for set in [NFTablesLayout.ban4, NFTablesLayout.ban6, NFTablesLayout.bannet4, NFTablesLayout.bannet6, NFTablesLayout.allow4, NFTablesLayout.allow6] {
-                let family = set.keyType == .ipv4Address ? 4 : 6
-                if try session.connection.elementsExist([Self.sentinelKey(family: family, set: set)], set: set, table: table) {
+                let family = set.family
+                if try session.connection.elementsExist([Self.sentinelKey(family: family)], set: set, table: table) {
                     // The set was not flushed; for the address sets, check a rotating sample of
                     // bans too (one request), to notice elements deleted one by one.
                     guard !set.interval, let repair = try Self.repairSampledBans(&session, set: set, family: family, now: now, table: table) else { continue }
@@ -393,7 +393,7 @@ public final class NFTablesFirewall: FirewallBackend {
         _ batch: inout NFTablesBatch, singles: [IPRange: Int64], ranges: [IPRange: Int64], now: Int64, table: String
     ) {
         for family in [4, 6] {
-            let set = family == 4 ? NFTablesLayout.ban4 : NFTablesLayout.ban6
+            let set = NFTablesLayout.banSet(family: family)
             batch.appendFlush(set: set, table: table)
             var elements = sentinelElements(family: family, interval: false)
             for (target, expiry) in singles where target.network.familyNumber == family && expiry > now {
@@ -407,7 +407,7 @@ public final class NFTablesFirewall: FirewallBackend {
     /// Empties bannet4 or bannet6 and refills it with the disjoint cover of the range bans and
     /// the sentinel (interval sets refuse overlapping elements).
     private static func appendRangeSetRewrite(_ batch: inout NFTablesBatch, family: Int, ranges: [IPRange: Int64], now: Int64, table: String) {
-        let set = family == 4 ? NFTablesLayout.bannet4 : NFTablesLayout.bannet6
+        let set = NFTablesLayout.rangeBanSet(family: family)
         var intervals = [IntervalCover.Interval(first: 0, last: 0, expiry: .max)]
         for (range, expiry) in ranges where range.network.familyNumber == family && expiry > now {
             let bounds = range.numericBounds
@@ -419,7 +419,7 @@ public final class NFTablesFirewall: FirewallBackend {
 
     /// Empties allow4 or allow6 and refills it with the merged allowed ranges and the sentinel.
     private static func appendAllowSetRewrite(_ batch: inout NFTablesBatch, family: Int, ranges: [IPRange], table: String) {
-        let set = family == 4 ? NFTablesLayout.allow4 : NFTablesLayout.allow6
+        let set = NFTablesLayout.allowSet(family: family)
         var intervals = [IntervalCover.Interval(first: 0, last: 0, expiry: .max)]
         for range in ranges where range.network.familyNumber == family {
             let bounds = range.numericBounds
@@ -453,7 +453,7 @@ public final class NFTablesFirewall: FirewallBackend {
     }
 
     /// The key the drift check looks the sentinel up by.
-    static func sentinelKey(family: Int, set: NFTablesSetDefinition) -> NFTablesSetElement {
+    static func sentinelKey(family: Int) -> NFTablesSetElement {
         NFTablesSetElement.address(0, family: family, name: family == 4 ? "0.0.0.0 (sentinel)" : ":: (sentinel)")
     }
 

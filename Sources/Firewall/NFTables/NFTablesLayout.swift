@@ -1,5 +1,4 @@
 import CNFTables
-import SIPWardenPolicy
 
 /// Everything SIPWarden keeps in the kernel: one table (`inet sipwarden`), its sets, its two
 /// chains and their rules. Nothing outside this table is ever touched.
@@ -72,13 +71,10 @@ struct NFTablesLayout: Sendable {
         ], nftText: "\(family == 4 ? "ip" : "ip6") saddr @\(set.name) counter \(verdictWord)")
     }
 
-    /// The set a ban of `target` goes into.
-    static func banSet(for target: IPRange) -> NFTablesSetDefinition {
-        switch (target.network.isIPv6 ? 6 : 4, target.isSingleAddress) {
-        case (4, true): ban4
-        case (4, false): bannet4
-        case (_, true): ban6
-        default: bannet6
-        }
-    }
+    /// The single-address ban set of a family (4 or 6).
+    static func banSet(family: Int) -> NFTablesSetDefinition { family == 4 ? ban4 : ban6 }
+    /// The range ban set of a family.
+    static func rangeBanSet(family: Int) -> NFTablesSetDefinition { family == 4 ? bannet4 : bannet6 }
+    /// The allowed-range set of a family.
+    static func allowSet(family: Int) -> NFTablesSetDefinition { family == 4 ? allow4 : allow6 }
 }

@@ -45,6 +45,9 @@ struct NFTablesSetDefinition: Hashable, Sendable {
     /// A batch-unique id, so that rules added in the same batch can refer to the set.
     var id: UInt32
 
+    /// The address family of its keys: 4, 6 (the port set counts as 4; it is never asked).
+    var family: Int { keyType == .ipv6Address ? 6 : 4 }
+
     /// The `NFT_SET_*` flags.
     var flags: UInt32 {
         var flags: UInt32 = 0
