@@ -147,20 +147,24 @@ final class NFTablesEndToEndTests: XCTestCase {
         XCTAssertEqual(try namespaces.probe(["options", "10.234.0.2", "10.234.0.1", "5060"]), "REPLY 200\n")
     }
 
-    func testTrustedAndPerPhoneRangesReachTheAllowSetsAtOnce() throws {
+    func testTrustedRangesReachTheAllowSetsAtOnceAndPhoneRangesDoNot() throws {
         let namespaces = try VethNamespaces(serverAddresses: ["10.235.0.1/24"], clientAddresses: ["10.235.0.2/24", "10.235.0.3/24"])
         let daemon = try startDaemon("nft-allow", in: namespaces, host: "10.235.0.1", config: "trusted: [192.0.2.0/24]\n")
         try daemon.addSubscriber("2001", password: "secret-2001")
         XCTAssertEqual(try daemon.ctl(["allow", "add", "2001", "10.235.0.3/32"]).status, 0)
         XCTAssertEqual(try daemon.ctl(["trusted", "add", "198.51.100.0/24"]).status, 0)
         let allow4 = try namespaces.nft(["list", "set", "inet", "sipwarden", "allow4"])
-        for range in ["192.0.2.0/24", "198.51.100.0/24", "10.235.0.3"] {
+        for range in ["192.0.2.0/24", "198.51.100.0/24"] {
             XCTAssertTrue(allow4.contains(range), "\(range) in allow4:\n\(allow4)")
         }
-        // A phone's allowed address is never dropped, even inside a banned range.
+        XCTAssertFalse(allow4.contains("10.235.0.3"), "a phone's allowed range is not a trusted range:\n\(allow4)")
+        // A ban inside a phone's allowed range is enforced like any other (a listed ban is an enforced ban).
         XCTAssertEqual(try daemon.ctl(["ban", "add", "10.235.0.0/24", "--for", "1h", "--reason", "test"]).status, 0)
         XCTAssertEqual(try namespaces.probe(["options", "10.235.0.2", "10.235.0.1", "5060"]), "NOREPLY\n")
-        XCTAssertEqual(try namespaces.probe(["options", "10.235.0.3", "10.235.0.1", "5060"]), "REPLY 200\n")
+        XCTAssertEqual(try namespaces.probe(["options", "10.235.0.3", "10.235.0.1", "5060"]), "NOREPLY\n")
+        XCTAssertEqual(try daemon.ctl(["trusted", "add", "10.235.0.3/32"]).status, 0)
+        XCTAssertEqual(try namespaces.probe(["options", "10.235.0.3", "10.235.0.1", "5060"]), "REPLY 200\n", "a trusted address inside the banned range")
+        XCTAssertEqual(try daemon.ctl(["trusted", "remove", "10.235.0.3/32"]).status, 0)
 
         XCTAssertEqual(try daemon.ctl(["allow", "remove", "2001", "10.235.0.3/32"]).status, 0)
         XCTAssertEqual(try daemon.ctl(["trusted", "remove", "198.51.100.0/24"]).status, 0)

@@ -31,9 +31,6 @@ struct AllowedRangeTable: Sendable {
         }
     }
 
-    /// Every range of every phone (what the firewall lets through besides trusted ranges).
-    var allRanges: [IPRange] { Array(Set(rules.values.joined().map(\.range))) }
-
     /// The rules of the subscriber with this username and domain (nil: any domain).
     func rules(username: String, domain: String?) -> [Rule] { rules[Self.key(username, domain)] ?? [] }
 

@@ -1,21 +1,13 @@
 import SIPWardenPolicy
 
-/// Trusted and per-phone ranges: changed through the control API, applied at once to the
-/// trusted check and to the firewall's allowed set (the union of both). The firewall is told
-/// under the same lock, so two changes never reach it out of order.
+/// Trusted ranges: changed through the control API, applied at once to the trusted check and
+/// to the firewall's allowed set. The firewall is told under the same lock, so two changes
+/// never reach it out of order.
 extension SecurityCoordinator {
     /// Replaces the operator-added trusted ranges.
     func setOperatorTrusted(_ ranges: [IPRange]) throws {
         try access.withLock { state in
             state.operatorAdded = ranges
-            try firewallSetAllowed(state.firewallAllowed)
-        }
-    }
-
-    /// Replaces the per-phone allowed ranges the firewall lets through.
-    func setPhoneRanges(_ ranges: [IPRange]) throws {
-        try access.withLock { state in
-            state.phoneRanges = ranges
             try firewallSetAllowed(state.firewallAllowed)
         }
     }
