@@ -26,7 +26,7 @@ CONFIG      ?= release
 BIN_DIR     ?=
 # How installed ELF files are stripped; STRIP= keeps the debug sections.
 STRIP       ?= strip --strip-debug
-VERSION     := $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/Daemon/Lifecycle/SIPWardenDaemon.swift)
+VERSION     := $(shell sed -n 's/.*static let current = "\(.*\)"/\1/p' Sources/ControlAPI/SIPWardenVersion.swift)
 INSTALL_ENV = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$(BINDIR)" PKGLIBDIR="$(PKGLIBDIR)" \
 	SYSCONFDIR="$(SYSCONFDIR)" UNITDIR="$(UNITDIR)" SYSUSERSDIR="$(SYSUSERSDIR)" MANDIR="$(MANDIR)" \
 	DATADIR="$(DATADIR)" BASHCOMPDIR="$(BASHCOMPDIR)" ZSHCOMPDIR="$(ZSHCOMPDIR)" FISHCOMPDIR="$(FISHCOMPDIR)" VERSION="$(VERSION)" STRIP="$(STRIP)"

@@ -28,7 +28,9 @@ public enum ControlClientError: Error, Hashable, Sendable, CustomStringConvertib
         switch self {
         case .unreachable(let path, let reason):
             return "cannot reach sipwarden at \(path) (\(reason)). Is the daemon running? "
-                + "Start it with 'make run' or 'sipwarden --control-socket \(path)'."
+                + "Start it with 'systemctl start sipwarden' (installed; its socket is \(ControlSocket.installedPath): "
+                + "export \(ControlSocket.environmentVariable)=\(ControlSocket.installedPath)), 'make run' (source tree) "
+                + "or 'sipwarden --control-socket \(path)'."
         case .permissionDenied(let path):
             return "cannot reach sipwarden at \(path) (permission denied). The control socket is mode 0660: "
                 + "run sipwardenctl as the daemon's user or as a member of the socket's group (see 'ls -l \(path)')."

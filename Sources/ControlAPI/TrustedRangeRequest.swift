@@ -7,5 +7,5 @@ public struct TrustedRangeRequest: Codable, Hashable, Sendable {
     public init(cidr: String) { self.cidr = cidr }
 
     /// What is wrong with the range, or nil.
-    public func validationProblem() -> String? { AccessRange.problem(cidr) }
+    public func validationProblem() -> String? { AccessRange.problem(cidr, for: .trusted) }
 }

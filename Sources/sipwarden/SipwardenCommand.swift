@@ -23,6 +23,7 @@ struct SipwardenCommand: AsyncParsableCommand {
               sipwarden --config /etc/sipwarden/sipwarden.yaml
               sipwarden --listen udp:127.0.0.1:5070 --listen tcp:127.0.0.1:5070 --data-dir /tmp/sw
               sipwarden --data-dir /var/lib/sipwarden --security-log /var/log/sipwarden/security.log
+              sipwarden --check-config --config /etc/sipwarden/sipwarden.yaml
             """,
         version: SIPWardenDaemon.version
     )
@@ -51,6 +52,9 @@ struct SipwardenCommand: AsyncParsableCommand {
     @Option(name: .customLong("plugins-dir"), help: ArgumentHelp("Directory of plugin libraries (default: the directory of this program).", valueName: "dir"))
     var pluginsDirectory: String?
 
+    @Flag(name: .customLong("check-config"), help: "Check the configuration and every policy file (loading each plugin with its settings), print what was found and exit: 0 when all is valid, 2 otherwise. Starts nothing.")
+    var checkConfig = false
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: String?
 
@@ -61,6 +65,15 @@ struct SipwardenCommand: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("sipwarden: \(error)\n".utf8))
             throw ExitCode(2)
+        }
+        if checkConfig {
+            let report = ConfigurationCheck.run(configuration)
+            print("configuration: ok (\(config ?? "built-in defaults"))")
+            for line in report.lines { print(line) }
+            for problem in report.problems { FileHandle.standardError.write(Data("sipwarden: \(problem)\n".utf8)) }
+            if !report.problems.isEmpty { throw ExitCode(2) }
+            print("all checks passed")
+            return
         }
         let level = configuration.logLevel
         LoggingSystem.bootstrap { label in

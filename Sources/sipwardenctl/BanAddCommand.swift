@@ -7,9 +7,9 @@ struct BanAddCommand: AsyncParsableCommand {
         commandName: "add",
         abstract: "Ban an address or CIDR range for a while.",
         discussion: """
-            Its packets are dropped from now on, and the ban is kept across restarts until it
-            expires. Banning an address that is already banned keeps the longer expiry.
-            Durations: \(BanDuration.examples) (plain numbers are seconds). A trusted address
+            Its packets are dropped from now on, and the ban is kept across restarts until it \
+            expires. Banning an address that is already banned keeps the longer expiry. \
+            Durations: \(BanDuration.examples) (plain numbers are seconds). A trusted address \
             is refused.
 
             Examples:

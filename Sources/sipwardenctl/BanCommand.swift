@@ -6,8 +6,8 @@ struct BanCommand: AsyncParsableCommand {
         commandName: "ban",
         abstract: "List, add and remove bans, and show why an address is banned.",
         discussion: """
-            A banned source's packets are dropped before they are parsed: it gets no answer at
-            all. Plugins ban on their own (brute force, scanners, floods); these commands are
+            A banned source's packets are dropped before they are parsed: it gets no answer at \
+            all. Plugins ban on their own (brute force, scanners, floods); these commands are \
             the operator's hand on the same list. Trusted ranges are never banned.
 
             Examples:

@@ -7,7 +7,7 @@ struct BanListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "List every ban in force: address or range, time left, who banned it and why.",
         discussion: """
-            --json prints an array, one object per ban, with the keys address, expires_in,
+            --json prints an array, one object per ban, with the keys address, expires_in, \
             reason, source, created_at, expires_at and evidence_count (stable; see docs/cli.md).
 
             Examples:

@@ -7,7 +7,7 @@ struct BanRemoveCommand: AsyncParsableCommand {
         commandName: "remove",
         abstract: "Lift a ban before it expires.",
         discussion: """
-            Give the address or range exactly as 'ban list' shows it: a ban of a range is lifted
+            Give the address or range exactly as 'ban list' shows it: a ban of a range is lifted \
             by the range, not by one address inside it. Exit status 1 when there is no such ban.
 
             Examples:

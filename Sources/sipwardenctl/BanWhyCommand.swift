@@ -7,8 +7,8 @@ struct BanWhyCommand: AsyncParsableCommand {
         commandName: "why",
         abstract: "Show the ban blocking an address and the security events that caused it.",
         discussion: """
-            The ban may be of a range containing the address. Exit status 1 when the address is
-            not banned. --json prints {"ban": {...as in ban list...}, "evidence": [events]},
+            The ban may be of a range containing the address. Exit status 1 when the address is \
+            not banned. --json prints {"ban": {...as in ban list...}, "evidence": [events]}, \
             the events with the keys of docs/events.md.
 
             Examples:

@@ -59,6 +59,16 @@ struct GlobalOptions: ParsableArguments {
     func socketPath(inheriting root: GlobalOptions? = nil) -> String {
         if let socket { return socket }
         if let socket = root?.socket { return socket }
-        return ControlSocket.defaultPath(environment: ProcessInfo.processInfo.environment)
+        return ControlSocket.defaultPath(environment: ProcessInfo.processInfo.environment) { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// Refuses an empty `--socket` (a usage error, exit 2) rather than trying to connect to "".
+    func validate() throws {
+        if socket?.isEmpty == true {
+            throw ValidationError("--socket needs the control socket's path, e.g. --socket \(ControlSocket.installedPath)")
+        }
+        if url?.isEmpty == true {
+            throw ValidationError("--url needs the control listener's URL, e.g. --url http://127.0.0.1:9479")
+        }
     }
 }

@@ -7,7 +7,7 @@ struct PluginsListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "List every policy plugin: name, version, state (loaded, disabled, failed) and file.",
         discussion: """
-            --json prints an array, one object per plugin, with the keys name, version, file,
+            --json prints an array, one object per plugin, with the keys name, version, file, \
             state and detail (stable; see docs/cli.md).
 
             Examples:

@@ -7,8 +7,8 @@ struct PluginsReloadCommand: AsyncParsableCommand {
         commandName: "reload",
         abstract: "Re-read the policy files: new, changed and removed plugins take effect.",
         discussion: """
-            Registrations and bans are kept. Sending SIGHUP to the daemon does the same.
-            Prints the plugins after the reload; exit status 1 when any of them failed (a bad
+            Registrations and bans are kept. Sending SIGHUP to the daemon does the same. \
+            Prints the plugins after the reload; exit status 1 when any of them failed (a bad \
             policy file, a library that does not load), naming each.
 
             Examples:

@@ -8,10 +8,10 @@ struct RegistrationsExportCommand: AsyncParsableCommand {
         commandName: "export",
         abstract: "Export the registration table (live and recently expired bindings) as CSV or JSON, for audits.",
         discussion: """
-            The whole table by default (--status all); the list filters narrow it. JSON is
-            exactly what 'registrations list --json' prints for the same filters; CSV has a
-            header row of the same keys (RFC 4180, CRLF line ends, empty fields for null).
-            Without -o the export goes to standard output; with it, to FILE (replaced), and a
+            The whole table by default (--status all); the list filters narrow it. JSON is \
+            exactly what 'registrations list --json' prints for the same filters; CSV has a \
+            header row of the same keys (RFC 4180, CRLF line ends, empty fields for null). \
+            Without -o the export goes to standard output; with it, to FILE (replaced), and a \
             one-line summary to standard output.
 
             Examples:

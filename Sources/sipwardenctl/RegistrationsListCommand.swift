@@ -7,12 +7,12 @@ struct RegistrationsListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "List bindings: AOR, contact, source, transport, expiry, NAT, status, account, user agent.",
         discussion: """
-            Without filters: every live binding (registered or unreachable), by AOR. Filters
+            Without filters: every live binding (registered or unreachable), by AOR. Filters \
             combine (all must hold) and are applied by the daemon.
 
-            --json prints an array, one object per binding, with the keys aor, contact,
-            expires_in, source, transport, user_agent, registered_at, nat, call_id, cseq, q,
-            received, updated_at, status and account (stable; see docs/cli.md). --csv prints the
+            --json prints an array, one object per binding, with the keys aor, contact, \
+            expires_in, source, transport, user_agent, registered_at, nat, call_id, cseq, q, \
+            received, updated_at, status and account (stable; see docs/cli.md). --csv prints the \
             same keys as CSV columns.
 
             Examples:

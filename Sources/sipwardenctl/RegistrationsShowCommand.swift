@@ -8,14 +8,14 @@ struct RegistrationsShowCommand: AsyncParsableCommand {
         commandName: "show",
         abstract: "Show every binding of one AOR in full, and its latest security events.",
         discussion: """
-            AOR may be sip:1001@example.com, 1001@example.com, or just 1001 when one domain has it.
-            Per binding: contact, source and received address, transport, user agent,
-            Call-ID/CSeq, q, registered at, last refresh, expires in, NAT, status, keepalive
-            misses, and the Via path of the last REGISTER. Then the last events naming the AOR
+            AOR may be sip:1001@example.com, 1001@example.com, or just 1001 when one domain has it. \
+            Per binding: contact, source and received address, transport, user agent, \
+            Call-ID/CSeq, q, registered at, last refresh, expires in, NAT, status, keepalive \
+            misses, and the Via path of the last REGISTER. Then the last events naming the AOR \
             (from the end of the security log). Exit status 1 when the AOR has no binding.
 
-            --json keys: aor, account, bindings (each with every 'registrations list --json' key
-            plus via_path, contact_parameters, keepalive_misses, last_keepalive_answer_at,
+            --json keys: aor, account, bindings (each with every 'registrations list --json' key \
+            plus via_path, contact_parameters, keepalive_misses, last_keepalive_answer_at, \
             unreachable_since) and events (security event keys, docs/events.md).
 
             Examples:

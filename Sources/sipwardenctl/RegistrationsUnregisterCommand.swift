@@ -7,10 +7,10 @@ struct RegistrationsUnregisterCommand: AsyncParsableCommand {
         commandName: "unregister",
         abstract: "Force-unregister bindings: one AOR's (or one contact of it), or every binding from an address range.",
         discussion: """
-            The bindings are removed at once and the removal is persisted before the command
-            returns (a restart does not bring them back); the phone learns at its next refresh.
-            Each removal is recorded as a register.forced_out event naming who did it (the
-            caller's uid). --dry-run lists what would go and changes nothing.
+            The bindings are removed at once and the removal is persisted before the command \
+            returns (a restart does not bring them back); the phone learns at its next refresh. \
+            Each removal is recorded as a register.forced_out event naming who did it (the \
+            caller's uid). --dry-run lists what would go and changes nothing. \
             Exit status 1 when the AOR has no live binding.
 
             Examples:

@@ -8,11 +8,11 @@ struct RegistrationsWatchCommand: AsyncParsableCommand {
         commandName: "watch",
         abstract: "A live, self-refreshing view of the registrations (like top), with counts at the top.",
         discussion: """
-            Redraws every --interval seconds: a header with the time and the counts (bindings,
-            AORs, registered, unreachable, expired, NAT, UDP/TCP), then the table 'registrations
-            list' prints for the same filters (--status all by default, so phones that dropped
-            off show as expired). Ctrl-C ends it cleanly. On a terminal the screen is cleared
-            between frames; otherwise frames follow one another, separated by a blank line.
+            Redraws every --interval seconds: a header with the time and the counts (bindings, \
+            AORs, registered, unreachable, expired, NAT, UDP/TCP), then the table 'registrations \
+            list' prints for the same filters (--status all by default, so phones that dropped \
+            off show as expired). Ctrl-C ends it cleanly. On a terminal the screen is cleared \
+            between frames; otherwise frames follow one another, separated by a blank line. \
             --iterations stops after that many frames (scripts, tests).
 
             Examples:

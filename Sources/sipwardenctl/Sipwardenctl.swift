@@ -7,7 +7,7 @@ struct Sipwardenctl: AsyncParsableCommand {
         commandName: "sipwardenctl",
         abstract: "Operate a running sipwarden: subscribers, registrations, bans, plugins, status.",
         discussion: """
-            Talks to the daemon over its control socket (HTTP/JSON on a Unix socket, mode 0660).
+            Talks to the daemon over its control socket (HTTP/JSON on a Unix socket, mode 0660). \
             Exit status: 0 ok, 1 the daemon refused or failed, 2 usage error, 3 daemon unreachable.
 
             Examples:
@@ -22,6 +22,7 @@ struct Sipwardenctl: AsyncParsableCommand {
               sipwardenctl stats
               sipwardenctl --socket /run/sipwarden/control.sock registrations list --json
             """,
+        version: SIPWardenVersion.current,
         subcommands: [
             SubscriberCommand.self, RegistrationsCommand.self, BanCommand.self, PluginsCommand.self, StatusCommand.self,
             // Issue 5, operator control:

@@ -9,6 +9,7 @@ enum SipwardenctlMain {
     static func main() async {
         do {
             var command = try Sipwardenctl.parseAsRoot()
+            refuseBareGroup(command)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -17,6 +18,17 @@ enum SipwardenctlMain {
         } catch {
             exit(reporting: error)
         }
+    }
+
+    /// A command group named without a subcommand (`sipwardenctl ban`) is a usage error: its
+    /// help goes to standard error and the exit status is 2, not 0.
+    private static func refuseBareGroup(_ command: any ParsableCommand) {
+        let configuration = Swift.type(of: command).configuration
+        guard !configuration.subcommands.isEmpty, configuration.defaultSubcommand == nil else { return }
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName }.joined(separator: ", ")
+        FileHandle.standardError.write(Data((Sipwardenctl.helpMessage(for: Swift.type(of: command)) + "\n").utf8))
+        Console.error("name a subcommand of '\(configuration.commandName ?? "sipwardenctl")': \(names)")
+        Foundation.exit(2)
     }
 
     private static func exit(reporting error: any Error) -> Never {

@@ -7,7 +7,7 @@ struct SubscriberListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "List subscribers (never their credentials).",
         discussion: """
-            --json prints an array of objects with the keys username, domain, display_name,
+            --json prints an array of objects with the keys username, domain, display_name, \
             account, realm and auth_mode (null when absent); see docs/cli.md.
 
             Examples:

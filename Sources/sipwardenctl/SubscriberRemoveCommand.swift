@@ -7,7 +7,7 @@ struct SubscriberRemoveCommand: AsyncParsableCommand {
         commandName: "remove",
         abstract: "Remove one subscriber.",
         discussion: """
-            The subscriber can no longer authenticate; exit status 1 when there is no such
+            The subscriber can no longer authenticate; exit status 1 when there is no such \
             subscriber.
 
             Examples:

@@ -17,7 +17,7 @@ struct TrustedAddCommand: AsyncParsableCommand {
     var cidr: String
 
     func validate() throws {
-        if let problem = AccessRange.problem(cidr) { throw ValidationError(problem) }
+        if let problem = AccessRange.problem(cidr, for: .trusted) { throw ValidationError(problem) }
     }
 
     func run() async throws {

@@ -19,11 +19,11 @@ struct TrustedRemoveCommand: AsyncParsableCommand {
     var cidr: String
 
     func validate() throws {
-        if let problem = AccessRange.problem(cidr) { throw ValidationError(problem) }
+        if let problem = AccessRange.problem(cidr, for: .trusted) { throw ValidationError(problem) }
     }
 
     func run() async throws {
         try await global.client().removeTrusted(cidr: cidr)
-        Console.line("\(AccessRange.canonical(cidr) ?? cidr) is no longer trusted.")
+        Console.line("\(AccessRange.canonical(cidr, for: .trusted) ?? cidr) is no longer trusted.")
     }
 }

@@ -52,6 +52,9 @@ final class OperatorTypesTests: XCTestCase {
         XCTAssertEqual(AllowedRangeRule(username: "1", cidr: "192.0.2.0/24", port: 0).validationProblem(), "the port 0 is not between 1 and 65535")
         XCTAssertEqual(AllowedRangeRule(username: "1", cidr: "0.0.0.0/0").validationProblem(),
                        "'0.0.0.0/0' covers every address; name the phone's network, e.g. 192.0.2.0/24")
+        let trustEverything = TrustedRangeRequest(cidr: "::/0").validationProblem() ?? ""
+        XCTAssertTrue(trustEverything.contains("no address could ever be banned"), trustEverything)
+        XCTAssertFalse(trustEverything.contains("phone"), "trusted ranges are not a phone's: \(trustEverything)")
         XCTAssertEqual(AccessRange.canonical("192.0.2.7/24"), "192.0.2.0/24")
         XCTAssertEqual(AccessRange.canonical("10.0.0.0/4"), "0.0.0.0/4", "wider than a ban may be, still a range")
         XCTAssertEqual(AccessRange.canonical("192.0.2.7/32"), "192.0.2.7")

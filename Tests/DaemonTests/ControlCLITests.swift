@@ -82,7 +82,9 @@ final class ControlCLITests: ControlServerTestCase {
         XCTAssertEqual(
             result.stderr,
             "sipwardenctl: cannot reach sipwarden at \(absent) (no such socket). Is the daemon running? "
-                + "Start it with 'make run' or 'sipwarden --control-socket \(absent)'.\n")
+                + "Start it with 'systemctl start sipwarden' (installed; its socket is /run/sipwarden/control.sock: "
+                + "export SIPWARDEN_SOCKET=/run/sipwarden/control.sock), 'make run' (source tree) "
+                + "or 'sipwarden --control-socket \(absent)'.\n")
         XCTAssertEqual(result.stdout, "")
 
         let empty = scratch.path + "/empty"

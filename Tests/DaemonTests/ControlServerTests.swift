@@ -229,7 +229,9 @@ final class ControlServerTests: ControlServerTestCase {
             XCTAssertEqual(
                 error.description,
                 "cannot reach sipwarden at \(path) (no such socket). Is the daemon running? "
-                    + "Start it with 'make run' or 'sipwarden --control-socket \(path)'.")
+                    + "Start it with 'systemctl start sipwarden' (installed; its socket is /run/sipwarden/control.sock: "
+                    + "export SIPWARDEN_SOCKET=/run/sipwarden/control.sock), 'make run' (source tree) "
+                    + "or 'sipwarden --control-socket \(path)'.")
         }
     }
 

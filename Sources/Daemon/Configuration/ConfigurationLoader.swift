@@ -24,7 +24,7 @@ public enum ConfigurationLoader {
     public static func parse(yaml text: String, file: String) throws -> DaemonConfiguration {
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
-            throw ConfigurationError(file: file, key: "", value: "", message: "not valid YAML: \(error)")
+            throw ConfigurationError(file: file, key: "", value: "", message: "not valid YAML: \(YAMLSyntaxError.describe(error))")
         }
         var configuration = DaemonConfiguration()
         guard let root else { return configuration }

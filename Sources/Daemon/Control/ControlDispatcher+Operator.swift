@@ -48,12 +48,12 @@ extension ControlDispatcher {
             return try Self.ok(200, await service.trustedRanges())
         case .addTrusted:
             let request = try Self.decode(TrustedRangeRequest.self, from: body, route: route)
-            let canonical = try Self.canonicalRange(request.cidr)
+            let canonical = try Self.canonicalRange(request.cidr, for: .trusted)
             let added = try await service.addTrusted(cidr: canonical)
             logger.notice("trusted range added through the control API", metadata: ["cidr": "\(canonical)"])
             return try Self.ok(201, added)
         case .removeTrusted(let cidr):
-            let canonical = try Self.canonicalRange(cidr)
+            let canonical = try Self.canonicalRange(cidr, for: .trusted)
             guard try await service.removeTrusted(cidr: canonical) else {
                 return Self.error(404, "\(canonical) is not a trusted range", hint: "see them with 'sipwardenctl trusted list'")
             }
@@ -70,9 +70,9 @@ extension ControlDispatcher {
         if let domain, let problem = SubscriberValidation.problem(domain: domain) { throw RequestProblem(message: problem) }
     }
 
-    private static func canonicalRange(_ text: String) throws -> String {
-        guard let canonical = AccessRange.canonical(text) else {
-            throw RequestProblem(message: AccessRange.problem(text) ?? "invalid range")
+    private static func canonicalRange(_ text: String, for purpose: AccessRange.Purpose = .phone) throws -> String {
+        guard let canonical = AccessRange.canonical(text, for: purpose) else {
+            throw RequestProblem(message: AccessRange.problem(text, for: purpose) ?? "invalid range")
         }
         return canonical
     }

@@ -1,3 +1,4 @@
+import ControlAPI
 import Firewall
 import Foundation
 import Logging
@@ -12,7 +13,7 @@ import Store
 /// serves the control socket, sweeps lapsed bindings, and stops gracefully on a signal.
 public final class SIPWardenDaemon: Sendable {
     /// The version reported by the control API.
-    public static let version = "0.1.0"
+    public static let version = SIPWardenVersion.current
 
     private let configuration: DaemonConfiguration
     private let logger: Logger
@@ -55,7 +56,7 @@ public final class SIPWardenDaemon: Sendable {
     /// Starts everything and returns a handle that stops it.
     public func start() async throws -> RunningDaemon {
         let startedAt = SystemClock.now()
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        try DirectoryCreation.ensure(configuration.dataDirectory, purpose: "data directory")
         let store = try SIPWardenStore(path: configuration.databasePath, durability: configuration.durability)
         let secret = try store.secret(named: "nonce-hmac") {
             var generator = SystemRandomNumberGenerator()

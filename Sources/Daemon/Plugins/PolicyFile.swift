@@ -78,7 +78,7 @@ public struct PolicyFile: Sendable, Equatable {
         }
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
-            throw fail("(file)", "", "not valid YAML: \(error)")
+            throw fail("(file)", "", "not valid YAML: \(YAMLSyntaxError.describe(error))")
         }
         guard let root, case .map(let top) = try value(of: root, key: "(top level)", path: path) else {
             throw fail("(top level)", "", "expected a mapping with at least `plugin: NAME`")
