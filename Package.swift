@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "sipwarden",
             dependencies: [
-                "Daemon",
+                "Daemon", "ControlAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

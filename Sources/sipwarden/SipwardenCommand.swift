@@ -1,4 +1,5 @@
 import ArgumentParser
+import ControlAPI
 import Daemon
 import Foundation
 import Logging
@@ -55,6 +56,12 @@ struct SipwardenCommand: AsyncParsableCommand {
     @Flag(name: .customLong("check-config"), help: "Check the configuration and every policy file (loading each plugin with its settings), print what was found and exit: 0 when all is valid, 2 otherwise. Starts nothing.")
     var checkConfig = false
 
+    @Option(name: .customLong("policy-test"), help: ArgumentHelp("Replay this security log through the policies as their files are now and print, as JSON, what they would have banned, when and why (sipwardenctl policy test shows it as a table). Starts nothing.", valueName: "log"))
+    var policyTest: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --policy-test: replay through this policy only.", valueName: "name"))
+    var policy: String?
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: String?
 
@@ -65,6 +72,19 @@ struct SipwardenCommand: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("sipwarden: \(error)\n".utf8))
             throw ExitCode(2)
+        }
+        if let policyTest {
+            do {
+                let policies = try PolicyReplay.policies(in: configuration.policiesDirectory,
+                                                        pluginsDirectory: configuration.effectivePluginsDirectory, only: policy)
+                let report = try PolicyReplay(policies: policies, trusted: configuration.trusted).run(logPath: policyTest)
+                let data = try ControlJSON.makePrettyEncoder().encode(report)
+                FileHandle.standardOutput.write(data + Data("\n".utf8))
+                return
+            } catch {
+                FileHandle.standardError.write(Data("sipwarden: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
         }
         if checkConfig {
             let report = ConfigurationCheck.run(configuration)

@@ -26,7 +26,7 @@ struct Sipwardenctl: AsyncParsableCommand {
         subcommands: [
             SubscriberCommand.self, RegistrationsCommand.self, BanCommand.self, PluginsCommand.self, StatusCommand.self,
             // Issue 5, operator control:
-            AllowCommand.self, TrustedCommand.self, StatsCommand.self,
+            AllowCommand.self, TrustedCommand.self, StatsCommand.self, PolicyCommand.self,
         ]
     )
 

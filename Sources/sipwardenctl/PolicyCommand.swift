@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// `sipwardenctl policy ...`: working on policy files before they go live.
+struct PolicyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "policy",
+        abstract: "Try policy files on a recorded security log before the daemon uses them.",
+        discussion: """
+            Examples:
+              sipwardenctl policy test /var/log/sipwarden/security.log
+              sipwardenctl policy test security.log.1 --policy bruteforce --policies-dir ./my-policies
+            """,
+        subcommands: [PolicyTestCommand.self]
+    )
+}
