@@ -142,7 +142,11 @@ final class TransportHardeningEndToEndTests: XCTestCase {
     // MARK: - 4. Junk TCP connections do not pile up
 
     func testJunkTCPConnectionsAreClosedAtAcceptOrAfterTheFirstMessageTimeoutWithEvents() throws {
+        // Every line written (repeat_after 0): the closures' details are what is checked here;
+        // the folding of repeats is the first test's.
         let daemon = try daemon("tcp-junk", yaml: """
+            security_log:
+              repeat_after: 0
             transport:
               tcp_first_message_timeout: 3
               tcp_max_connections_per_source: 8
