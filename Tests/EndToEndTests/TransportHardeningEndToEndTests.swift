@@ -219,4 +219,21 @@ final class TransportHardeningEndToEndTests: XCTestCase {
         XCTAssertTrue(audit.contains { $0.contains("audit=subscriber.import ") && $0.contains("count=2") })
         XCTAssertFalse(log.contains("first-secret") || log.contains("second-secret") || log.contains("pw-one"), "no password in the log")
     }
+
+    func testAPluginsBanIsAnAuditLineNamingThePluginTargetDurationAndReason() throws {
+        let shipped = TestEnvironment.packageRoot.appendingPathComponent("rules/policies/scanner.yaml")
+        try FileManager.default.copyItem(at: shipped, to: policies.appendingPathComponent("scanner.yaml"))
+        let daemon = try daemon("audit-plugin")
+        try daemon.start()
+        let scanner = try SIPTestClient(.udp, localIP: "127.0.0.21", serverPort: daemon.port)
+        scanner.send(SIPMessages.register(user: "100", client: scanner, port: daemon.port, callID: "scan", cseq: 1, userAgent: "friendly-scanner"))
+        XCTAssertTrue(TestEnvironment.eventually(10) {
+            daemon.log().split(separator: "\n").contains { $0.contains("audit=ban.add") && $0.contains("target=127.0.0.21") }
+        }, daemon.log())
+        let line = try XCTUnwrap(daemon.log().split(separator: "\n").first { $0.contains("audit=ban.add") && $0.contains("target=127.0.0.21") })
+        XCTAssertTrue(line.contains("notice"), String(line))
+        XCTAssertTrue(line.contains("caller=plugin scanner") && line.contains("plugin=scanner"), String(line))
+        XCTAssertTrue(line.contains("seconds=86400"), "the scanner's default ban is a day: \(line)")
+        XCTAssertTrue(line.contains("reason=") && line.contains("outcome=applied"), String(line))
+    }
 }
