@@ -93,6 +93,32 @@ final class TransportHardeningEndToEndTests: XCTestCase {
         XCTAssertEqual(optionsRepeated.compactMap { $0["count"] as? Int }.reduce(0, +), rounds - 10)
     }
 
+    func testAFloodFromManyAddressesIsCappedPerKindAndCounted() throws {
+        let daemon = try daemon("many-sources", yaml: """
+            security_log:
+              max_lines_per_second: 10
+            """)
+        try daemon.start()
+        let sources = 2_000
+        for index in 0..<sources {
+            let client = try SIPTestClient(.udp, localIP: "127.1.\(index / 250).\(1 + index % 250)", serverPort: daemon.port)
+            client.send("garbage from a rotating address \(index)\r\n")
+        }
+        barrier(try SIPTestClient(.udp, localIP: "127.0.0.30", serverPort: daemon.port), port: daemon.port)
+        let malformed = try XCTUnwrap(try eventCounts(daemon)["request.malformed"])
+        XCTAssertGreaterThanOrEqual(malformed, sources * 9 / 10, "the daemon saw the flood")
+        daemon.stop()
+
+        let lines = try securityLog(daemon)
+        let written = lines.filter { $0["kind"] as? String == "request.malformed" }
+        let suppressed = lines.filter { $0["kind"] as? String == "log.suppressed" && $0["suppressed_kind"] as? String == "request.malformed" }
+        XCTAssertFalse(suppressed.isEmpty, "more than 10 a second were due: \(lines.count) lines")
+        XCTAssertLessThan(written.count, malformed / 2, "the cap held: \(written.count) of \(malformed) written")
+        XCTAssertEqual(written.count + suppressed.compactMap { $0["count"] as? Int }.reduce(0, +), malformed,
+                       "every event is a line or in a suppressed count")
+        XCTAssertTrue(lines.filter { $0["kind"] as? String == "log.repeated" }.isEmpty, "one event per address: nothing to fold")
+    }
+
     // MARK: - 2. Keepalives are not security events
 
     func testCRLFKeepaliveDatagramsAreIgnoredSilently() throws {
