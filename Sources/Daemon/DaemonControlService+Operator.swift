@@ -23,6 +23,10 @@ extension DaemonControlService {
         if let account = request.account { subscriber.account = account.isEmpty ? nil : account }
         if let mode = request.authMode.flatMap(AuthMode.init(rawValue:)) { subscriber.authMode = mode }
         try commit(subscriber)
+        audit("subscriber.set", "subscriber changed", [
+            "subscriber": Self.auditName(subscriber.username, subscriber.domain), "auth_mode": "\(subscriber.authMode.rawValue)",
+            "account": "\(subscriber.account ?? "")", "display_name": "\(subscriber.displayName ?? "")",
+        ])
         return Self.info(subscriber)
     }
 
@@ -33,6 +37,7 @@ extension DaemonControlService {
         subscriber.account = old.account
         subscriber.authMode = old.authMode
         try commit(subscriber)
+        audit("subscriber.passwd", "subscriber password changed", ["subscriber": Self.auditName(old.username, old.domain)])
         return true
     }
 
@@ -54,6 +59,9 @@ extension DaemonControlService {
                 hint: "add it first with 'sipwardenctl subscriber add', or see who exists with 'sipwardenctl subscriber list'")
         }
         try reloadRanges(username: rule.username, domain: domain)
+        audit("allow.add", "allowed range added", [
+            "subscriber": Self.auditName(rule.username, domain), "cidr": "\(rule.cidr)", "port": "\(rule.port.map(String.init) ?? "any")",
+        ])
         return AllowedRangeRule(username: rule.username, domain: domain, cidr: rule.cidr, port: rule.port)
     }
 
@@ -61,6 +69,7 @@ extension DaemonControlService {
         let domain = Self.normalized(domain)
         guard try store.removeAllowedRange(username: username, domain: domain, cidr: cidr) > 0 else { return false }
         try reloadRanges(username: username, domain: domain)
+        audit("allow.remove", "allowed range removed", ["subscriber": Self.auditName(username, domain), "cidr": "\(cidr)"])
         return true
     }
 
@@ -73,6 +82,7 @@ extension DaemonControlService {
     func addTrusted(cidr: String) async throws -> TrustedRangeInfo {
         try store.addTrustedRange(cidr, now: SystemClock.now())
         try security.setOperatorTrusted(try store.trustedRanges().compactMap(IPRange.init))
+        audit("trusted.add", "trusted range added", ["cidr": "\(cidr)"])
         return TrustedRangeInfo(cidr: cidr, origin: "operator")
     }
 
@@ -83,6 +93,7 @@ extension DaemonControlService {
         }
         guard try store.removeTrustedRange(cidr) else { return false }
         try security.setOperatorTrusted(try store.trustedRanges().compactMap(IPRange.init))
+        audit("trusted.remove", "trusted range removed", ["cidr": "\(cidr)"])
         return true
     }
 

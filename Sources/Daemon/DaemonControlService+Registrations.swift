@@ -70,6 +70,10 @@ extension DaemonControlService {
                 userAgent: binding.userAgent, contact: binding.contact, detail: "operator"
             )
         })
+        audit("registrations.unregister", "bindings force-unregistered", [
+            "count": "\(removed.count)", "aor": "\(request.aor ?? "")", "contact": "\(request.contact ?? "")", "ip": "\(request.ip ?? "")",
+            "bindings": "\(removed.map { "\($0.aor) \($0.contact)" }.joined(separator: ", "))",
+        ])
         return UnregisterResponse(dryRun: false, removed: removed.map { row($0, now: now, status: .expired, account: accounts[$0.aor] ?? nil) })
     }
 

@@ -22,12 +22,18 @@ extension DaemonControlService {
             throw ControlServiceError(status: 409, message: "\(target) is in a trusted range and is never banned",
                                       hint: "remove it from `trusted` in the configuration first")
         }
+        audit("ban.add", "ban added", [
+            "target": "\(target)", "seconds": "\(request.seconds)", "reason": "\(request.reason)", "source": "\(request.effectiveSource)",
+            "expires_in": "\(now.secondsUntil(stored.expiresAt))",
+        ])
         return Self.info(stored, now: now)
     }
 
     func removeBan(target: String) async throws -> Bool {
         guard let range = IPRange(target) else { return false }
-        return try security.unban(range, reason: "lifted by the operator", source: "operator", now: SystemClock.now())
+        let removed = try security.unban(range, reason: "lifted by the operator", source: "operator", now: SystemClock.now())
+        if removed { audit("ban.remove", "ban removed", ["target": "\(range)"]) }
+        return removed
     }
 
     func banWhy(target: String) async throws -> BanWhyResponse? {
@@ -53,7 +59,11 @@ extension DaemonControlService {
     }
 
     func reloadPlugins() async throws -> [PluginInfo] {
-        (security.plugins?.reload() ?? []).map(Self.info)
+        let plugins = (security.plugins?.reload() ?? []).map(Self.info)
+        audit("plugins.reload", "policy plugins reloaded", [
+            "plugins": "\(plugins.count)", "loaded": "\(plugins.filter { $0.state == "loaded" }.map(\.name).joined(separator: ","))",
+        ])
+        return plugins
     }
 
     private static func info(_ ban: StoredBan, now: Timestamp) -> BanInfo {

@@ -1,5 +1,6 @@
 import ControlAPI
 import Foundation
+import Logging
 import Registrar
 import SIPCore
 import Store
@@ -13,9 +14,13 @@ final class DaemonControlService: ControlService {
     let store: SIPWardenStore
     let configuration: DaemonConfiguration
     private let startedAt: Timestamp
+    /// Where the audit lines go (DaemonControlService+Audit.swift).
+    let logger: Logger
 
-    init(service: SIPService, store: SIPWardenStore, configuration: DaemonConfiguration, startedAt: Timestamp) {
+    init(service: SIPService, store: SIPWardenStore, configuration: DaemonConfiguration, startedAt: Timestamp,
+         logger: Logger = Logger(label: "sipwarden.control")) {
         self.service = service
+        self.logger = logger
         self.store = store
         self.configuration = configuration
         self.startedAt = startedAt
@@ -51,6 +56,10 @@ final class DaemonControlService: ControlService {
         subscriber.authMode = request.authMode.flatMap(AuthMode.init(rawValue:)) ?? .password
         try store.upsertSubscriber(subscriber, now: SystemClock.now())
         service.state.withLock { $0.registrar.directory.upsert(subscriber) }
+        audit("subscriber.add", "subscriber added or replaced", [
+            "subscriber": Self.auditName(subscriber.username, subscriber.domain), "auth_mode": "\(subscriber.authMode.rawValue)",
+            "account": "\(subscriber.account ?? "")",
+        ])
     }
 
     func importSubscribers(_ request: SubscriberImportRequest) async throws -> SubscriberImportResponse {
@@ -70,6 +79,7 @@ final class DaemonControlService: ControlService {
         service.state.withLock { state in
             for subscriber in subscribers { state.registrar.directory.upsert(subscriber) }
         }
+        audit("subscriber.import", "subscribers imported", ["count": "\(count)"])
         return SubscriberImportResponse(imported: count)
     }
 
@@ -77,6 +87,7 @@ final class DaemonControlService: ControlService {
         let removed = try store.removeSubscriber(username: username, domain: domain)
         let known = service.state.withLock { $0.registrar.directory.remove(username: username, domain: domain) }
         try service.setAllowedRanges([], username: username, domain: domain)  // the store cascades its rows
+        if removed || known { audit("subscriber.remove", "subscriber removed", ["subscriber": Self.auditName(username, domain)]) }
         return removed || known
     }
 

@@ -107,6 +107,11 @@ struct SipwardenCommand: AsyncParsableCommand {
         ])
         do {
             try await SIPWardenDaemon(configuration: configuration, logger: logger).run()
+        } catch let error as ListenError {
+            // Like a bad configuration: another address is needed, or what holds it must stop.
+            logger.critical("cannot start: \(error)")
+            FileHandle.standardError.write(Data("sipwarden: \(error)\n".utf8))
+            throw ExitCode(2)
         } catch {
             logger.critical("cannot start: \(error)")
             throw ExitCode(1)

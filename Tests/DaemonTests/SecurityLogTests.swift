@@ -103,7 +103,7 @@ final class SecurityLogTests: XCTestCase {
             "vertical\u{0B}tab form\u{0C}feed file\u{1C}separator",
             invalidUTF8,
         ]
-        let log = try SecurityLog(path: path)
+        let log = try SecurityLog(path: path, limits: .unlimited)  // more than repeat_after lines from one source
         for (index, text) in hostile.enumerated() {
             log.record(event(UInt64(index), userAgent: text, detail: text))
         }
@@ -203,7 +203,7 @@ final class SecurityLogTests: XCTestCase {
         _ = fcntl(reader, F_SETFL, fcntl(reader, F_GETFL) & ~O_NONBLOCK)
         defer { close(reader) }
 
-        let log = try SecurityLog(path: fifo, capacity: 16)
+        let log = try SecurityLog(path: fifo, capacity: 16, limits: .unlimited)
         let padding = String(repeating: "x", count: 1000)
         let started = ContinuousClock.now
         for id in 1...2_000 { log.record(event(UInt64(id), userAgent: padding)) }
@@ -243,7 +243,7 @@ final class SecurityLogTests: XCTestCase {
     }
 
     func testRecordingCost() throws {
-        let log = try SecurityLog(path: path, capacity: 200_000)
+        let log = try SecurityLog(path: path, capacity: 200_000, limits: .unlimited)
         let sample = event(1)
         let count = 100_000
         let clock = ContinuousClock()

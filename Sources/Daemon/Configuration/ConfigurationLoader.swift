@@ -44,7 +44,7 @@ public enum ConfigurationLoader {
                 configuration.listenIsDefault = false
             case "data_dir": configuration.dataDirectory = try reader.string(node, key: key)
             case "control_socket": configuration.controlSocketPath = try reader.string(node, key: key)
-            case "security_log": configuration.securityLogPath = try reader.string(node, key: key)
+            case "security_log": try readSecurityLog(node, into: &configuration, reader: reader)
             case "log_level":
                 let text = try reader.string(node, key: key)
                 guard let level = Logger.Level(rawValue: text.lowercased()) else {
@@ -70,7 +70,7 @@ public enum ConfigurationLoader {
             case "policies_dir": configuration.policiesDirectory = try reader.string(node, key: key)
             case "metrics": try readMetrics(node, into: &configuration, reader: reader)
             case "control": try readControl(node, into: &configuration, reader: reader)
-            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "log_level", "registrar", "auth", "transport", "store", "firewall", "nftables", "trusted", "plugins_dir", "policies_dir", "metrics", "control", "keepalive"])
+            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "security_log", "log_level", "registrar", "auth", "transport", "store", "firewall", "nftables", "trusted", "plugins_dir", "policies_dir", "metrics", "control", "keepalive"])
             }
         }
         try validate(configuration, file: file)
@@ -159,7 +159,12 @@ public enum ConfigurationLoader {
             case "max_message_size": configuration.maxMessageSize = Int(try reader.integer(value, key: path, range: 1024...16_777_216))
             case "tcp_idle_timeout": configuration.tcpIdleTimeout = try reader.integer(value, key: path, range: 1...86_400)
             case "transaction_lifetime": configuration.transactionLifetime = try reader.integer(value, key: path, range: 0...600)
-            default: throw reader.unknownKey(path, known: ["max_message_size", "tcp_idle_timeout", "transaction_lifetime"].map { "transport." + $0 })
+            case "tcp_first_message_timeout": configuration.tcpFirstMessageTimeout = try reader.integer(value, key: path, range: 0...3600)
+            case "tcp_max_connections_per_source":
+                configuration.tcpMaxConnectionsPerSource = Int(try reader.integer(value, key: path, range: 0...1_000_000))
+            default:
+                throw reader.unknownKey(path, known: ["max_message_size", "tcp_idle_timeout", "transaction_lifetime", "tcp_first_message_timeout",
+                                                      "tcp_max_connections_per_source"].map { "transport." + $0 })
             }
         }
     }

@@ -19,6 +19,8 @@ public struct DaemonConfiguration: Sendable {
     public var controlSocketPath: String?
     /// The security log (`security_log`); nil means `<data_dir>/security.log`.
     public var securityLogPath: String?
+    /// How floods are bounded in the security log (`security_log.repeat_after` and the rest).
+    public var securityLogLimits = SecurityLogLimits()
     /// The log level (`log_level`).
     public var logLevel: Logger.Level = .info
     /// Registrar rules (`registrar.*` and `auth.*`).
@@ -30,6 +32,12 @@ public struct DaemonConfiguration: Sendable {
     public var maxMessageSize = 65536
     /// Seconds a TCP connection may stay silent before it is closed (`transport.tcp_idle_timeout`).
     public var tcpIdleTimeout: Int64 = 600
+    /// Seconds a new TCP connection has to send a complete SIP message before it is closed as
+    /// junk (`transport.tcp_first_message_timeout`); 0: no limit but the idle timeout.
+    public var tcpFirstMessageTimeout: Int64 = 5
+    /// Open TCP connections one address may hold; further ones are closed at accept
+    /// (`transport.tcp_max_connections_per_source`); 0: no limit.
+    public var tcpMaxConnectionsPerSource = 64
     /// Seconds a transaction's final response is kept for retransmissions
     /// (`transport.transaction_lifetime`).
     public var transactionLifetime: Int64 = 32

@@ -8,6 +8,10 @@ import Glibc
 /// credentials (SO_PEERCRED, set by the kernel, so it cannot be forged), "token" on the TCP
 /// control API (the caller proved the bearer token), or "control" when neither is known.
 enum ControlCaller {
+    /// The caller of the control request being answered, for the audit lines of the service
+    /// behind it (set by `ControlDispatcher.respond`); "control" outside a request.
+    @TaskLocal static var current: String = "control"
+
     /// The kernel's `struct ucred`: pid, uid, gid.
     private struct PeerCredentials {
         var pid: Int32 = 0

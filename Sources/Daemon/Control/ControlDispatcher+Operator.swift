@@ -34,7 +34,6 @@ extension ControlDispatcher {
             if let problem = rule.validationProblem() { throw RequestProblem(message: problem) }
             rule.cidr = try Self.canonicalRange(rule.cidr)
             let added = try await service.addAllowedRange(rule)
-            logger.notice("allowed range added through the control API", metadata: ["user": "\(rule.username)", "cidr": "\(added.cidr)"])
             return try Self.ok(201, added)
         case .removeAllowedRange(let username, let domain, let cidr):
             try Self.checkSubscriber(username, domain)
@@ -50,7 +49,6 @@ extension ControlDispatcher {
             let request = try Self.decode(TrustedRangeRequest.self, from: body, route: route)
             let canonical = try Self.canonicalRange(request.cidr, for: .trusted)
             let added = try await service.addTrusted(cidr: canonical)
-            logger.notice("trusted range added through the control API", metadata: ["cidr": "\(canonical)"])
             return try Self.ok(201, added)
         case .removeTrusted(let cidr):
             let canonical = try Self.canonicalRange(cidr, for: .trusted)

@@ -30,7 +30,7 @@ struct ControlDispatcher: Sendable {
             return Self.error(400, problem)
         case .route(let route):
             do {
-                return try await perform(route, body: body, caller: caller)
+                return try await ControlCaller.$current.withValue(caller) { try await perform(route, body: body, caller: caller) }
             } catch let refusal as ControlServiceError {
                 let status = (400...599).contains(refusal.status) ? refusal.status : 500
                 return Self.error(status, refusal.message, hint: refusal.hint)
@@ -60,11 +60,8 @@ struct ControlDispatcher: Sendable {
         case .unregister:
             let request = try Self.decode(UnregisterRequest.self, from: body, route: route)
             if let problem = request.validationProblem() { throw RequestProblem(message: problem) }
+            // The service writes the audit line (DaemonControlService+Audit.swift), as for every change.
             let response = try await service.unregister(request, caller: caller)
-            if !request.dryRun {
-                logger.notice("bindings force-unregistered through the control API",
-                              metadata: ["count": "\(response.removed.count)", "caller": "\(caller)"])
-            }
             return try Self.ok(200, response)
         case .listSubscribers:
             return try Self.ok(200, await service.subscribers())
@@ -109,9 +106,6 @@ struct ControlDispatcher: Sendable {
             }
             request.target = try Self.canonicalBanTarget(request.target)
             let ban = try await service.addBan(request)
-            logger.notice(
-                "ban added through the control API",
-                metadata: ["target": "\(ban.address)", "seconds": "\(request.seconds)", "source": "\(request.effectiveSource)"])
             return try Self.ok(201, ban)
         case .removeBan(let target):
             let canonical = try Self.canonicalBanTarget(target)
@@ -120,7 +114,6 @@ struct ControlDispatcher: Sendable {
                     404, "no ban on \(canonical)",
                     hint: "see the bans in force with 'sipwardenctl ban list'; a ban of a range is removed by the range")
             }
-            logger.notice("ban removed through the control API", metadata: ["target": "\(canonical)"])
             return ControlReply(status: 204, body: [])
         case .banWhy(let target):
             let canonical = try Self.canonicalBanTarget(target)
@@ -132,7 +125,6 @@ struct ControlDispatcher: Sendable {
             return try Self.ok(200, await service.plugins())
         case .reloadPlugins:
             let plugins = try await service.reloadPlugins()
-            logger.notice("policy plugins reloaded through the control API", metadata: ["plugins": "\(plugins.count)"])
             return try Self.ok(200, plugins)
         // Issue 5, operator control: ControlDispatcher+Operator.swift.
         case .showSubscriber, .updateSubscriber, .setSubscriberPassword, .listAllowedRanges, .addAllowedRange,

@@ -32,6 +32,7 @@ public final class SIPWardenDaemon: Sendable {
         let running = try await start()
         let reload = ReloadSignal(signal: SIGHUP) { [logger] in
             logger.info("SIGHUP: reloading policies, reopening logs")
+            logger.notice("audit: policy plugins reloaded", metadata: ["audit": "plugins.reload", "caller": "signal SIGHUP"])
             systemd?.reloading()
             running.reloadPolicies()
             running.reopenLogs()
@@ -77,7 +78,8 @@ public final class SIPWardenDaemon: Sendable {
         ])
 
         let committer = GroupCommitter(store: store)
-        let securityLog = try SecurityLog(path: configuration.effectiveSecurityLogPath, logger: logger)
+        let securityLog = try SecurityLog(
+            path: configuration.effectiveSecurityLogPath, limits: configuration.securityLogLimits, logger: logger)
         let storedBans = try SecurityCoordinator.storedBans(store)
         let firewall = try FirewallSelection.open(configuration, bans: storedBans, allowed: configuration.trusted)
         logger.info("firewall: \(firewall.explanation)")
@@ -106,11 +108,11 @@ public final class SIPWardenDaemon: Sendable {
                 do {
                     channels.append(try await bind(address, service: service, group: group))
                     logger.info("listening", metadata: ["address": "\(address)"])
-                } catch where configuration.listenIsDefault && address.isIPv6 {
+                } catch let error as ListenError where configuration.listenIsDefault && address.isIPv6 && !error.isAddressInUse {
                     logger.warning("IPv6 listener not opened; continuing on IPv4", metadata: ["address": "\(address)", "error": "\(error)"])
                 }
             }
-            let control = DaemonControlService(service: service, store: store, configuration: configuration, startedAt: startedAt)
+            let control = DaemonControlService(service: service, store: store, configuration: configuration, startedAt: startedAt, logger: logger)
             let controlServer = ControlServer(
                 socketPath: configuration.effectiveControlSocketPath, service: control, group: group, logger: logger,
                 socketGroup: configuration.controlGroup, tcp: try configuration.controlTCPSettings())
@@ -145,13 +147,25 @@ public final class SIPWardenDaemon: Sendable {
         }
     }
 
+    /// Opens one listener; a failure is a `ListenError` naming the address and why.
     private func bind(_ address: ListenAddress, service: SIPService, group: EventLoopGroup) async throws -> Channel {
+        do {
+            return try await open(address, service: service, group: group)
+        } catch let error as IOError {
+            throw ListenError(address: address.description, errno: error.errnoCode, underlying: "\(error)")
+        } catch {
+            throw ListenError(address: address.description, errno: 0, underlying: "\(error)")
+        }
+    }
+
+    private func open(_ address: ListenAddress, service: SIPService, group: EventLoopGroup) async throws -> Channel {
         let ipv6Only = ChannelOptions.Types.SocketOption(level: .init(rawValue: CInt(IPPROTO_IPV6)), name: .init(rawValue: CInt(IPV6_V6ONLY)))
         switch address.transport {
         case .udp:
             let slot = max(configuration.maxMessageSize, 65536)
+            // No SO_REUSEADDR: on UDP it would let a second daemon bind the same address and
+            // take the traffic; the bind must fail instead (UDP has no TIME_WAIT to wait out).
             var bootstrap = DatagramBootstrap(group: group)
-                .channelOption(.socketOption(.so_reuseaddr), value: 1)
                 .channelOption(.socketOption(.so_rcvbuf), value: 8 << 20)
                 .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: slot * 16))
                 .channelOption(.datagramVectorReadMessageCount, value: 16)
@@ -167,6 +181,8 @@ public final class SIPWardenDaemon: Sendable {
             let maxMessageSize = configuration.maxMessageSize
             var bootstrap = ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 1024)
+                // SO_REUSEADDR on TCP only skips TIME_WAIT after a restart; Linux still refuses
+                // a second listener on the address.
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in

@@ -90,8 +90,16 @@ final class SecurityCoordinator: Sendable {
                     logger.error("ban not applied", metadata: ["target": "\(request.target)", "plugin": "\(plugin)", "error": "\(error)"])
                 }
                 log.record(decision, plugin: plugin, timeMilliseconds: now.milliseconds, outcome: outcome)
+                logger.notice("audit: plugin ban", metadata: [
+                    "audit": "ban.add", "caller": "plugin \(plugin)", "plugin": "\(plugin)", "target": "\(request.target)",
+                    "seconds": "\(request.seconds)", "reason": "\(request.reason)", "outcome": "\(outcome)",
+                ])
             case .unban(let target, let reason):
                 let removed = (try? unban(target, reason: reason, source: plugin, now: now)) ?? false
+                logger.notice("audit: plugin unban", metadata: [
+                    "audit": "ban.remove", "caller": "plugin \(plugin)", "plugin": "\(plugin)", "target": "\(target)",
+                    "reason": "\(reason)", "outcome": "\(removed ? "applied" : "not banned")",
+                ])
                 log.record(decision, plugin: plugin, timeMilliseconds: now.milliseconds, outcome: removed ? "applied" : "not banned")
             case .alert(let alert):
                 log.record(decision, plugin: plugin, timeMilliseconds: now.milliseconds, outcome: nil)

@@ -25,6 +25,10 @@ final class SIPService: Sendable {
     let security: SecurityCoordinator
     /// Open TCP connections by peer, for keepalive pings.
     let tcpConnections = TCPConnectionRegistry()
+    /// Open TCP connections per address (`transport.tcp_max_connections_per_source`).
+    let tcpSources: TCPSourceLimiter
+    /// Seconds a TCP connection has to send its first complete message (`transport.tcp_first_message_timeout`); 0: no limit.
+    let tcpFirstMessageTimeout: Int64
     /// NAT keepalive and reachability; it sees the responses to its probes.
     let keepalive: KeepaliveMonitor
     /// Bindings that ended recently (`registrations list --status expired`).
@@ -52,7 +56,12 @@ final class SIPService: Sendable {
         self.logger = logger
         self.serverHeader = configuration.registrar.serverHeader
         self.forceRport = configuration.forceRport
+        self.tcpSources = TCPSourceLimiter(maximum: configuration.tcpMaxConnectionsPerSource)
+        self.tcpFirstMessageTimeout = configuration.tcpFirstMessageTimeout
     }
+
+    /// The kind of the event a closed junk TCP connection records.
+    static let transportJunk = "transport.junk"
 
     /// Handles one datagram or one framed stream message from `source` (`address` is the same
     /// peer as an `IPAddress`). Banned sources are dropped and the admission plugins asked
@@ -69,6 +78,10 @@ final class SIPService: Sendable {
                 }
             }
         }
+        // A datagram of nothing but line ends is a NAT keepalive (linphone sends CRLF or CRLFCRLF
+        // every 30 s), not a malformed message: ignored without an event (admission above still
+        // counted it, so a flood of them is still rate limited).
+        if transport == .udp, Self.isKeepalive(bytes) { return }
         let message: SIPMessage
         do {
             message = try SIPParser.parse(bytes, limits: limits, isStream: transport == .tcp)
@@ -91,6 +104,20 @@ final class SIPService: Sendable {
             return
         }
         process(request, source: source, transport: transport, send: send)
+    }
+
+    /// Whether a datagram is a keepalive: empty, or only CR and LF bytes.
+    static func isKeepalive(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.allSatisfy { $0 == 0x0D || $0 == 0x0A }
+    }
+
+    /// Records a `transport.junk` event: a TCP connection closed for what it did (or did not) send.
+    func recordJunk(source: SourceAddress, detail: String) {
+        security.record([SecurityEvent(
+            timeMilliseconds: SystemClock.now().milliseconds, kind: Self.transportJunk, sourceIP: source.ip,
+            sourcePort: source.port, transport: Transport.tcp.rawValue, detail: detail
+        )])
+        logger.debug("junk TCP connection closed", metadata: ["source": "\(source)", "detail": "\(detail)"])
     }
 
     /// Whether a TCP connection from `address` may stay open.

@@ -6,6 +6,10 @@ import SIPWardenPolicy
 /// Frames SIP messages out of one TCP connection and answers down the same connection.
 ///
 /// A framing error is unrecoverable on a stream (RFC 3261 §18.3), so the connection closes.
+/// Junk is closed too, each closure a `transport.junk` event: a connection beyond the
+/// address's `transport.tcp_max_connections_per_source` at accept, and one that has not sent a
+/// complete SIP message within `transport.tcp_first_message_timeout` (TLS to the plain port,
+/// port scanners, idle sockets piling up).
 final class TCPHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -14,6 +18,11 @@ final class TCPHandler: ChannelInboundHandler {
     private var framer: SIPStreamFramer
     private var source: SourceAddress?
     private var address: IPAddress?
+    /// Whether `service.tcpSources` counts this connection.
+    private var counted = false
+    /// Closes the connection unless a complete SIP message arrives first.
+    private var firstMessageTimer: Scheduled<Void>?
+    private var receivedBytes = 0
 
     init(service: SIPService, maxMessageSize: Int) {
         self.service = service
@@ -28,21 +37,41 @@ final class TCPHandler: ChannelInboundHandler {
                 return
             }
             let source = SourceAddress(ip: ip, port: port)
+            guard service.tcpSources.open(ip) else {
+                service.recordJunk(source: source, detail: "more than \(service.tcpSources.maximum) connections from this address; closed at accept")
+                context.close(promise: nil)
+                return
+            }
+            counted = true
             self.source = source
             self.address = peer
             service.tcpConnections.opened(context.channel, from: source)
+            let timeout = service.tcpFirstMessageTimeout
+            if timeout > 0 {
+                firstMessageTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(timeout)) { [self] in
+                    guard firstMessageTimer != nil else { return }
+                    firstMessageTimer = nil
+                    service.recordJunk(source: source, detail: "no complete SIP message within \(timeout)s (\(receivedBytes) bytes received)")
+                    context.close(promise: nil)
+                }
+            }
         }
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        firstMessageTimer?.cancel()
+        firstMessageTimer = nil
         if let source { service.tcpConnections.closed(context.channel, from: source) }
+        if counted, let source { service.tcpSources.close(source.ip) }
+        counted = false
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let source else { return }
         let buffer = unwrapInboundIn(data)
+        receivedBytes += buffer.readableBytes
         buffer.withUnsafeReadableBytes { framer.append($0) }
         let channel = context.channel
         let sender: SIPService.Sender = { bytes, _ in
@@ -67,6 +96,10 @@ final class TCPHandler: ChannelInboundHandler {
                 // RFC 5626 §4.4.1: a double-CRLF ping is answered with a single CRLF pong.
                 sender([13, 10], source)
             case .message(let bytes):
+                if let timer = firstMessageTimer {
+                    timer.cancel()
+                    firstMessageTimer = nil
+                }
                 bytes.withUnsafeBytes { service.process($0, source: source, address: address, transport: .tcp, send: sender) }
             }
         }

@@ -15,7 +15,13 @@ import Synchronization
 /// characters, U+2028/U+2029 and C1 controls are escaped, long values are cut (see
 /// `SecurityLogLine`).
 ///
-/// Call `close()` when done: it writes what is queued and stops the thread.
+/// Floods are bounded by `SecurityLogLimits` on the writer thread (`SecurityLogLimiter`):
+/// repeats of one kind from one source are folded into `log.repeated` lines and each kind is
+/// capped per second (`log.suppressed` lines). Only the writing is bounded: callers still hand
+/// every event to the plugins.
+///
+/// Call `close()` when done: it writes what is queued and every pending summary, and stops the
+/// thread.
 public final class SecurityLog: Sendable {
     /// The file name inside the data directory.
     public static let fileName = "security.log"
@@ -38,10 +44,14 @@ public final class SecurityLog: Sendable {
     /// - Parameters:
     ///   - path: The file; its directory is created when missing.
     ///   - capacity: How many entries may wait for the writer before new ones are dropped.
+    ///   - limits: How repeats are folded and lines capped (`.unlimited` writes every line).
+    ///   - clock: Milliseconds since the epoch, for the folding windows and the summaries' times
+    ///     (nil: the system clock).
     ///   - logger: Where write failures are reported.
     /// - Throws: `SecurityLogError.cannotOpen` naming the path.
     public init(
-        path: String, capacity: Int = SecurityLog.defaultCapacity,
+        path: String, capacity: Int = SecurityLog.defaultCapacity, limits: SecurityLogLimits = SecurityLogLimits(),
+        clock: (@Sendable () -> Int64)? = nil,
         logger: Logger = Logger(label: "sipwarden.security-log")
     ) throws(SecurityLogError) {
         self.path = path
@@ -49,8 +59,9 @@ public final class SecurityLog: Sendable {
         let queue = SecurityLogQueue(capacity: capacity)
         self.queue = queue
         let stopped = self.stopped
+        let clock = clock ?? { SystemClock.now().milliseconds }
         let thread = Thread {
-            Self.write(queue: queue, file: file, logger: logger)
+            Self.write(queue: queue, file: file, limiter: SecurityLogLimiter(limits: limits), clock: clock, logger: logger)
             stopped.signal()
         }
         thread.name = "sipwarden-security-log"
@@ -95,15 +106,20 @@ public final class SecurityLog: Sendable {
     /// Lines written, dropped and failed so far.
     public var statistics: SecurityLogStatistics { queue.currentStatistics() }
 
-    /// The writer thread's loop: take everything pending, encode it into one buffer, write.
-    private static func write(queue: SecurityLogQueue, file: SecurityLogFile, logger: Logger) {
+    /// The writer thread's loop: take everything pending, fold and cap it, encode it into one
+    /// buffer with the summaries that came due, write.
+    private static func write(
+        queue: SecurityLogQueue, file: SecurityLogFile, limiter: SecurityLogLimiter, clock: () -> Int64, logger: Logger
+    ) {
         var file = file
+        var limiter = limiter
         let lines = SecurityLogLine()
         var reportedFailure = false
         var batch: [SecurityLogEntry] = []
         var buffer: [UInt8] = []
+        var lastExpiry = Int64.min
         while true {
-            let work = queue.take(returning: &batch)
+            let work = queue.take(returning: &batch, wakeAfter: limiter.hasPending ? 1 : nil)
             var reopened = false
             if work.reopen {
                 do {
@@ -114,8 +130,15 @@ public final class SecurityLog: Sendable {
                 }
             }
             buffer.removeAll(keepingCapacity: true)
+            let now = clock()
             var encoded = 0
+            var withheld = 0
+            var extraLines = 0
             for entry in batch {
+                if case .event(let event) = entry, !limiter.admit(kind: event.kind, sourceIP: event.sourceIP, nowMilliseconds: now) {
+                    withheld += 1
+                    continue
+                }
                 do {
                     try lines.encode(entry, into: &buffer)
                     encoded += 1
@@ -123,9 +146,19 @@ public final class SecurityLog: Sendable {
                     logger.error("security log entry could not be encoded", metadata: ["error": "\(error)"])
                 }
             }
-            let hasDroppedLine = work.dropped > 0
-            if hasDroppedLine {
-                buffer += lines.droppedLine(count: work.dropped, timeMilliseconds: SystemClock.now().milliseconds)
+            if work.stop {
+                limiter.drain(nowMilliseconds: now)
+            } else if now >= lastExpiry + 500 || now < lastExpiry {
+                limiter.expire(nowMilliseconds: now)
+                lastExpiry = now
+            }
+            for summary in limiter.takeReady() {
+                buffer += SecurityLogLine.summaryLine(summary)
+                extraLines += 1
+            }
+            if work.dropped > 0 {
+                buffer += lines.droppedLine(count: work.dropped, timeMilliseconds: now)
+                extraLines += 1
             }
             let ok = buffer.isEmpty || file.write(buffer)
             if !ok, !reportedFailure {
@@ -133,8 +166,7 @@ public final class SecurityLog: Sendable {
                 logger.error("security log write failed; lines are being lost", metadata: ["path": "\(file.path)"])
             }
             reportedFailure = !ok
-            queue.finished(
-                batch.count, written: ok ? encoded : 0, droppedLineWritten: ok && hasDroppedLine, reopened: reopened)
+            queue.finished(batch.count, encoded: encoded, withheld: withheld, extraLines: extraLines, written: ok, reopened: reopened)
             if work.stop { break }
         }
         file.close()

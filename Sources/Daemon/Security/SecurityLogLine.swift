@@ -54,6 +54,40 @@ struct SecurityLogLine {
         Array("{\"lines\":\(count),\"time_ms\":\(timeMilliseconds),\"type\":\"dropped\"}\n".utf8)
     }
 
+    /// The line of a summary: `{"count":N,"first_time_ms":A,"kind":"log.repeated","last_time_ms":B,
+    /// "repeated_kind":K,"source_ip":IP,"time_ms":T,"type":"summary","v":1}`, or for the per-second
+    /// cap `"kind":"log.suppressed"` with `"suppressed_kind":K` and no `source_ip`. Not events (`type`
+    /// is `summary`), so fail2ban's filter, which reads only `"type":"event"` lines, never counts them.
+    static func summaryLine(_ summary: SecurityLogLimiter.Summary) -> [UInt8] {
+        var out: [UInt8] = []
+        func number(_ name: String, _ value: some BinaryInteger) { out += Array("\"\(name)\":\(value),".utf8) }
+        func string(_ name: String, _ value: String) {
+            out += Array("\"\(name)\":".utf8)
+            appendString(cut(value), to: &out)
+            out.append(UInt8(ascii: ","))
+        }
+        out.append(UInt8(ascii: "{"))
+        switch summary {
+        case let .repeated(kind, sourceIP, count, first, last, time):
+            number("count", count)
+            number("first_time_ms", first)
+            string("kind", "log.repeated")
+            number("last_time_ms", last)
+            string("repeated_kind", kind)
+            string("source_ip", sourceIP)
+            number("time_ms", time)
+        case let .suppressed(kind, count, first, last, time):
+            number("count", count)
+            number("first_time_ms", first)
+            string("kind", "log.suppressed")
+            number("last_time_ms", last)
+            string("suppressed_kind", kind)
+            number("time_ms", time)
+        }
+        out += Array("\"type\":\"summary\",\"v\":1}\n".utf8)
+        return out
+    }
+
     // MARK: - Shapes
 
     private struct EventLine: Encodable {

@@ -49,20 +49,26 @@ final class SecurityLogQueue: @unchecked Sendable {
         var stop: Bool
     }
 
-    /// Waits for entries, a reopen request or closing, and takes everything pending.
+    /// Waits for entries, a reopen request or closing (or, with `wakeAfter`, at most that many
+    /// seconds: the writer has summaries coming due), and takes everything pending.
     ///
     /// `spare` is the writer's emptied array from the previous batch: the queue keeps it and
     /// hands its own out, so neither side allocates a fresh buffer per batch.
-    func take(returning spare: inout [SecurityLogEntry]) -> Work {
+    func take(returning spare: inout [SecurityLogEntry], wakeAfter: TimeInterval? = nil) -> Work {
         condition.lock()
         defer { condition.unlock() }
+        let wake = wakeAfter.map { Date().addingTimeInterval($0) }
         while entries.isEmpty && droppedSinceTake == 0 && !reopenRequested && !closing {
-            condition.wait()
+            if let wake {
+                if !condition.wait(until: wake) { break }
+            } else {
+                condition.wait()
+            }
         }
         // Gather a batch before writing: a wake-up per line would cost the packet path more
         // (a futex and a context switch per event) than the line itself.
         let deadline = Date().addingTimeInterval(Self.batchDelay)
-        while entries.count < Self.batchSize && !closing && !reopenRequested && flushWaiters == 0 {
+        while !entries.isEmpty && entries.count < Self.batchSize && !closing && !reopenRequested && flushWaiters == 0 {
             if !condition.wait(until: deadline) { break }
         }
         let work = Work(dropped: droppedSinceTake, reopen: reopenRequested, stop: closing && entries.isEmpty)
@@ -73,14 +79,17 @@ final class SecurityLogQueue: @unchecked Sendable {
         return work
     }
 
-    /// Records that the writer finished `count` entries (`written` of them made it to the
-    /// file), and wakes anyone waiting in `waitUntilWritten`.
-    func finished(_ count: Int, written: Int, droppedLineWritten: Bool, reopened: Bool) {
+    /// Records that the writer finished `count` entries: `withheld` of them were only counted
+    /// (folded or over the cap), the lines of `encoded` others were in a buffer that, with
+    /// `extraLines` lines of its own (summaries, the dropped note), was `written` or not; and
+    /// wakes anyone waiting in `waitUntilWritten`.
+    func finished(_ count: Int, encoded: Int, withheld: Int, extraLines: Int, written: Bool, reopened: Bool) {
         condition.lock()
         defer { condition.unlock() }
         completed += count
-        statistics.written += written + (droppedLineWritten ? 1 : 0)
-        statistics.failed += count - written
+        statistics.written += written ? encoded + extraLines : 0
+        statistics.failed += count - withheld - (written ? encoded : 0)
+        statistics.withheld += withheld
         if reopened { statistics.reopens += 1 }
         condition.broadcast()
     }
