@@ -10,7 +10,8 @@ public final class HijackGuardPlugin: PolicyPlugin {
     /// The plugin's version.
     public let version = "1.0.0"
 
-    private let settings: HijackSettings
+    /// The settings in force.
+    let settings: HijackSettings
     private let host: any PolicyHost
     private let policy: Mutex<HijackPolicy>
 

@@ -31,8 +31,18 @@ struct RateLimitPolicy: Sendable {
 
     private var aorRate: Double { settings.aorRequestsPerMinute / 60_000 }
 
-    /// Charges REGISTER-like events to their (source, AOR) budget.
+    /// Charges REGISTER-like events to their (source, AOR) budget. A ban of an address that ends
+    /// (`ban.removed`, `ban.expired`) is forgotten, so its next sustained excess bans it again.
     mutating func handle(_ event: SecurityEvent) -> [Decision] {
+        if EndedBan.isBanEnd(event) {
+            if let address = EndedBan.address(in: event), let index = offenders.index(forKey: address) {
+                offenders.values[index].bannedUntil = .min
+                offenders.values[index].windows.removeAll()
+                offenders.values[index].evidence.removeAll()
+                offenders.values[index].lastWindow = -1
+            }
+            return []
+        }
         guard settings.aorEventKinds.contains(event.kind), let account = event.aor ?? event.username,
               let address = IPAddress(event.sourceIP), !host.isTrusted(address)
         else { return [] }
