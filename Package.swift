@@ -104,7 +104,8 @@ let shippedPlugins: [(name: String, module: String)] = [
     ("hijack", "HijackGuard"),
 ]
 // Helpers the shipped plugins share, linked statically into each plugin library.
-package.targets.append(.target(name: "PluginSupport", path: "Plugins/Support"))
+package.targets.append(.target(
+    name: "PluginSupport", dependencies: [.product(name: "SIPWardenPolicy", package: "PolicyAPI")], path: "Plugins/Support"))
 for plugin in shippedPlugins {
     let api = Target.Dependency.product(name: "SIPWardenPolicy", package: "PolicyAPI")
     package.products.append(.library(name: "sipwarden-\(plugin.name)", type: .dynamic, targets: ["\(plugin.module)Export"]))

@@ -69,8 +69,8 @@ final class DecisionCodingTests: XCTestCase {
     }
 
     func testEveryContractKindIsListed() {
-        XCTAssertEqual(SecurityEventKind.all.count, 22)
-        XCTAssertEqual(Set(SecurityEventKind.all).count, 22)
+        XCTAssertEqual(SecurityEventKind.all.count, 25)
+        XCTAssertEqual(Set(SecurityEventKind.all).count, 25)
         XCTAssertTrue(SecurityEventKind.all.contains("auth.challenged"))
         XCTAssertTrue(SecurityEventKind.all.contains("plugin.failed"))
     }

@@ -14,6 +14,18 @@ final class HijackGuardTests: XCTestCase {
         try HijackGuardPlugin(configuration: configuration("hijack", values), host: host)
     }
 
+    /// What the host does with reports: records them (assigning ids from `firstID`) and hands
+    /// them to every plugin, this one included; returns the decisions that came back.
+    private func recordAndHandBack(_ reports: [SecurityEvent], to guardian: HijackGuardPlugin, firstID: UInt64) throws -> [Decision] {
+        var decisions: [Decision] = []
+        for (offset, report) in reports.enumerated() {
+            var recorded = report
+            recorded.id = firstID + UInt64(offset)
+            decisions += try guardian.handle(recorded)
+        }
+        return decisions
+    }
+
     private func attempt(aor: String = "sip:1001@example.com", from source: String, live: [String]) -> RegisterAttempt {
         RegisterAttempt(
             source: address(source), sourcePort: 5062, transport: "TCP", aor: aor, username: "1001", userAgent: "Zoiper rv2.10",
@@ -35,9 +47,37 @@ final class HijackGuardTests: XCTestCase {
         XCTAssertEqual(report.contact, "<sip:1001@198.51.100.20:5062;transport=tcp>")
         XCTAssertEqual(report.timeMilliseconds, host.now)
         XCTAssertEqual(report.detail, "new network 198.51.100.0/24; live bindings from 192.0.2.10; accepted (refuse is false)")
-        XCTAssertEqual(decisions.alerts.count, 1)
-        XCTAssertEqual(decisions.alerts.first?.evidence, [report])
+        XCTAssertEqual(decisions.alerts, [], "the alert waits for the report to be recorded")
+        let alerts = try recordAndHandBack([report], to: guardian, firstID: 4711).alerts
+        XCTAssertEqual(alerts.count, 1)
+        XCTAssertEqual(alerts.first?.evidence.map(\.id), [4711], "the alert names the recorded event")
+        XCTAssertEqual(alerts.first?.evidence.first?.aor, "sip:1001@example.com")
         XCTAssertEqual(try guardian.tick(nowMilliseconds: host.now + 2000), [], "reported once")
+        XCTAssertEqual(try guardian.tick(nowMilliseconds: host.now + 60_000), [], "and alerted once")
+        XCTAssertEqual(guardian.tracked.awaiting, 0)
+    }
+
+    func testOtherEventsAndOtherPluginsReportsDoNotReleaseTheAlert() throws {
+        let guardian = try plugin()
+        _ = guardian.review(attempt(from: "198.51.100.20", live: ["192.0.2.10"]))
+        let report = try XCTUnwrap(try guardian.tick(nowMilliseconds: host.now).reports.first)
+        var forged = report
+        forged.id = 9
+        forged.aor = "sip:9999@example.com"
+        XCTAssertEqual(try guardian.handle(forged), [], "another AOR's report is not this one")
+        XCTAssertEqual(try guardian.handle(banEnded(SecurityEventKind.banRemoved, "198.51.100.20", at: host.now)), [])
+        XCTAssertEqual(guardian.tracked.awaiting, 1)
+        XCTAssertEqual(try recordAndHandBack([report], to: guardian, firstID: 10).alerts.first?.evidence.map(\.id), [10])
+    }
+
+    func testAReportNeverHandedBackIsStillAlertedOnAfterTheTimeout() throws {
+        let guardian = try plugin()
+        _ = guardian.review(attempt(from: "198.51.100.20", live: ["192.0.2.10"]))
+        let report = try XCTUnwrap(try guardian.tick(nowMilliseconds: host.now).reports.first)
+        XCTAssertEqual(try guardian.tick(nowMilliseconds: host.now + HijackPolicy.echoTimeout - 1), [])
+        let late = try guardian.tick(nowMilliseconds: host.now + HijackPolicy.echoTimeout)
+        XCTAssertEqual(late.alerts.map(\.evidence), [[report]], "an alert is never lost (its evidence then has no id)")
+        XCTAssertEqual(guardian.tracked.awaiting, 0)
     }
 
     func testSameSlash24NoLiveBindingsAndTrustedSourcesAreNotReported() throws {
@@ -95,9 +135,14 @@ final class HijackGuardTests: XCTestCase {
         }
         let decisions = try guardian.tick(nowMilliseconds: host.now)
         XCTAssertEqual(decisions.reports.count, 50)
-        XCTAssertEqual(decisions.alerts.count, 1)
-        XCTAssertEqual(decisions.alerts.first?.evidence.count, 20)
-        XCTAssertEqual(try plugin(["alert": .bool(false)]).tick(nowMilliseconds: host.now), [])
+        XCTAssertEqual(decisions.alerts, [])
+        let handedBack = try recordAndHandBack(decisions.reports, to: guardian, firstID: 100)
+        XCTAssertEqual(handedBack.alerts.count, 1, "one summary once all 50 are recorded")
+        XCTAssertEqual(handedBack.alerts.first?.evidence.map(\.id), Array(100..<120))
+        let quiet = try plugin(["alert": .bool(false)])
+        _ = quiet.review(attempt(from: "198.51.100.20", live: ["192.0.2.10"]))
+        XCTAssertEqual(try quiet.tick(nowMilliseconds: host.now).alerts, [])
+        XCTAssertEqual(quiet.tracked.awaiting, 0)
     }
 
     func testPendingReportsAndMemoryStayBounded() throws {

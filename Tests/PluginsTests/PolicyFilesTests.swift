@@ -70,6 +70,74 @@ final class PolicyFilesTests: XCTestCase {
         XCTAssertEqual(try HijackSettings(load("hijack").settings), try HijackSettings(configuration("hijack")))
     }
 
+    func testShippedFilesWriteOutEveryKey() throws {
+        XCTAssertEqual(Set(try load("ratelimit").settings.values.keys), Set(RateLimitSettings.keys))
+        XCTAssertEqual(Set(try load("bruteforce").settings.values.keys), Set(BruteForceSettings.keys))
+        XCTAssertEqual(Set(try load("scanner").settings.values.keys), Set(ScannerSettings.keys))
+        XCTAssertEqual(Set(try load("allowlist").settings.values.keys), Set(AllowlistSettings.keys))
+        XCTAssertEqual(Set(try load("hijack").settings.values.keys), Set(HijackSettings.keys))
+    }
+
+    /// No policy file at all: the host hands each plugin an empty configuration, and the plugin
+    /// must run exactly as its shipped file says (a policy file tunes a plugin, it never decides
+    /// whether the daemon is protected).
+    func testPluginsWithoutAPolicyFileRunOnTheShippedValues() throws {
+        func empty(_ name: String) -> PolicyConfiguration { PolicyConfiguration(file: "", section: name, values: [:]) }
+        XCTAssertEqual(
+            try RateLimitPlugin(configuration: empty("ratelimit"), host: host).settings,
+            try RateLimitPlugin(configuration: load("ratelimit").settings, host: host).settings)
+        XCTAssertEqual(
+            try BruteForcePlugin(configuration: empty("bruteforce"), host: host).settings,
+            try BruteForcePlugin(configuration: load("bruteforce").settings, host: host).settings)
+        XCTAssertEqual(
+            try ScannerBlockPlugin(configuration: empty("scanner"), host: host).settings,
+            try ScannerBlockPlugin(configuration: load("scanner").settings, host: host).settings)
+        XCTAssertEqual(
+            try AllowlistGuardPlugin(configuration: empty("allowlist"), host: host).settings,
+            try AllowlistGuardPlugin(configuration: load("allowlist").settings, host: host).settings)
+        XCTAssertEqual(
+            try HijackGuardPlugin(configuration: empty("hijack"), host: host).settings,
+            try HijackGuardPlugin(configuration: load("hijack").settings, host: host).settings)
+    }
+
+    /// The same plugins, built from nothing, do their job with the shipped values.
+    func testPluginsWithoutAPolicyFileProtect() throws {
+        func empty(_ name: String) -> PolicyConfiguration { PolicyConfiguration(file: "", section: name, values: [:]) }
+        let now = host.now
+
+        let limiter = try RateLimitPlugin(configuration: empty("ratelimit"), host: host)
+        let packet = PacketInfo(source: address("203.0.113.1"), sourcePort: 5060, transport: "UDP", size: 400)
+        let admitted = (0..<150).filter { _ in limiter.admit(packet) == .accept }.count
+        XCTAssertEqual(admitted, 100, "the shipped burst of 100")
+
+        let brute = try BruteForcePlugin(configuration: empty("bruteforce"), host: host)
+        var decisions: [Decision] = []
+        for _ in 0..<10 {
+            decisions += try brute.handle(event(SecurityEventKind.authFailed, from: "203.0.113.2", at: now, aor: "sip:1001@example.com"))
+        }
+        XCTAssertEqual(decisions.bans.map(\.seconds), [900], "10 failures ban for 15 minutes")
+
+        let scanner = try ScannerBlockPlugin(configuration: empty("scanner"), host: host)
+        XCTAssertEqual(
+            try scanner.handle(event(SecurityEventKind.authChallenged, from: "203.0.113.3", at: now, userAgent: "friendly-scanner"))
+                .bans.map(\.seconds), [86_400])
+        decisions = []
+        for _ in 0..<20 { decisions += try scanner.handle(event(SecurityEventKind.requestMalformed, from: "203.0.113.4", at: now)) }
+        XCTAssertEqual(decisions.bans.map(\.seconds), [3600], "20 malformed messages ban for an hour")
+
+        let allowlist = try AllowlistGuardPlugin(configuration: empty("allowlist"), host: host)
+        decisions = []
+        for _ in 0..<5 { decisions += try allowlist.handle(event(SecurityEventKind.aclDenied, from: "203.0.113.5", at: now)) }
+        XCTAssertEqual(decisions.bans.map(\.seconds), [3600], "5 denials ban for an hour")
+
+        let hijack = try HijackGuardPlugin(configuration: empty("hijack"), host: host)
+        _ = hijack.review(RegisterAttempt(
+            source: address("198.51.100.20"), sourcePort: 5060, transport: "UDP", aor: "sip:1001@example.com", username: "1001",
+            userAgent: nil, contact: "<sip:1001@198.51.100.20>", liveBindingSources: [address("192.0.2.10")], allowedRanges: [],
+            timeMilliseconds: now))
+        XCTAssertEqual(try hijack.tick(nowMilliseconds: now).reports.map(\.kind), [SecurityEventKind.hijackSuspected])
+    }
+
     func testShippedFilesCreateTheirPlugins() throws {
         let plugins: [any PolicyPlugin] = [
             try RateLimitPlugin(configuration: load("ratelimit").settings, host: host),
@@ -88,7 +156,7 @@ final class PolicyFilesTests: XCTestCase {
         assertConfigurationError("\(ratelimit): burst: invalid value 'lots': expected a number from 1.0 to 10000000.0") {
             try RateLimitPlugin(configuration: configuration("ratelimit", ["burst": .string("lots")]), host: self.host)
         }
-        assertConfigurationError("\(ratelimit): over_limit: invalid value 'sometimes': expected drop or reject") {
+        assertConfigurationError("\(ratelimit): over_limit: invalid value 'sometimes': unknown value; expected one of: drop, reject") {
             try RateLimitPlugin(configuration: configuration("ratelimit", ["over_limit": .string("sometimes")]), host: self.host)
         }
         assertConfigurationError(
@@ -119,7 +187,7 @@ final class PolicyFilesTests: XCTestCase {
         }
 
         let scanner = "rules/policies/scanner.yaml"
-        assertConfigurationError("\(scanner): match: invalid value 'regex': expected word (a pattern must not be part of a longer word) or substring") {
+        assertConfigurationError("\(scanner): match: invalid value 'regex': unknown value; expected one of: substring, word") {
             try ScannerBlockPlugin(configuration: configuration("scanner", ["match": .string("regex")]), host: self.host)
         }
         assertConfigurationError("\(scanner): user_agents: invalid value '': an empty pattern would match every User-Agent") {

@@ -105,6 +105,25 @@ final class RateLimitTests: XCTestCase {
         XCTAssertTrue(ban?.reason.contains("sustained flood") ?? false, ban?.reason ?? "")
     }
 
+    func testBanEvidenceNamesTheReportsTheHostRecorded() throws {
+        let limiter = try plugin(["window": .string("10s"), "ban_after_windows": .int(3), "ban_within": .string("1m")])
+        var nextID: UInt64 = 500
+        var ban: BanRequest?
+        for _ in 0..<30 {
+            _ = send(200, from: "203.0.113.66", to: limiter)
+            let decisions = try limiter.tick(nowMilliseconds: host.now)
+            if let request = decisions.bans.first { ban = request }
+            for report in decisions.reports {  // as the host does: record, number, hand back to every plugin
+                var recorded = report
+                recorded.id = nextID
+                nextID += 1
+                XCTAssertEqual(try limiter.handle(recorded), [])
+            }
+            host.advance(milliseconds: 1000)
+        }
+        XCTAssertEqual(ban?.evidence.map(\.id), [500, 501, 0], "the report made with the ban cannot have been recorded yet")
+    }
+
     func testExcessInScatteredWindowsIsNotBanned() throws {
         let limiter = try plugin(["window": .string("10s"), "ban_after_windows": .int(3), "ban_within": .string("1m")])
         var decisions: [Decision] = []

@@ -165,4 +165,86 @@ final class ScannerBlockTests: XCTestCase {
         _ = try scanner.tick(nowMilliseconds: host.now)
         XCTAssertEqual(scanner.tracked.sweeps, 0)
     }
+
+    // MARK: malformed traffic
+
+    private func garbage(_ scanner: ScannerBlockPlugin, from source: String, count: Int, kind: String = SecurityEventKind.requestMalformed)
+        throws -> [Decision]
+    {
+        var decisions: [Decision] = []
+        for index in 0..<count {
+            decisions += try scanner.handle(event(kind, from: source, at: host.now, port: 40_000 + index, detail: "bad start line"))
+        }
+        return decisions
+    }
+
+    func testTwentyMalformedMessagesWithinAMinuteBanForAnHour() throws {
+        let scanner = try plugin()
+        XCTAssertEqual(try garbage(scanner, from: "203.0.113.20", count: 19), [])
+        host.advance(milliseconds: 59_000)
+        let decisions = try garbage(scanner, from: "203.0.113.20", count: 1)
+        XCTAssertEqual(decisions.banTargets, ["203.0.113.20"])
+        let ban = try XCTUnwrap(decisions.bans.first)
+        XCTAssertEqual(ban.seconds, 3600)
+        XCTAssertEqual(ban.reason, "20 malformed messages within 60s")
+        XCTAssertEqual(ban.evidence.count, 10, "the latest ten events are the evidence")
+        XCTAssertEqual(ban.evidence.last?.sourcePort, 40_000)
+        XCTAssertEqual(ban.evidence.allSatisfy { $0.kind == SecurityEventKind.requestMalformed }, true)
+        XCTAssertEqual(decisions.reports.map(\.kind), [SecurityEventKind.scannerDetected])
+        XCTAssertEqual(decisions.reports.first?.detail, "malformed: 20 messages in 60s")
+        XCTAssertEqual(try garbage(scanner, from: "203.0.113.20", count: 50), [], "events in flight after the ban change nothing")
+        XCTAssertEqual(scanner.tracked.garbage, 0)
+    }
+
+    func testJunkConnectionsCountLikeMalformedMessages() throws {
+        let scanner = try plugin(["malformed_limit": .int(4)])
+        XCTAssertEqual(try garbage(scanner, from: "203.0.113.21", count: 2, kind: SecurityEventKind.transportJunk), [])
+        XCTAssertEqual(try garbage(scanner, from: "203.0.113.21", count: 2).banTargets, ["203.0.113.21"])
+        XCTAssertEqual(
+            try garbage(scanner, from: "203.0.113.22", count: 10, kind: SecurityEventKind.requestUnsupported), [],
+            "other kinds do not count unless listed")
+        let listed = try plugin(["malformed_limit": .int(3), "malformed_kinds": .list([.string("request.unsupported")])])
+        XCTAssertEqual(try garbage(listed, from: "203.0.113.22", count: 3, kind: SecurityEventKind.requestUnsupported).banTargets, ["203.0.113.22"])
+        XCTAssertEqual(try garbage(listed, from: "203.0.113.23", count: 10), [], "the list replaces the defaults")
+    }
+
+    func testMalformedMessagesSpreadOverMoreThanTheWindowDoNotBan() throws {
+        let scanner = try plugin(["malformed_limit": .int(5), "malformed_window": .string("1m"), "malformed_ban_time": .string("2h")])
+        for _ in 0..<30 {
+            XCTAssertEqual(try garbage(scanner, from: "203.0.113.24", count: 1), [])
+            host.advance(milliseconds: 15_000)
+        }
+        XCTAssertEqual(try garbage(scanner, from: "203.0.113.24", count: 4).bans.map(\.seconds), [7200])
+    }
+
+    func testMalformedTrafficFromTrustedOrRegisteredSourcesIsNotBanned() throws {
+        host.trust(["192.0.2.0/24"])
+        let scanner = try plugin(["malformed_limit": .int(3)])
+        XCTAssertEqual(try garbage(scanner, from: "192.0.2.9", count: 30), [])
+        XCTAssertEqual(scanner.tracked.garbage, 0, "trusted sources are not even counted")
+        host.setBindings(12, from: "198.51.100.9")
+        let decisions = try garbage(scanner, from: "198.51.100.9", count: 3)
+        XCTAssertEqual(decisions.bans, [])
+        XCTAssertEqual(decisions.alerts.count, 1, "an office with a broken phone gets an alert, not a ban")
+        XCTAssertTrue(decisions.alerts.first?.message.contains("holds 12 live registrations") ?? false)
+        XCTAssertEqual(try plugin(["malformed_limit": .int(0)]).handle(event(SecurityEventKind.requestMalformed, from: "203.0.113.1", at: host.now)), [])
+    }
+
+    func testMalformedStateStaysBounded() throws {
+        let scanner = try plugin(["max_tracked_sources": .int(4096)])
+        var peak = 0
+        for index in 0..<200_000 {
+            _ = try scanner.handle(event(SecurityEventKind.requestMalformed, from: tenNet(index).description, at: host.now))
+            host.advance(milliseconds: 1)
+            if index % 1000 == 0 {
+                _ = try scanner.tick(nowMilliseconds: host.now)
+                peak = max(peak, scanner.tracked.garbage)
+            }
+        }
+        XCTAssertLessThanOrEqual(peak, 4096)
+        XCTAssertGreaterThan(peak, 1000, "sources are tracked")
+        host.advance(milliseconds: 120_000)
+        _ = try scanner.tick(nowMilliseconds: host.now)
+        XCTAssertEqual(scanner.tracked.garbage, 0, "forgotten once the window is past")
+    }
 }

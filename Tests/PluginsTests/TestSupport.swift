@@ -52,3 +52,12 @@ func assertConfigurationError(
         XCTFail("unexpected error \(error)", file: file, line: line)
     }
 }
+
+/// A `ban.removed` or `ban.expired` event exactly as the daemon builds it (SecurityCoordinator):
+/// `source_ip` is the address when the ban was of one address, `detail` is `TARGET: REASON`.
+func banEnded(_ kind: String, _ target: String, at time: Int64, by who: String = "operator") -> SecurityEvent {
+    let single = IPRange(target)?.isSingleAddress ?? false
+    return SecurityEvent(
+        timeMilliseconds: time, kind: kind, sourceIP: single ? target : "", sourcePort: 0, transport: "", username: who,
+        detail: "\(target): \(kind == SecurityEventKind.banRemoved ? "lifted by the operator" : "scanner User-Agent")")
+}

@@ -9,7 +9,8 @@ public final class AllowlistGuardPlugin: PolicyPlugin {
     /// The plugin's version.
     public let version = "1.0.0"
 
-    private let settings: AllowlistSettings
+    /// The settings in force.
+    let settings: AllowlistSettings
     private let host: any PolicyHost
     private let policy: Mutex<AllowlistPolicy>
 

@@ -36,8 +36,16 @@ struct AllowlistPolicy: Sendable {
         return .refuse(status: settings.status, reason: settings.reason)
     }
 
-    /// Counts a denial; `max_denials` within the window ban the address.
+    /// Counts a denial; `max_denials` within the window ban the address. A ban of an address
+    /// that ends (`ban.removed`, `ban.expired`) is forgotten, so its next denials count afresh.
     mutating func handle(_ event: SecurityEvent) -> [Decision] {
+        if EndedBan.isBanEnd(event) {
+            if let address = EndedBan.address(in: event), let index = sources.index(forKey: address) {
+                sources.values[index].bannedUntil = .min
+                sources.values[index].denials.removeAll()
+            }
+            return []
+        }
         guard settings.maxDenials > 0, settings.denialKinds.contains(event.kind), let address = IPAddress(event.sourceIP)
         else { return [] }
         let now = event.timeMilliseconds

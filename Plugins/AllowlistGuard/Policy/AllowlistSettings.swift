@@ -55,7 +55,7 @@ struct AllowlistSettings: Sendable, Equatable {
                 value: configuration.values["ban_time"]?.description ?? "\(banSeconds)",
                 message: "expected a duration from 1s to 365d")
         }
-        denialKinds = Set(try configuration.strings("denial_kinds", default: [SecurityEventKind.aclDenied]))
+        denialKinds = Set(try configuration.eventKinds("denial_kinds", default: [SecurityEventKind.aclDenied]))
         banRegisteredSources = try configuration.bool("ban_registered_sources", default: false)
         maxTrackedSources = try configuration.int("max_tracked_sources", default: 20_000, range: 1024...100_000_000)
     }

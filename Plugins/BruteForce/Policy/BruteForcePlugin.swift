@@ -27,6 +27,9 @@ public final class BruteForcePlugin: PolicyPlugin {
         policy.withLock { $0.tick(now: now) }
     }
 
+    /// The settings in force (tests).
+    var settings: BruteForceSettings { policy.withLock { $0.settings } }
+
     /// Addresses and accounts tracked (tests, statistics).
     var tracked: (sources: Int, accounts: Int, registrations: Int) {
         policy.withLock { ($0.sources.count, $0.accounts.count, $0.registrations.count) }

@@ -34,22 +34,24 @@ struct BruteForcePolicy: Sendable {
         self.host = host
     }
 
-    /// Counts failures, notes successful registrations, forgets lifted bans.
+    /// Counts failures, notes successful registrations, forgets bans that ended.
     mutating func handle(_ event: SecurityEvent) -> [Decision] {
+        if EndedBan.isBanEnd(event) {
+            // Lifted by an operator or lapsed: count afresh (the offence history stays, so the
+            // next ban escalates).
+            if let address = EndedBan.address(in: event), let index = sources.index(forKey: address) {
+                sources.values[index].bannedUntil = .min
+                sources.values[index].failureTimes.removeAll()
+                sources.values[index].evidence.removeAll()
+            }
+            return []
+        }
         guard let address = IPAddress(event.sourceIP) else { return [] }
         switch event.kind {
         case let kind where settings.failureKinds.contains(kind):
             return failure(event, from: address)
         case SecurityEventKind.registerAccepted, SecurityEventKind.registerRefreshed:
             registered(event, from: address)
-            return []
-        case SecurityEventKind.banRemoved:
-            // The operator lifted the ban: count afresh (the offence history stays).
-            if let index = sources.index(forKey: address) {
-                sources.values[index].bannedUntil = .min
-                sources.values[index].failureTimes.removeAll()
-                sources.values[index].evidence.removeAll()
-            }
             return []
         default:
             return []

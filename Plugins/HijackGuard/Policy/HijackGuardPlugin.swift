@@ -10,7 +10,8 @@ public final class HijackGuardPlugin: PolicyPlugin {
     /// The plugin's version.
     public let version = "1.0.0"
 
-    private let settings: HijackSettings
+    /// The settings in force.
+    let settings: HijackSettings
     private let host: any PolicyHost
     private let policy: Mutex<HijackPolicy>
 
@@ -31,14 +32,19 @@ public final class HijackGuardPlugin: PolicyPlugin {
         return settings.refuse ? .refuse(status: settings.status, reason: settings.reason) : .allow
     }
 
-    /// Events need nothing from this plugin: it works on reviews.
-    public func handle(_ event: SecurityEvent) throws -> [Decision] { [] }
+    /// Takes its own reports back once the host recorded them, to alert with their ids; other
+    /// events need nothing from this plugin (it works on reviews, and never bans).
+    public func handle(_ event: SecurityEvent) throws -> [Decision] {
+        policy.withLock { $0.handle(event) }
+    }
 
-    /// Reports the suspicions queued since the last tick.
+    /// Reports the suspicions queued since the last tick; alerts on reports not handed back in time.
     public func tick(nowMilliseconds now: Int64) throws -> [Decision] {
         policy.withLock { $0.tick(now: now) }
     }
 
     /// Reports waiting and (AOR, network) pairs remembered (tests, statistics).
-    var tracked: (pending: Int, reported: Int) { policy.withLock { ($0.pending.count, $0.reported.count) } }
+    var tracked: (pending: Int, reported: Int, awaiting: Int) {
+        policy.withLock { ($0.pending.count, $0.reported.count, $0.awaiting.count) }
+    }
 }

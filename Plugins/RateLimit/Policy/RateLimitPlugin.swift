@@ -52,6 +52,9 @@ public final class RateLimitPlugin: PolicyPlugin {
     /// (Source, AOR) budgets tracked (tests, statistics).
     var trackedAORBudgets: Int { policy.withLock { $0.aorBudgets.count } }
 
+    /// The settings in force (tests).
+    var settings: RateLimitSettings { policy.withLock { $0.settings } }
+
     /// Offenders tracked (tests, statistics).
     var trackedOffenders: Int { policy.withLock { $0.offenders.count } }
 }

@@ -31,8 +31,22 @@ struct RateLimitPolicy: Sendable {
 
     private var aorRate: Double { settings.aorRequestsPerMinute / 60_000 }
 
-    /// Charges REGISTER-like events to their (source, AOR) budget.
+    /// Charges REGISTER-like events to their (source, AOR) budget. A ban of an address that ends
+    /// (`ban.removed`, `ban.expired`) is forgotten, so its next sustained excess bans it again.
     mutating func handle(_ event: SecurityEvent) -> [Decision] {
+        if EndedBan.isBanEnd(event) {
+            if let address = EndedBan.address(in: event), let index = offenders.index(forKey: address) {
+                offenders.values[index].bannedUntil = .min
+                offenders.values[index].windows.removeAll()
+                offenders.values[index].evidence.removeAll()
+                offenders.values[index].lastWindow = -1
+            }
+            return []
+        }
+        if event.kind == SecurityEventKind.rateExceeded {
+            numberEvidence(event)
+            return []
+        }
         guard settings.aorEventKinds.contains(event.kind), let account = event.aor ?? event.username,
               let address = IPAddress(event.sourceIP), !host.isTrusted(address)
         else { return [] }
@@ -52,6 +66,18 @@ struct RateLimitPolicy: Sendable {
         return excess(
             address: address, port: event.sourcePort, transport: event.transport, time: now, aor: account,
             detail: "REGISTER requests for \(account) over \(perMinute)/min (burst \(Self.number(settings.aorBurst)))")
+    }
+
+    /// Replaces a report kept as evidence by its recorded copy, which the host handed back with
+    /// the id it assigned, so a later ban's evidence names recorded events. (The report made with
+    /// the ban itself cannot be recorded before the ban is asked for, so it stays without an id.)
+    private mutating func numberEvidence(_ recorded: SecurityEvent) {
+        guard recorded.id != 0, let address = IPAddress(recorded.sourceIP),
+              let index = offenders.index(forKey: address) else { return }
+        var unrecorded = recorded
+        unrecorded.id = 0
+        guard let position = offenders.values[index].evidence.firstIndex(of: unrecorded) else { return }
+        offenders.values[index].evidence[position] = recorded
     }
 
     /// Turns the hot path's sightings into reports and bans, and sweeps idle state.

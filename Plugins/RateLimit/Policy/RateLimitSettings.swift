@@ -58,16 +58,13 @@ struct RateLimitSettings: Sendable, Equatable {
         burst = try configuration.double("burst", default: 100, range: 1...10_000_000)
         perBindingPacketsPerSecond = try configuration.double("per_binding_packets_per_second", default: 1, range: 0...10_000)
         perBindingBurst = try configuration.double("per_binding_burst", default: 10, range: 0...100_000)
-        let action = try configuration.string("over_limit", default: OverLimitAction.drop.rawValue)
-        guard let overLimit = OverLimitAction(rawValue: action) else {
-            throw PolicyConfigurationError(
-                file: configuration.file, key: "over_limit", value: action, message: "expected drop or reject")
-        }
-        self.overLimit = overLimit
+        let action = try configuration.choice(
+            "over_limit", default: OverLimitAction.drop.rawValue, allowed: OverLimitAction.allCases.map(\.rawValue))
+        overLimit = OverLimitAction(rawValue: action) ?? .drop
         retryAfterSeconds = try Self.positive(configuration, "retry_after", default: 30, upTo: 86_400)
         aorRequestsPerMinute = try configuration.double("aor_requests_per_minute", default: 30, range: 0.1...1_000_000)
         aorBurst = try configuration.double("aor_burst", default: 10, range: 1...1_000_000)
-        aorEventKinds = Set(try configuration.strings("aor_event_kinds", default: Self.defaultAOREventKinds))
+        aorEventKinds = Set(try configuration.eventKinds("aor_event_kinds", default: Self.defaultAOREventKinds))
         let window = try Self.positive(configuration, "window", default: 10, upTo: 3600)
         windowMilliseconds = Int64(window) * 1000
         banAfterWindows = try configuration.int("ban_after_windows", default: 6, range: 1...10_000)

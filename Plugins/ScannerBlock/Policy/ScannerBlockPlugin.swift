@@ -2,7 +2,8 @@ import SIPWardenPolicy
 import Synchronization
 
 /// The `scanner` plugin: bans known scanners at their first request, by User-Agent or by an
-/// extension sweep, and reports `scanner.detected`. See ``ScannerPolicy``.
+/// extension sweep, and sources of steady malformed traffic; reports `scanner.detected`.
+/// See ``ScannerPolicy``.
 public final class ScannerBlockPlugin: PolicyPlugin {
     /// "scanner".
     public let name = "scanner"
@@ -27,5 +28,10 @@ public final class ScannerBlockPlugin: PolicyPlugin {
     }
 
     /// Addresses tracked (tests, statistics).
-    var tracked: (banned: Int, sweeps: Int) { policy.withLock { ($0.banned.count, $0.sweeps.count) } }
+    var tracked: (banned: Int, sweeps: Int, garbage: Int) {
+        policy.withLock { ($0.banned.count, $0.sweeps.count, $0.garbage.count) }
+    }
+
+    /// The settings in force (tests).
+    var settings: ScannerSettings { policy.withLock { $0.settings } }
 }

@@ -3,8 +3,10 @@ import SIPWardenPolicy
 
 /// The scanner plugin's logic: a known scanner's User-Agent on any event from an address bans
 /// it at once; so does an extension sweep (many distinct unknown usernames from one address
-/// in a short time). Each detection is reported as `scanner.detected`. Called only from the
-/// plugin host's queue.
+/// in a short time), and so does a stream of messages the daemon cannot use (`malformed_limit`
+/// `request.malformed` / `transport.junk` events within `malformed_window`). Each detection is
+/// reported as `scanner.detected`. A ban of an address that ends (`ban.removed`, `ban.expired`)
+/// is forgotten, so the next offence bans it again. Called only from the plugin host's queue.
 struct ScannerPolicy: Sendable {
     /// The settings.
     let settings: ScannerSettings
@@ -16,6 +18,8 @@ struct ScannerPolicy: Sendable {
     private(set) var quiet: [IPAddress: Int64] = [:]
     /// Recent usernames per address.
     private(set) var sweeps: [IPAddress: ExtensionSweep] = [:]
+    /// Recent malformed traffic per address.
+    private(set) var garbage: [IPAddress: GarbageSource] = [:]
     /// When the tables were last swept.
     private var lastSweepAt = Int64.min
 
@@ -27,6 +31,8 @@ struct ScannerPolicy: Sendable {
     /// How much of a User-Agent is searched: scanners' are short, and a padded one must not
     /// make every event cost a long scan.
     static let userAgentPrefix = 512
+    /// Malformed-traffic events kept per address as the evidence of its ban.
+    static let malformedEvidence = 10
     /// Kinds that do not describe a request (plugins' reports, bans, alerts): never inspected.
     static let ignoredKinds: Set<String> = [
         SecurityEventKind.scannerDetected, SecurityEventKind.rateExceeded, SecurityEventKind.hijackSuspected,
@@ -43,15 +49,25 @@ struct ScannerPolicy: Sendable {
 
     /// Looks at one event for a scanner's User-Agent or an extension sweep.
     mutating func handle(_ event: SecurityEvent) -> [Decision] {
+        if EndedBan.isBanEnd(event) {
+            // Its ban ended (lifted by an operator, or lapsed): the next offence bans it again.
+            if let address = EndedBan.address(in: event) { banned[address] = nil }
+            return []
+        }
         guard !Self.ignoredKinds.contains(event.kind), let address = IPAddress(event.sourceIP) else { return [] }
         let now = event.timeMilliseconds
         if banned[address] ?? .min > now { return [] }
         if let userAgent = event.userAgent, let pattern = match(userAgent) {
             guard !host.isTrusted(address) else { return [] }
             sweeps[address] = nil
+            garbage[address] = nil
             return detected(
                 address, event: event, detail: "user_agent: \(pattern.text)",
-                reason: "scanner User-Agent '\(pattern.text)'", evidence: [event])
+                reason: "scanner User-Agent '\(pattern.text)'", evidence: [event], banSeconds: settings.banSeconds)
+        }
+        if settings.malformedLimit > 0, settings.malformedKinds.contains(event.kind) {
+            let decisions = malformed(event, from: address)
+            if !decisions.isEmpty { return decisions }
         }
         guard settings.sweepUsernames > 0, settings.sweepKinds.contains(event.kind),
               let username = event.username ?? event.aor, !host.isTrusted(address)
@@ -71,7 +87,34 @@ struct ScannerPolicy: Sendable {
         let window = settings.sweepWindowMilliseconds / 1000
         return detected(
             address, event: event, detail: "extension_sweep: \(sweep.usernames.count) usernames in \(window)s",
-            reason: "extension sweep: \(sweep.usernames.count) unknown usernames within \(window)s", evidence: sweep.evidence)
+            reason: "extension sweep: \(sweep.usernames.count) unknown usernames within \(window)s", evidence: sweep.evidence,
+            banSeconds: settings.banSeconds)
+    }
+
+    /// Counts a malformed message (or a TCP connection that sent none); `malformed_limit` of
+    /// them within `malformed_window` ban the address for `malformed_ban_time`.
+    private mutating func malformed(_ event: SecurityEvent, from address: IPAddress) -> [Decision] {
+        guard !host.isTrusted(address) else { return [] }
+        let now = event.timeMilliseconds
+        let window = settings.malformedWindowMilliseconds
+        var source = takeGarbage(address)
+        source.times.removeAll { now - $0 >= window }
+        source.times.append(now)
+        if source.times.count > settings.malformedLimit { source.times.removeFirst() }
+        source.evidence.removeAll { now - $0.timeMilliseconds >= window }
+        source.evidence.append(event)
+        if source.evidence.count > Self.malformedEvidence { source.evidence.removeFirst() }
+        source.lastAt = now
+        guard source.times.count >= settings.malformedLimit else {
+            garbage[address] = source
+            return []
+        }
+        garbage[address] = nil
+        let count = source.times.count
+        return detected(
+            address, event: event, detail: "malformed: \(count) messages in \(window / 1000)s",
+            reason: "\(count) malformed messages within \(window / 1000)s", evidence: source.evidence,
+            banSeconds: settings.malformedBanSeconds)
     }
 
     /// Forgets lapsed bans and stale sweeps, every `sweepInterval`.
@@ -89,7 +132,7 @@ struct ScannerPolicy: Sendable {
     /// Reports the scanner and bans it, or, when it holds live bindings and those are spared,
     /// reports it and raises an alert (at most one per ban time).
     private mutating func detected(
-        _ address: IPAddress, event: SecurityEvent, detail: String, reason: String, evidence: [SecurityEvent]
+        _ address: IPAddress, event: SecurityEvent, detail: String, reason: String, evidence: [SecurityEvent], banSeconds: Int
     ) -> [Decision] {
         let now = event.timeMilliseconds
         let report = SecurityEvent(
@@ -99,7 +142,7 @@ struct ScannerPolicy: Sendable {
         let bindings = host.liveBindingCount(from: address)
         if bindings > 0, !settings.banRegisteredSources {
             guard quiet[address] ?? .min <= now else { return [.report(report)] }
-            quiet[address] = now + Int64(settings.banSeconds) * 1000
+            quiet[address] = now + Int64(banSeconds) * 1000
             return [.report(report), .alert(Alert(
                 severity: "warning",
                 message: "\(reason) from \(address), which holds \(bindings) live registrations, so it is not banned "
@@ -107,9 +150,9 @@ struct ScannerPolicy: Sendable {
                 evidence: evidence))]
         }
         if banned.count >= Self.maxBanned { banned.evictLeastRecentlyActive { $0 } }
-        banned[address] = now + Int64(settings.banSeconds) * 1000
+        banned[address] = now + Int64(banSeconds) * 1000
         return [.report(report), .ban(BanRequest(
-            target: IPRange(address: address, prefixLength: address.bitWidth), seconds: settings.banSeconds,
+            target: IPRange(address: address, prefixLength: address.bitWidth), seconds: banSeconds,
             reason: reason, evidence: evidence))]
     }
 
@@ -119,12 +162,20 @@ struct ScannerPolicy: Sendable {
         return ExtensionSweep()
     }
 
-    /// Drops lapsed bans and quiet periods and sweeps without a recent attempt.
+    private mutating func takeGarbage(_ address: IPAddress) -> GarbageSource {
+        if let source = garbage[address] { return source }
+        if garbage.count >= settings.maxTrackedSources { garbage.evictLeastRecentlyActive { $0.lastAt } }
+        return GarbageSource()
+    }
+
+    /// Drops lapsed bans and quiet periods, and sweeps and malformed counts without a recent event.
     mutating func sweep(now: Int64) {
         lastSweepAt = now
         banned = banned.filter { $0.value > now }
         quiet = quiet.filter { $0.value > now }
         let window = settings.sweepWindowMilliseconds
         sweeps = sweeps.filter { now - $0.value.lastAt < window }
+        let malformedWindow = settings.malformedWindowMilliseconds
+        garbage = garbage.filter { now - $0.value.lastAt < malformedWindow }
     }
 }

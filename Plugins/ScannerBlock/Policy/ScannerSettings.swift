@@ -16,8 +16,16 @@ struct ScannerSettings: Sendable, Equatable {
     var sweepKinds: Set<String>
     /// Whether an address holding live bindings may be banned (default: no, an alert instead).
     var banRegisteredSources: Bool
-    /// Addresses tracked at most for sweep detection.
+    /// Addresses tracked at most, for sweep detection and (apart) for malformed traffic.
     var maxTrackedSources: Int
+    /// Malformed messages from one address within `malformedWindow` that ban it (0: off).
+    var malformedLimit: Int
+    /// The span in which `malformedLimit` must fall.
+    var malformedWindowMilliseconds: Int64
+    /// How long a source of malformed traffic is banned.
+    var malformedBanSeconds: Int
+    /// The event kinds that count as malformed traffic.
+    var malformedKinds: Set<String>
 
     /// Known scanners' User-Agents. Deliberately absent: `sipsak` and `SIPp` (operators' own
     /// test tools), `Asterisk PBX`, `FreeSWITCH` and SDK names such as `PortSIP VoIP SDK`
@@ -30,18 +38,19 @@ struct ScannerSettings: Sendable, Equatable {
     /// Every key the settings accept.
     static let keys = [
         "user_agents", "match", "ban_time", "sweep_usernames", "sweep_window", "sweep_kinds", "ban_registered_sources",
-        "max_tracked_sources",
+        "max_tracked_sources", "malformed_limit", "malformed_window", "malformed_ban_time", "malformed_kinds",
     ]
+
+    /// The `match` modes: a pattern must be a whole word, or may be part of a longer one.
+    static let matchModes = ["word", "substring"]
+
+    /// The event kinds counted as malformed traffic by default.
+    static let defaultMalformedKinds = [SecurityEventKind.requestMalformed, SecurityEventKind.transportJunk]
 
     /// Reads and checks the settings; errors name the file, key and value.
     init(_ configuration: PolicyConfiguration) throws(PolicyConfigurationError) {
         try configuration.rejectUnknownKeys(Self.keys)
-        let match = try configuration.string("match", default: "word")
-        guard match == "word" || match == "substring" else {
-            throw PolicyConfigurationError(
-                file: configuration.file, key: "match", value: match,
-                message: "expected word (a pattern must not be part of a longer word) or substring")
-        }
+        let match = try configuration.choice("match", default: "word", allowed: Self.matchModes)
         var patterns: [UserAgentPattern] = []
         for text in try configuration.strings("user_agents", default: Self.defaultUserAgents) {
             guard let pattern = UserAgentPattern(text, wholeWord: match == "word") else {
@@ -73,8 +82,25 @@ struct ScannerSettings: Sendable, Equatable {
                 message: "expected a duration from 1s to 1d")
         }
         sweepWindowMilliseconds = Int64(window) * 1000
-        sweepKinds = Set(try configuration.strings("sweep_kinds", default: [SecurityEventKind.authUnknownUser]))
+        sweepKinds = Set(try configuration.eventKinds("sweep_kinds", default: [SecurityEventKind.authUnknownUser]))
         banRegisteredSources = try configuration.bool("ban_registered_sources", default: false)
         maxTrackedSources = try configuration.int("max_tracked_sources", default: 10_000, range: 1024...100_000_000)
+        malformedLimit = try configuration.int("malformed_limit", default: 20, range: 0...1000)
+        malformedWindowMilliseconds = Int64(try Self.duration(configuration, "malformed_window", default: 60, upTo: (86_400, "1d"))) * 1000
+        malformedBanSeconds = try Self.duration(configuration, "malformed_ban_time", default: 3600, upTo: (365 * 86_400, "365d"))
+        malformedKinds = Set(try configuration.eventKinds("malformed_kinds", default: Self.defaultMalformedKinds))
+    }
+
+    /// A duration from 1s to `limit` (seconds, and as written in the error message).
+    static func duration(
+        _ configuration: PolicyConfiguration, _ key: String, default fallback: Int, upTo limit: (seconds: Int, text: String)
+    ) throws(PolicyConfigurationError) -> Int {
+        let seconds = try configuration.duration(key, default: fallback)
+        guard (1...limit.seconds).contains(seconds) else {
+            throw PolicyConfigurationError(
+                file: configuration.file, key: key, value: configuration.values[key]?.description ?? "\(seconds)",
+                message: "expected a duration from 1s to \(limit.text)")
+        }
+        return seconds
     }
 }

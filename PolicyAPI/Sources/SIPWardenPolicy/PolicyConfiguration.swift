@@ -111,6 +111,33 @@ public struct PolicyConfiguration: Sendable {
         }
     }
 
+    /// One of `allowed` (an enumerated setting such as `match: word`); anything else throws,
+    /// listing the allowed values. A number is accepted as its text.
+    public func choice(_ key: String, default fallback: String, allowed: [String]) throws(PolicyConfigurationError) -> String {
+        let value = try string(key, default: fallback)
+        guard present(key) == nil || allowed.contains(value) else {
+            throw PolicyConfigurationError(
+                file: file, key: keyPrefix + key, value: value, message: Self.unknown(value, noun: "value", allowed: allowed))
+        }
+        return value
+    }
+
+    /// A list whose every item is one of `allowed`; one text alone counts as a list of one. An
+    /// unknown item throws, naming it by index (`failure_kinds[0]`) and listing the allowed
+    /// values: a typo in a list must not silently leave a rule that never matches.
+    public func choices(
+        _ key: String, default fallback: [String], allowed: [String]
+    ) throws(PolicyConfigurationError) -> [String] {
+        try checkedList(key, default: fallback, allowed: allowed, noun: "value")
+    }
+
+    /// A list of event kinds, each one of ``SecurityEventKind/all``; one alone counts as a list
+    /// of one. An unknown kind throws, naming it by index (`failure_kinds[0]`) and listing the
+    /// known kinds.
+    public func eventKinds(_ key: String, default fallback: [String]) throws(PolicyConfigurationError) -> [String] {
+        try checkedList(key, default: fallback, allowed: SecurityEventKind.all, noun: "event kind")
+    }
+
     /// A list of addresses or CIDR ranges; one alone counts as a list of one.
     public func ranges(_ key: String, default fallback: [IPRange]) throws(PolicyConfigurationError) -> [IPRange] {
         let expectation = "expected a list of IP addresses or CIDR ranges such as 192.0.2.0/24 or 2001:db8::/32"
@@ -156,6 +183,53 @@ public struct PolicyConfiguration: Sendable {
         throw PolicyConfigurationError(
             file: file, key: keyPrefix + unknown, value: values[unknown]?.description ?? "",
             message: "unknown key; known keys: \(known.sorted().joined(separator: ", "))")
+    }
+
+    private func checkedList(
+        _ key: String, default fallback: [String], allowed: [String], noun: String
+    ) throws(PolicyConfigurationError) -> [String] {
+        let items: [String] = try strings(key, default: fallback)
+        guard let raw = present(key) else { return items }
+        let isList: Bool
+        if case .list = raw { isList = true } else { isList = false }
+        for (index, item) in items.enumerated() where !allowed.contains(item) {
+            throw PolicyConfigurationError(
+                file: file, key: keyPrefix + key + (isList ? "[\(index)]" : ""), value: item,
+                message: Self.unknown(item, noun: noun, allowed: allowed))
+        }
+        return items
+    }
+
+    /// `unknown NOUN (did you mean X?); expected one of: A, B, C`.
+    private static func unknown(_ value: String, noun: String, allowed: [String]) -> String {
+        var message = "unknown \(noun)"
+        if let nearest = nearest(to: value, in: allowed) { message += " (did you mean \(nearest)?)" }
+        return message + "; expected one of: " + allowed.sorted().joined(separator: ", ")
+    }
+
+    /// The allowed value within two edits of `value` (a typo), if exactly one is nearest.
+    private static func nearest(to value: String, in allowed: [String]) -> String? {
+        let lowered = Array(value.lowercased().utf8.prefix(64))
+        let scored = allowed.map { ($0, editDistance(lowered, Array($0.lowercased().utf8))) }
+        guard let best = scored.map(\.1).min(), best <= 2 else { return nil }
+        let nearest = scored.filter { $0.1 == best }
+        return nearest.count == 1 ? nearest[0].0 : nil
+    }
+
+    /// Levenshtein distance of two short byte strings.
+    private static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
     }
 
     private func present(_ key: String) -> PolicyValue? {

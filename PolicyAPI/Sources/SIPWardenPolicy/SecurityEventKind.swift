@@ -30,6 +30,14 @@ public enum SecurityEventKind {
     public static let aclDenied = "acl.denied"
     /// A message could not be parsed.
     public static let requestMalformed = "request.malformed"
+    /// An OPTIONS from an address holding no binding (phones' keepalives are not events; this is
+    /// how scanners map a network).
+    public static let requestOptions = "request.options"
+    /// A request for a method the registrar does not serve (answered 405 or 501).
+    public static let requestUnsupported = "request.unsupported"
+    /// A TCP connection closed because it sent no complete SIP message in time, or a source
+    /// exceeded its connection limit.
+    public static let transportJunk = "transport.junk"
     /// A plugin recognised a scanner.
     public static let scannerDetected = "scanner.detected"
     /// A plugin saw a source exceed its rate budget.
@@ -52,6 +60,7 @@ public enum SecurityEventKind {
         registerAccepted, registerRefreshed, registerRemoved, registerExpired, registerForcedOut, registerRejected,
         registerUnreachable, registerReachable,
         authFailed, authUnknownUser, authStaleNonce, authChallenged, aclDenied, requestMalformed,
+        requestOptions, requestUnsupported, transportJunk,
         scannerDetected, rateExceeded, hijackSuspected, banAdded, banRemoved, banExpired, alertRaised, pluginFailed,
     ]
 }
