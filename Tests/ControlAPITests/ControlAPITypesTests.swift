@@ -92,7 +92,7 @@ final class ControlAPITypesTests: XCTestCase {
         let error = try keys(ControlError(error: "boom"))
         XCTAssertEqual(Set(error.keys), ["error", "hint"])
         let add = try keys(SubscriberAddRequest(username: "1", password: "p", domain: "d", displayName: "n", account: "a"))
-        XCTAssertEqual(Set(add.keys), ["username", "password", "domain", "display_name", "account"])
+        XCTAssertEqual(Set(add.keys), ["username", "password", "domain", "display_name", "account", "replace"])
         let imported = try keys(SubscriberImportResponse(imported: 7))
         XCTAssertEqual(imported["imported"] as? Int, 7)
         let request = try keys(SubscriberImportRequest(entries: [SubscriberImportEntry(username: "1", password: "p")]))
