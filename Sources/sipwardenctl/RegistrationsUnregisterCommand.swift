@@ -1,7 +1,7 @@
 import ArgumentParser
 import ControlAPI
 
-/// `sipwardenctl registrations unregister AOR [--contact URI] | --ip CIDR [--dry-run] [--json]`.
+/// `sipwardenctl registrations unregister AOR [--contact CONTACT] | --ip CIDR [--dry-run] [--json]`.
 struct RegistrationsUnregisterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unregister",
@@ -27,7 +27,7 @@ struct RegistrationsUnregisterCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The address of record: sip:1001@example.com, 1001@example.com or 1001.", valueName: "aor"))
     var aor: String?
 
-    @Option(help: ArgumentHelp("Only the binding with this contact: the URI, or the contact exactly as 'registrations show' prints it (parameters included).", valueName: "uri"))
+    @Option(help: ArgumentHelp("Only the binding with this contact: the URI, or the contact exactly as 'registrations show' prints it (parameters included).", valueName: "contact"))
     var contact: String?
 
     @Option(help: ArgumentHelp("Every binding whose source or contact is in this address or CIDR range (instead of an AOR).", valueName: "ip|cidr"))
