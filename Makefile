@@ -4,7 +4,7 @@
 SWIFT        ?= swift
 BUILD_PACKAGES = libsqlite3-dev libnftnl-dev libmnl-dev pkg-config
 INSTALL_PACKAGES = patchelf help2man binutils
-TEST_PACKAGES  = $(BUILD_PACKAGES) $(INSTALL_PACKAGES) sip-tester sipsak procps python3 gcc nftables iproute2 fail2ban systemd
+TEST_PACKAGES  = $(BUILD_PACKAGES) $(INSTALL_PACKAGES) sip-tester sipsak linphone-cli procps python3 gcc nftables iproute2 fail2ban systemd
 ARGS         ?=
 
 # Install locations (DESTDIR is prepended to every one of them; see scripts/install.sh).

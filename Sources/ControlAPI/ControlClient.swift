@@ -56,10 +56,19 @@ public struct ControlClient: Sendable {
         try await call(.listSubscribers, body: nil, decoding: [SubscriberInfo].self)
     }
 
-    /// `POST /v1/subscribers`: provisions one subscriber.
-    public func addSubscriber(_ request: SubscriberAddRequest) async throws(ControlClientError) {
+    /// `POST /v1/subscribers`: provisions one subscriber. Returns true when an existing
+    /// subscriber was replaced (`replace` set; the daemon answers 200 instead of 201).
+    @discardableResult
+    public func addSubscriber(_ request: SubscriberAddRequest) async throws(ControlClientError) -> Bool {
         let response = try await send(.addSubscriber, body: try encode(request))
         try check(response)
+        return response.status == 200
+    }
+
+    /// `GET /v1/export/subscribers`: every subscriber with its HA1 digests (no passwords), in
+    /// the form `importSubscribers` takes back.
+    public func exportSubscribers() async throws(ControlClientError) -> SubscriberImportRequest {
+        try await call(.exportSubscribers, body: nil, decoding: SubscriberImportRequest.self)
     }
 
     /// `POST /v1/subscribers/import`: adds or updates many subscribers at once.

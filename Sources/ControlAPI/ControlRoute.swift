@@ -9,6 +9,7 @@
 /// | `listSubscribers` | `GET /v1/subscribers` | — | `[SubscriberInfo]` |
 /// | `addSubscriber` | `POST /v1/subscribers` | `SubscriberAddRequest` | 201, empty body |
 /// | `importSubscribers` | `POST /v1/subscribers/import` | `SubscriberImportRequest` | `SubscriberImportResponse` |
+/// | `exportSubscribers` | `GET /v1/export/subscribers` | — | `SubscriberImportRequest` (every subscriber with its HA1 digests, no passwords) |
 /// | `removeSubscriber` | `DELETE /v1/subscribers/{user}?domain={domain}` | — | 204, empty body (404 when there is no such subscriber) |
 /// | `listBans` | `GET /v1/bans` | — | `[BanInfo]` |
 /// | `addBan` | `POST /v1/bans` | `BanAddRequest` | 201, `BanInfo` (the ban as now in force) |
@@ -46,6 +47,8 @@ public enum ControlRoute: Hashable, Sendable {
     case addSubscriber
     /// `POST /v1/subscribers/import`.
     case importSubscribers
+    /// `GET /v1/export/subscribers`: every subscriber with its digests, as an import takes them.
+    case exportSubscribers
     /// `DELETE /v1/subscribers/{username}`, with `?domain=` when a domain is given.
     case removeSubscriber(username: String, domain: String?)
     /// `GET /v1/bans`.
@@ -110,6 +113,7 @@ public enum ControlRoute: Hashable, Sendable {
         case .listSubscribers: return "/v1/subscribers"
         case .addSubscriber: return "/v1/subscribers"
         case .importSubscribers: return "/v1/subscribers/import"
+        case .exportSubscribers: return "/v1/export/subscribers"
         case .removeSubscriber(let username, let domain):
             let path = "/v1/subscribers/" + PercentEncoding.encode(username)
             guard let domain else { return path }
@@ -177,6 +181,9 @@ public enum ControlRoute: Hashable, Sendable {
             if rest[1] == "unregister" { return pick(["POST": .unregister]) }
             guard !rest[1].isEmpty else { return .notFound }
             return pick(["GET": .showRegistration(aor: rest[1])])
+        case 2 where rest[0] == "export":
+            guard rest[1] == "subscribers" else { return .notFound }
+            return pick(["GET": .exportSubscribers])
         case 2 where rest[0] == "plugins":
             guard rest[1] == "reload" else { return .notFound }
             return pick(["POST": .reloadPlugins])

@@ -1,9 +1,13 @@
 /// The body of `POST /v1/subscribers`: provision one subscriber.
 ///
-/// JSON keys: `username`, `password`, `domain`, `display_name`, `account`, `auth_mode` (all but
-/// `username` optional; `password` may be left out only when `auth_mode` is `ip` or `ip+port`,
-/// and the daemon then stores digests of a random password nobody knows). The daemon stores
-/// only the HA1 digests of the password, never the password.
+/// JSON keys: `username`, `password`, `domain`, `display_name`, `account`, `auth_mode`,
+/// `replace` (all but `username` optional; `password` may be left out only when `auth_mode` is
+/// `ip` or `ip+port`, and the daemon then stores digests of a random password nobody knows). The
+/// daemon stores only the HA1 digests of the password, never the password.
+///
+/// A subscriber that exists (same username and domain) is refused with 409 unless `replace` is
+/// true; a replacement gets the new password and keeps its auth mode, account, display name and
+/// allowed ranges unless the request gives them (answered with 200 instead of 201).
 public struct SubscriberAddRequest: Codable, Hashable, Sendable {
     /// The user part of the AOR and the digest username, e.g. "1001".
     public var username: String
@@ -18,12 +22,15 @@ public struct SubscriberAddRequest: Codable, Hashable, Sendable {
     public var account: String?
     /// `password` (the default), `ip`, `ip+port` or `password+ip`.
     public var authMode: String?
+    /// Whether an existing subscriber of that username and domain is replaced (else refused).
+    public var replace: Bool
 
     /// Creates an add request.
     public init(
         username: String, password: String?, domain: String? = nil, displayName: String? = nil,
-        account: String? = nil, authMode: String? = nil
+        account: String? = nil, authMode: String? = nil, replace: Bool = false
     ) {
+        self.replace = replace
         self.username = username
         self.password = password
         self.domain = domain
@@ -58,5 +65,18 @@ public struct SubscriberAddRequest: Codable, Hashable, Sendable {
         case displayName = "display_name"
         case account
         case authMode = "auth_mode"
+        case replace
+    }
+
+    /// Decodes the request; a missing `replace` (an older client) is false.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        username = try container.decode(String.self, forKey: .username)
+        password = try container.decodeIfPresent(String.self, forKey: .password)
+        domain = try container.decodeIfPresent(String.self, forKey: .domain)
+        displayName = try container.decodeIfPresent(String.self, forKey: .displayName)
+        account = try container.decodeIfPresent(String.self, forKey: .account)
+        authMode = try container.decodeIfPresent(String.self, forKey: .authMode)
+        replace = try container.decodeIfPresent(Bool.self, forKey: .replace) ?? false
     }
 }

@@ -14,10 +14,16 @@
 /// - Every other line is `user;password`; further `;fields` are ignored. The username is
 ///   trimmed of blanks; the password is taken as written (SIPp sends it that way too).
 /// - A header line naming the columns, first `user;password`, then any of `account`,
-///   `display_name` and `auth_mode` in any order (`user;password;account;display_name;auth_mode`),
-///   turns the further fields on: each line's fields are read by the header's columns (a
-///   missing or empty trailing field is "not given"). Without a header, further fields are
-///   ignored as before. A bad field is reported with its line and column.
+///   `display_name`, `auth_mode`, `domain`, `realm`, `ha1_md5` and `ha1_sha256` in any order
+///   (`user;password;account;display_name;auth_mode`), turns the further fields on: each line's
+///   fields are read by the header's columns (a missing or empty trailing field is "not given").
+///   Without a header, further fields are ignored as before. A bad field is reported with its
+///   line and column.
+/// - `domain` overrides the import's `--domain` for that line. `realm`, `ha1_md5` and
+///   `ha1_sha256` carry a subscriber's HA1 digests instead of its password (the password field
+///   is then empty): what `sipwardenctl subscriber export` writes, since passwords are never
+///   stored. The digests are only valid for their realm; the daemon refuses an entry whose realm
+///   is not the one it would authenticate that subscriber in.
 /// - Blank lines and lines whose first non-blank character is `#` are ignored; a trailing
 ///   `\r` (a file written on Windows) is stripped.
 /// - A bad line makes the whole file fail with its line number: nothing is imported.
@@ -25,7 +31,7 @@ public enum SubscriberImportFile {
     /// The read-order keywords SIPp allows on the first line.
     public static let orderKeywords: Set<String> = ["SEQUENTIAL", "RANDOM", "USER"]
     /// The columns a header line may name after `user;password`.
-    public static let optionalColumns = ["account", "display_name", "auth_mode"]
+    public static let optionalColumns = ["account", "display_name", "auth_mode", "domain", "realm", "ha1_md5", "ha1_sha256"]
 
     /// Parses the file's bytes into import entries, every one given `domain`.
     ///
@@ -74,6 +80,10 @@ public enum SubscriberImportFile {
                     switch name {
                     case "account": entry.account = value; problem = SubscriberValidation.problem(text: value, field: "account tag")
                     case "display_name": entry.displayName = value; problem = SubscriberValidation.problem(text: value, field: "display name")
+                    case "domain": entry.domain = value; problem = SubscriberValidation.problem(domain: value)
+                    case "realm": entry.realm = value; problem = SubscriberValidation.problem(text: value, field: "realm")
+                    case "ha1_md5": entry.ha1MD5 = value.lowercased(); problem = nil
+                    case "ha1_sha256": entry.ha1SHA256 = value.lowercased(); problem = nil
                     default: entry.authMode = value; problem = SubscriberValidation.problem(authMode: value)
                     }
                     if let problem {
@@ -84,10 +94,13 @@ public enum SubscriberImportFile {
             if let problem = SubscriberValidation.problem(username: entry.username) {
                 throw SubscriberImportFileError(line: lineNumber, message: "column 1 (user): \(problem)")
             }
+            if let problem = entry.digestProblem() {
+                throw SubscriberImportFileError(line: lineNumber, message: "HA1 digests: \(problem)")
+            }
             if let problem = entry.validationProblem() {
                 throw SubscriberImportFileError(line: lineNumber, message: "column 2 (password): \(problem)")
             }
-            let key = SubscriberKey(username: entry.username, domain: domain)
+            let key = SubscriberKey(username: entry.username, domain: entry.domain)
             if let earlier = firstLine.updateValue(lineNumber, forKey: key) {
                 throw SubscriberImportFileError(
                     line: lineNumber, message: "the username '\(entry.username)' already appears on line \(earlier)")

@@ -1,8 +1,11 @@
 /// The body of `POST /v1/subscribers/import`: provision many subscribers in one request.
 ///
 /// The daemon applies the whole list or nothing: subscribers that do not exist are added,
-/// subscribers that exist (same username and domain) get the new password. One request
-/// carries 100,000 entries comfortably (a few megabytes of JSON).
+/// subscribers that exist (same username and domain) get the new password (or digests). One
+/// request carries 100,000 entries comfortably (a few megabytes of JSON).
+///
+/// `GET /v1/export/subscribers` answers with this type too: every subscriber as an entry with
+/// its digests instead of a password, so an export imports back to the same accounts.
 ///
 /// JSON: `{"entries": [{"username": "1000", "password": "pw1000", "domain": null}, ...]}`.
 public struct SubscriberImportRequest: Codable, Hashable, Sendable {

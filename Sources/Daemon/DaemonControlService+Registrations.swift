@@ -14,15 +14,22 @@ extension DaemonControlService {
     func registration(aor requested: String) async throws -> RegistrationDetail? {
         let now = SystemClock.now()
         let rows = rows(now: now)
-        guard let aor = Self.resolve(requested, among: rows.map(\.aor)) else { return nil }
+        guard let aor = try Self.resolveOrExplain(requested, among: rows.map(\.aor), command: "show") else { return nil }
         let stored = Dictionary((try? store.bindings(of: aor))?.map { ($0.contact, $0) } ?? [], uniquingKeysWith: { a, _ in a })
+        // The Contact parameters as the registrar holds them (live, or ended and retained),
+        // else as stored.
+        let held = service.state.withLock { $0.registrar.location.bindings(of: aor, now: now) }
+            + service.ended.current(now: now, excluding: []).map(\.binding).filter { $0.aor == aor }
+        let inMemory = Dictionary(held.map { ($0.contact, $0) }, uniquingKeysWith: { a, _ in a })
         let states = service.keepalive.states()
         let bindings = rows.filter { $0.aor == aor }.sorted { ($0.status == .expired ? 1 : 0, $0.contact) < ($1.status == .expired ? 1 : 0, $1.contact) }
         let details = bindings.map { row -> RegistrationBindingDetail in
             let binding = stored[row.contact]
+            let parameters = inMemory[row.contact] ?? binding
             let state = binding.flatMap { states[BindingKey(aor: aor, contactKey: $0.contactKey)] }
             return RegistrationBindingDetail(
-                registration: row, viaPath: binding?.viaPath ?? "", contactParameters: binding?.contactParameters ?? "",
+                registration: row, viaPath: binding?.viaPath ?? "", contactParameters: parameters?.contactParameters ?? "",
+                instance: parameters?.instanceID, regID: parameters?.regID,
                 keepaliveMisses: state?.misses ?? 0, lastKeepaliveAnswerAt: state?.lastAnswer.map(Self.date),
                 unreachableSince: state?.unreachableSince.map(Self.date)
             )
@@ -40,11 +47,13 @@ extension DaemonControlService {
             guard let network = IPNetwork(ip) else { throw ControlServiceError(status: 400, message: IPNetwork.problem(ip) ?? "bad range") }
             chosen = live.filter { network.contains($0.source.ip) || network.contains(IPNetwork.host(of: $0.contact)) }
         } else if let requested = request.aor {
-            guard let aor = Self.resolve(requested, among: live.map(\.aor)) else {
+            guard let aor = try Self.resolveOrExplain(requested, among: live.map(\.aor), command: "unregister") else {
                 throw ControlServiceError(status: 404, message: "no live bindings for '\(requested)'",
                                           hint: "see who is registered with 'sipwardenctl registrations list'")
             }
-            chosen = live.filter { $0.aor == aor && (request.contact == nil || $0.contact == request.contact) }
+            chosen = live.filter { binding in
+                binding.aor == aor && (request.contact.map { Self.contact($0, names: binding) } ?? true)
+            }
             if chosen.isEmpty, let contact = request.contact {
                 throw ControlServiceError(status: 404, message: "\(aor) has no binding with contact \(contact)",
                                           hint: "give the contact exactly as 'sipwardenctl registrations show \(aor)' prints it")
@@ -126,11 +135,46 @@ extension DaemonControlService {
     /// The AOR an operator meant: exact, `user@domain` (sip: added), or a bare user part
     /// when exactly one AOR has it.
     static func resolve(_ requested: String, among aors: [String]) -> String? {
+        if case .found(let aor) = resolution(of: requested, among: aors) { return aor }
+        return nil
+    }
+
+    /// What `requested` names among `aors`: one AOR, several (a bare user part registered
+    /// under more than one domain), or none.
+    static func resolution(of requested: String, among aors: [String]) -> AORResolution {
         let known = Set(aors)
-        if known.contains(requested) { return requested }
-        if !requested.hasPrefix("sip:"), known.contains("sip:" + requested) { return "sip:" + requested }
-        guard !requested.contains("@") else { return nil }
-        let matching = known.filter { RegistrationQuery.userPart(of: $0) == requested }
-        return matching.count == 1 ? matching.first : nil
+        if known.contains(requested) { return .found(requested) }
+        if !requested.hasPrefix("sip:"), known.contains("sip:" + requested) { return .found("sip:" + requested) }
+        guard !requested.contains("@") else { return .none }
+        let matching = known.filter { RegistrationQuery.userPart(of: $0) == requested }.sorted()
+        switch matching.count {
+        case 0: return .none
+        case 1: return .found(matching[0])
+        default: return .ambiguous(matching)
+        }
+    }
+
+    /// The AOR `requested` names, nil when none; a name several AORs share is refused with
+    /// 409, listing them, so the operator can pick one instead of reading "no bindings".
+    static func resolveOrExplain(_ requested: String, among aors: [String], command: String) throws -> String? {
+        switch resolution(of: requested, among: aors) {
+        case .found(let aor): return aor
+        case .none: return nil
+        case .ambiguous(let matching):
+            throw ControlServiceError(
+                status: 409, message: "'\(requested)' is ambiguous: it is registered as \(matching.joined(separator: ", "))",
+                hint: "name one AOR in full, e.g. 'sipwardenctl registrations \(command) \(matching[0])'")
+        }
+    }
+
+    /// Whether an operator's `--contact` names `binding`: its URI, or the contact as
+    /// `registrations show` prints it (the URI followed by the parameters the phone registered
+    /// it with), either with or without `<>` around the URI.
+    static func contact(_ given: String, names binding: Binding) -> Bool {
+        let text = given.trimmingCharacters(in: .whitespaces)
+        let enclosed = "<" + binding.contact + ">"
+        return text == binding.contact || text == binding.contact + binding.contactParameters
+            || text == enclosed || text == enclosed + binding.contactParameters
     }
 }
+

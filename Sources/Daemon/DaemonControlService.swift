@@ -50,23 +50,66 @@ final class DaemonControlService: ControlService {
 
     // Requests arrive validated: the control dispatcher checks every field (SubscriberValidation).
     func addSubscriber(_ request: SubscriberAddRequest) async throws {
+        _ = try await addOrReplaceSubscriber(request)
+    }
+
+    func addOrReplaceSubscriber(_ request: SubscriberAddRequest) async throws -> Bool {
         var subscriber = makeSubscriber(username: request.username, password: request.password ?? Self.unknowablePassword(), domain: request.domain)
-        subscriber.displayName = request.displayName
-        subscriber.account = request.account
-        subscriber.authMode = request.authMode.flatMap(AuthMode.init(rawValue:)) ?? .password
+        let existing = try store.subscriber(username: subscriber.username, domain: subscriber.domain)
+        if let existing {
+            let name = subscriber.domain.map { "\(subscriber.username)@\($0)" } ?? subscriber.username
+            let domainFlag = subscriber.domain.map { " --domain \($0)" } ?? ""
+            guard request.replace else {
+                throw ControlServiceError.conflict(
+                    "subscriber \(name) exists; use --replace to set a new password (auth mode and ranges are kept), or subscriber passwd",
+                    hint: "sipwardenctl subscriber passwd \(subscriber.username)\(domainFlag), or sipwardenctl subscriber add \(subscriber.username)\(domainFlag) --replace")
+            }
+            if request.password == nil {
+                // An ip/ip+port phone replaced without a password keeps the digests it had.
+                subscriber.ha1MD5 = existing.ha1MD5
+                subscriber.ha1SHA256 = existing.ha1SHA256
+            }
+        }
+        // A replacement keeps what the request does not give (its allowed ranges live in their
+        // own table and are untouched).
+        subscriber.displayName = request.displayName ?? existing?.displayName
+        subscriber.account = request.account ?? existing?.account
+        subscriber.authMode = request.authMode.flatMap(AuthMode.init(rawValue:)) ?? existing?.authMode ?? .password
         try store.upsertSubscriber(subscriber, now: SystemClock.now())
         service.state.withLock { $0.registrar.directory.upsert(subscriber) }
-        audit("subscriber.add", "subscriber added or replaced", [
+        audit("subscriber.add", existing == nil ? "subscriber added" : "subscriber replaced", [
             "subscriber": Self.auditName(subscriber.username, subscriber.domain), "auth_mode": "\(subscriber.authMode.rawValue)",
             "account": "\(subscriber.account ?? "")",
         ])
+        return existing != nil
+    }
+
+    func exportSubscribers() async throws -> SubscriberImportRequest {
+        let all = try store.subscribers()
+        return SubscriberImportRequest(entries: all.map { subscriber in
+            SubscriberImportEntry(
+                username: subscriber.username, password: "", domain: subscriber.domain, account: subscriber.account,
+                displayName: subscriber.displayName, authMode: subscriber.authMode.rawValue, realm: subscriber.realm,
+                ha1MD5: subscriber.ha1MD5, ha1SHA256: subscriber.ha1SHA256)
+        })
     }
 
     func importSubscribers(_ request: SubscriberImportRequest) async throws -> SubscriberImportResponse {
         let directory = service.state.withLock { $0.registrar.directory }
-        let subscribers = request.entries.map { entry in
+        let subscribers = try request.entries.enumerated().map { index, entry in
             var subscriber = makeSubscriber(
-                username: entry.username, password: entry.isPasswordless ? Self.unknowablePassword() : entry.password, domain: entry.domain)
+                username: entry.username, password: entry.isPasswordless || entry.hasDigests ? Self.unknowablePassword() : entry.password,
+                domain: entry.domain)
+            if let realm = entry.realm, let md5 = entry.ha1MD5, let sha256 = entry.ha1SHA256 {
+                // Exported digests: usable only in the realm they were computed for.
+                guard realm == subscriber.realm else {
+                    throw ControlServiceError.badRequest(
+                        "entry \(index + 1) (\(entry.username)): its HA1 digests are for realm '\(realm)', but this daemon authenticates \(entry.username) in realm '\(subscriber.realm)'",
+                        hint: "nothing was imported; give that subscriber a password instead (user;password), or import where auth.realm is '\(realm)'")
+                }
+                subscriber.ha1MD5 = md5.lowercased()
+                subscriber.ha1SHA256 = sha256.lowercased()
+            }
             // Columns the file does not give keep an existing subscriber's values.
             let existing = directory.lookup(username: subscriber.username, domain: subscriber.domain ?? "")
                 .flatMap { $0.domain == subscriber.domain ? $0 : nil }

@@ -57,11 +57,13 @@ extension Registrar {
             return RegisterOutcome(response: response, events: [event])
         }
 
-        /// A 200 listing `bindings` with their remaining expiry (RFC 3261 §10.3 step 8).
+        /// A 200 listing `bindings` (RFC 3261 §10.3 step 8), each Contact with the parameters the
+        /// phone registered it with (`+sip.instance`, `reg-id`, `pn-*`...: phones look for their
+        /// own Contact in the answer), then its remaining expiry and its q-value.
         func okay(bindings: [Binding]) -> RegisterOutcome {
             var response = reply(200)
             for binding in bindings where binding.expiresAt > now {
-                var value = "<\(binding.contact)>;expires=\(now.secondsUntil(binding.expiresAt))"
+                var value = "<\(binding.contact)>\(binding.contactParameters);expires=\(now.secondsUntil(binding.expiresAt))"
                 if let q = binding.qThousandths { value += ";q=\(QValue.format(q))" }
                 response.headers.add("Contact", value)
             }

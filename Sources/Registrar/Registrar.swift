@@ -235,8 +235,8 @@ public struct Registrar: Sendable {
             wanted.append((contact, key, min(requested, configuration.maxExpires), q))
         }
         for item in wanted {
-            if let existing = current.first(where: { $0.contactKey == item.key }),
-               existing.callID == request.callID, request.cseq.number <= existing.cseq {
+            let existing = current.first { $0.contactKey == item.key } ?? Self.sameInstance(as: item.contact, in: current, except: wanted.map(\.key))
+            if let existing, existing.callID == request.callID, request.cseq.number <= existing.cseq {
                 return context.reject(500, "Out of Order Request", detail: "cseq_out_of_order", aor: aor)
             }
         }
@@ -246,7 +246,22 @@ public struct Registrar: Sendable {
         var touched = Set<String>()
         for item in wanted {
             touched.insert(item.key)
-            let index = current.firstIndex { $0.contactKey == item.key }
+            var index = current.firstIndex { $0.contactKey == item.key }
+            if index == nil, let previous = Self.sameInstance(as: item.contact, in: current, except: wanted.map(\.key)),
+               let previousIndex = current.firstIndex(where: { $0.contactKey == previous.contactKey }) {
+                // RFC 5626 §6: the same device (instance, reg-id) from a new Contact URI, as after
+                // a NAT rebinding, replaces its old binding instead of adding one (and its
+                // expires=0 removes it).
+                changes.append(.remove(aor: aor, contactKey: previous.contactKey))
+                events.append(RegistrarEvent(
+                    kind: .registerRemoved, aor: aor, username: context.username, contact: previous.contact,
+                    detail: item.expires == 0 ? "unregistered" : "instance_rebound"))
+                if item.expires == 0 {
+                    current.remove(at: previousIndex)
+                    continue
+                }
+                index = previousIndex
+            }
             if item.expires == 0 {
                 if let index {
                     let gone = current.remove(at: index)
@@ -285,6 +300,15 @@ public struct Registrar: Sendable {
         outcome.changes = changes
         outcome.events = events
         return outcome
+    }
+
+    /// The binding in `current` of the device `contact` names with `+sip.instance` (and
+    /// `reg-id`), registered under another Contact URI than the request's (`except`: the keys
+    /// the request names itself); nil when the contact names no instance.
+    static func sameInstance(as contact: NameAddress, in current: [Binding], except keys: [String]) -> Binding? {
+        guard let instance = Binding.instance(in: contact.parameters) else { return nil }
+        let regID = contact.parameters["reg-id"] ?? nil
+        return current.first { !keys.contains($0.contactKey) && $0.isSameInstance(instance, regID: regID) }
     }
 
     /// The expiry a contact asks for: its `expires` parameter, else the Expires header, else

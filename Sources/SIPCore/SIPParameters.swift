@@ -15,6 +15,15 @@ public struct SIPParameters: Hashable, Sendable, CustomStringConvertible, Sequen
         storage = items.map { SIPParameter(name: $0.name, value: $0.value) }
     }
 
+    /// Parses header parameters written as `SIPParameters.description` writes them
+    /// (`;name=value;flag`, values verbatim, quoted-strings kept with their quotes): what a
+    /// Contact carries after its `<URI>`. An empty text is an empty list.
+    public static func parse(header text: String) throws(SIPParseError) -> SIPParameters {
+        try SIPGrammar.withBytes(text) { (buf) throws(SIPParseError) -> SIPParameters in
+            try SIPGrammar.parseHeaderParameters(buf, 0, buf.count, header: "")
+        }
+    }
+
     /// The parameters in order.
     public var items: [(name: String, value: String?)] { storage.map { ($0.name, $0.value) } }
 

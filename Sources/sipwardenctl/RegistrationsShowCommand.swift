@@ -12,10 +12,12 @@ struct RegistrationsShowCommand: AsyncParsableCommand {
             Per binding: contact, source and received address, transport, user agent, \
             Call-ID/CSeq, q, registered at, last refresh, expires in, NAT, status, keepalive \
             misses, and the Via path of the last REGISTER. Then the last events naming the AOR \
-            (from the end of the security log). Exit status 1 when the AOR has no binding.
+            (from the end of the security log). Exit status 1 when the AOR has no binding, or \
+            when a bare user part such as 1001 is registered under several domains (the \
+            message lists them; name one in full).
 
             --json keys: aor, account, bindings (each with every 'registrations list --json' key \
-            plus via_path, contact_parameters, keepalive_misses, last_keepalive_answer_at, \
+            plus via_path, contact_parameters, instance, reg_id, keepalive_misses, last_keepalive_answer_at, \
             unreachable_since) and events (security event keys, docs/events.md).
 
             Examples:
@@ -49,6 +51,7 @@ struct RegistrationsShowCommand: AsyncParsableCommand {
             let row = binding.registration
             let fields: [(String, String)] = [
                 ("contact", row.contact + binding.contactParameters),
+                ("instance", (binding.instance ?? "-") + (binding.regID.map { " (reg-id \($0))" } ?? "")),
                 ("status", row.status.rawValue),
                 ("source", row.source),
                 ("received", row.received),

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ControlAPI
 
-/// `sipwardenctl registrations unregister AOR [--contact URI] | --ip CIDR [--dry-run] [--json]`.
+/// `sipwardenctl registrations unregister AOR [--contact CONTACT] | --ip CIDR [--dry-run] [--json]`.
 struct RegistrationsUnregisterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unregister",
@@ -16,6 +16,7 @@ struct RegistrationsUnregisterCommand: AsyncParsableCommand {
             Examples:
               sipwardenctl registrations unregister sip:1001@example.com
               sipwardenctl registrations unregister 1001 --contact 'sip:1001@192.0.2.10:5062'
+              sipwardenctl registrations unregister 1001 --contact 'sip:1001@192.0.2.10:5062;transport=udp;+sip.instance="<urn:uuid:...>"'
               sipwardenctl registrations unregister --ip 203.0.113.0/24 --dry-run
               sipwardenctl registrations unregister --ip 198.51.100.7 --json
             """
@@ -26,7 +27,7 @@ struct RegistrationsUnregisterCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The address of record: sip:1001@example.com, 1001@example.com or 1001.", valueName: "aor"))
     var aor: String?
 
-    @Option(help: ArgumentHelp("Only the binding with this contact URI (as 'registrations show' prints it).", valueName: "uri"))
+    @Option(help: ArgumentHelp("Only the binding with this contact: the URI, or the contact exactly as 'registrations show' prints it (parameters included).", valueName: "contact"))
     var contact: String?
 
     @Option(help: ArgumentHelp("Every binding whose source or contact is in this address or CIDR range (instead of an AOR).", valueName: "ip|cidr"))

@@ -3,7 +3,7 @@ import ControlAPI
 import Foundation
 
 /// `sipwardenctl subscriber add USER [--password PW | --password-stdin] [--domain D] [--display-name N]
-/// [--account A] [--auth-mode M]`.
+/// [--account A] [--auth-mode M] [--replace]`.
 struct SubscriberAddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
@@ -15,11 +15,17 @@ struct SubscriberAddCommand: AsyncParsableCommand {
             the terminal. An ip or ip+port phone needs no password (see 'subscriber set' for the \
             auth modes, 'allow add' for its ranges).
 
+            A subscriber that exists (same username and domain) is refused (exit status 1) \
+            unless --replace is given: it then gets the new password and keeps its auth mode, \
+            account, display name and allowed ranges unless this command gives them. To change \
+            only the password, use 'subscriber passwd'.
+
             Examples:
               sipwardenctl subscriber add 1001 --password s3cret
               sipwardenctl subscriber add 1001 --password s3cret --domain example.com --display-name "Reception" --account acme
               printf '%s\\n' "$PW" | sipwardenctl subscriber add 1002 --password-stdin
               sipwardenctl subscriber add 2001 --auth-mode ip --account acme && sipwardenctl allow add 2001 192.0.2.0/24
+              sipwardenctl subscriber add 1001 --password n3w --replace
             """
     )
 
@@ -46,6 +52,9 @@ struct SubscriberAddCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The account or customer tag to group phones by.", valueName: "account"))
     var account: String?
 
+    @Flag(help: "Replace the subscriber if it exists (new password; auth mode, account, display name and ranges kept unless given).")
+    var replace = false
+
     private var passwordless: Bool { authMode == "ip" || authMode == "ip+port" }
 
     func validate() throws {
@@ -68,13 +77,14 @@ struct SubscriberAddCommand: AsyncParsableCommand {
         }
         let request = request(password: secret)
         if let problem = request.validationProblem() { throw CLIFailure.usage(problem) }
-        try await global.client().addSubscriber(request)
+        let replaced = try await global.client().addSubscriber(request)
         let name = domain.map { "\(user)@\($0)" } ?? user
-        Console.line("Added subscriber \(name).")
+        Console.line(replaced ? "Replaced subscriber \(name) (auth mode, account and ranges kept unless given)." : "Added subscriber \(name).")
     }
 
     private func request(password: String?) -> SubscriberAddRequest {
         SubscriberAddRequest(
-            username: user, password: password, domain: domain, displayName: displayName, account: account, authMode: authMode)
+            username: user, password: password, domain: domain, displayName: displayName, account: account, authMode: authMode,
+            replace: replace)
     }
 }

@@ -12,12 +12,13 @@ struct SubscriberCommand: AsyncParsableCommand {
               sipwardenctl subscriber passwd 1001 --domain example.com
               sipwardenctl subscriber show 1001 --domain example.com
               sipwardenctl subscriber import users.csv
+              sipwardenctl subscriber export --output backup.csv
               sipwardenctl subscriber list --json
               sipwardenctl subscriber remove 1001 --domain example.com
             """,
         subcommands: [
             SubscriberAddCommand.self, SubscriberSetCommand.self, SubscriberPasswdCommand.self, SubscriberShowCommand.self,
-            SubscriberImportCommand.self, SubscriberListCommand.self, SubscriberRemoveCommand.self,
+            SubscriberImportCommand.self, SubscriberExportCommand.self, SubscriberListCommand.self, SubscriberRemoveCommand.self,
         ]
     )
 }

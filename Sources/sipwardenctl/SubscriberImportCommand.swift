@@ -13,7 +13,11 @@ struct SubscriberImportCommand: AsyncParsableCommand {
             USER, then one 'user;password' line per subscriber (further ';fields' are ignored, \
             blank lines and '#' comments too). A header line 'user;password;account;display_name;auth_mode' \
             (any of the last three, in any order) reads those columns too; an ip or ip+port \
-            line may leave the password empty. Existing subscribers get the new password and the columns the file gives. The \
+            line may leave the password empty. Columns domain, realm, ha1_md5 and ha1_sha256 \
+            carry a subscriber's domain and its HA1 digests instead of a password (the password \
+            field empty): what 'subscriber export' writes, so an export imports back to the same \
+            accounts; digests are refused unless their realm is the one this daemon would use. \
+            Existing subscribers get the new password and the columns the file gives. The \
             whole file is checked first: a bad line is reported with its number and nothing is \
             imported. 100,000 users go in one request. FILE '-' reads standard input.
 

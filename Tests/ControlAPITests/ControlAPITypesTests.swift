@@ -92,7 +92,7 @@ final class ControlAPITypesTests: XCTestCase {
         let error = try keys(ControlError(error: "boom"))
         XCTAssertEqual(Set(error.keys), ["error", "hint"])
         let add = try keys(SubscriberAddRequest(username: "1", password: "p", domain: "d", displayName: "n", account: "a"))
-        XCTAssertEqual(Set(add.keys), ["username", "password", "domain", "display_name", "account"])
+        XCTAssertEqual(Set(add.keys), ["username", "password", "domain", "display_name", "account", "replace"])
         let imported = try keys(SubscriberImportResponse(imported: 7))
         XCTAssertEqual(imported["imported"] as? Int, 7)
         let request = try keys(SubscriberImportRequest(entries: [SubscriberImportEntry(username: "1", password: "p")]))
@@ -121,6 +121,7 @@ final class ControlAPITypesTests: XCTestCase {
     func testRoutesRoundTripThroughTheirTargets() {
         let routes: [ControlRoute] = [
             .health, .listRegistrations(RegistrationQuery()), .listSubscribers, .addSubscriber, .importSubscribers,
+            .exportSubscribers, .showSubscriber(username: "export", domain: nil),
             .removeSubscriber(username: "1001", domain: nil),
             .removeSubscriber(username: "+1555/x;y?z", domain: "example.com"),
             .removeSubscriber(username: "import", domain: nil),
@@ -130,6 +131,9 @@ final class ControlAPITypesTests: XCTestCase {
             XCTAssertEqual(ControlRoute.match(method: route.method, target: route.target), .route(route), route.summary)
         }
         XCTAssertEqual(ControlRoute.removeSubscriber(username: "+1555/x", domain: "a.b").target, "/v1/subscribers/%2B1555%2Fx?domain=a.b")
+        XCTAssertEqual(ControlRoute.exportSubscribers.summary, "GET /v1/export/subscribers")
+        XCTAssertEqual(ControlRoute.match(method: "POST", target: "/v1/export/subscribers"), .methodNotAllowed(allowed: ["GET"]))
+        XCTAssertEqual(ControlRoute.match(method: "GET", target: "/v1/export/bans"), .notFound)
         XCTAssertEqual(ControlRoute.match(method: "get", target: "/v1/health"), .route(.health))
         XCTAssertEqual(ControlRoute.match(method: "GET", target: "/v1/health?verbose=1"), .route(.health))
         XCTAssertEqual(ControlRoute.match(method: "GET", target: "/v1/nope"), .notFound)

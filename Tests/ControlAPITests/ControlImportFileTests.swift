@@ -73,4 +73,35 @@ final class ControlImportFileTests: XCTestCase {
         XCTAssertEqual(entries.last, SubscriberImportEntry(username: "199999", password: "pw199999"))
         XCTAssertNil(SubscriberImportRequest(entries: entries).validationProblem())
     }
+
+    /// What `subscriber export` writes: the digests instead of a password, per-line domains.
+    func testHA1ColumnsCarryDigestsInsteadOfAPassword() throws {
+        let text = """
+            # SIPWarden subscribers
+            user;password;domain;account;display_name;auth_mode;realm;ha1_md5;ha1_sha256
+            1001;;;acme;Front desk;password;sipwarden;0123456789ABCDEF0123456789ABCDEF;abababababababababababababababababababababababababababababababab
+            1001;;example.com;;;ip;example.com;0123456789abcdef0123456789abcdef;abababababababababababababababababababababababababababababababab
+            1002;pw1002;;;;;;;
+
+            """
+        let entries = try parse(text, domain: "ignored.example")
+        XCTAssertEqual(entries, [
+            SubscriberImportEntry(username: "1001", password: "", domain: "ignored.example", account: "acme", displayName: "Front desk",
+                                  authMode: "password", realm: "sipwarden", ha1MD5: "0123456789abcdef0123456789abcdef", ha1SHA256: "abababababababababababababababababababababababababababababababab"),
+            SubscriberImportEntry(username: "1001", password: "", domain: "example.com", authMode: "ip", realm: "example.com",
+                                  ha1MD5: "0123456789abcdef0123456789abcdef", ha1SHA256: "abababababababababababababababababababababababababababababababab"),
+            SubscriberImportEntry(username: "1002", password: "pw1002", domain: "ignored.example"),
+        ], "an empty domain field keeps the import's --domain; the same user under two domains is two subscribers")
+        XCTAssertNil(SubscriberImportRequest(entries: entries).validationProblem())
+    }
+
+    func testBadDigestsAreReportedWithTheirLine() {
+        let header = "user;password;realm;ha1_md5;ha1_sha256\n"
+        XCTAssertEqual(failure(header + "1001;;sipwarden;0123456789abcdef0123456789abcdef;\n")?.description,
+                       "line 2: HA1 digests: realm, ha1_md5 and ha1_sha256 go together (an HA1 is only valid for its realm)")
+        XCTAssertEqual(failure(header + "1001;;sipwarden;0123456789abcdef0123456789abcde;abababababababababababababababababababababababababababababababab\n")?.line, 2)
+        XCTAssertTrue(failure(header + "1001;;sipwarden;0123456789abcdef0123456789abcdez;abababababababababababababababababababababababababababababababab\n")?.message.contains("ha1_md5 must be 32 hex digits") ?? false)
+        XCTAssertTrue(failure(header + "1001;pw;sipwarden;0123456789abcdef0123456789abcdef;abababababababababababababababababababababababababababababababab\n")?.message.contains("a password or HA1 digests, not both") ?? false)
+        XCTAssertTrue(failure("user;password;bogus\n1;2;3\n")?.message.contains("domain, realm, ha1_md5, ha1_sha256") ?? false)
+    }
 }

@@ -78,7 +78,7 @@ final class OperatorTypesTests: XCTestCase {
             do { _ = try SubscriberImportFile.parse(text: text); return nil } catch { return error }
         }
         XCTAssertEqual(failure("user;password;colour\n1;a;red\n"),
-                       SubscriberImportFileError(line: 1, message: "column 3: unknown column 'colour' in the header; known after user;password: account, display_name, auth_mode"))
+                       SubscriberImportFileError(line: 1, message: "column 3: unknown column 'colour' in the header; known after user;password: account, display_name, auth_mode, domain, realm, ha1_md5, ha1_sha256"))
         XCTAssertEqual(failure("user;password;auth_mode\n1;a;ipsec\n")?.message,
                        "column 3 (auth_mode): 'ipsec' is not an auth mode; use one of password, ip, ip+port, password+ip")
         XCTAssertEqual(failure("user;password;auth_mode\n1;;password\n")?.message, "column 2 (password): the password is empty")

@@ -124,7 +124,8 @@ final class RegistrationQueryTests: XCTestCase {
         XCTAssertEqual(Set(object.keys), ["aor", "account", "bindings", "events"])
         let binding = try XCTUnwrap((object["bindings"] as? [[String: Any]])?.first)
         XCTAssertEqual(Set(binding.keys), Set(RegistrationInfo.CodingKeys.allCases.map(\.rawValue)).union(
-            ["via_path", "contact_parameters", "keepalive_misses", "last_keepalive_answer_at", "unreachable_since"]))
+            ["via_path", "contact_parameters", "instance", "reg_id", "keepalive_misses", "last_keepalive_answer_at", "unreachable_since"]))
+        XCTAssertTrue(binding["instance"] is NSNull, "a phone without +sip.instance: null, the key still there")
         XCTAssertEqual(binding["last_keepalive_answer_at"] as? String, "1970-01-01T00:01:00Z")
         XCTAssertTrue(binding["unreachable_since"] is NSNull)
         XCTAssertEqual(try ControlJSON.makeDecoder().decode(RegistrationDetail.self, from: data), detail)

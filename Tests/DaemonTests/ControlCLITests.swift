@@ -269,6 +269,29 @@ final class ControlCLITests: ControlServerTestCase {
         XCTAssertEqual(refused.stderr, "sipwardenctl: subscriber 1003 already exists (remove it first)\n")
     }
 
+    /// `subscriber add --replace` sends `replace`, and a 200 (the daemon replaced an existing
+    /// account) reads "Replaced"; the daemon's 409 for an existing name is exit 1 with its text.
+    func testAddReplaceSaysReplacedAndARefusalIsExit1() async throws {
+        let first = try await run(["--socket", socketPath, "subscriber", "add", "1001", "--password", "old"])
+        XCTAssertEqual(first.stdout, "Added subscriber 1001.\n")
+        XCTAssertEqual(service.added.last?.replace, false)
+        let replaced = try await run(["--socket", socketPath, "subscriber", "add", "1001", "--password", "new", "--replace"])
+        XCTAssertEqual(replaced.status, 0, replaced.stderr)
+        XCTAssertEqual(replaced.stdout, "Replaced subscriber 1001 (auth mode, account and ranges kept unless given).\n")
+        XCTAssertEqual(service.added.last, SubscriberAddRequest(username: "1001", password: "new", replace: true))
+
+        service.failure = ControlServiceError.conflict(
+            "subscriber 1001 exists; use --replace to set a new password (auth mode and ranges are kept), or subscriber passwd")
+        let refused = try await run(["--socket", socketPath, "subscriber", "add", "1001", "--password", "x"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertEqual(refused.stderr,
+                       "sipwardenctl: subscriber 1001 exists; use --replace to set a new password (auth mode and ranges are kept), or subscriber passwd\n")
+        let help = try await run(["subscriber", "add", "--help"])
+        XCTAssertTrue(help.stdout.contains("--replace"), help.stdout)
+        let exportHelp = try await run(["subscriber", "export", "--help"])
+        XCTAssertTrue(exportHelp.stdout.contains("ha1_md5") && exportHelp.stdout.contains("--output"), exportHelp.stdout)
+    }
+
     func testStatus() async throws {
         let result = try await run(["status", "--socket", socketPath])
         XCTAssertEqual(result.status, 0, result.stderr)

@@ -58,6 +58,13 @@ final class FakeControlService: ControlService, @unchecked Sendable {
         }
     }
 
+    /// Adds like `addSubscriber`; reports a replacement when `replace` names a known subscriber.
+    func addOrReplaceSubscriber(_ request: SubscriberAddRequest) async throws -> Bool {
+        let known = lock.withLock { _subscribers.contains { $0.username == request.username && $0.domain == request.domain } }
+        try await addSubscriber(request)
+        return known && request.replace
+    }
+
     func importSubscribers(_ request: SubscriberImportRequest) async throws -> SubscriberImportResponse {
         try check()
         lock.withLock { _imports.append(request) }

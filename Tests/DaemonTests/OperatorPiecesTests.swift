@@ -19,7 +19,9 @@ final class OperatorPiecesTests: XCTestCase {
         ])
         XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "192.0.2.9", port: 1)), .inside(portMatched: false))
         XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "198.51.100.7", port: 5070)), .inside(portMatched: true))
-        XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "198.51.100.7", port: 5071)), .outside)
+        XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "198.51.100.7", port: 5071)), .wrongPort,
+                       "the right address on another port than its rule names")
+        XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "198.51.100.8", port: 5070)), .outside)
         XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "203.0.113.1", port: 1)), .outside, "another subscriber's rule")
         var other = phone
         other.username = "1002"

@@ -59,6 +59,23 @@ final class RegistrarAccessTests: XCTestCase {
         XCTAssertEqual(try register(&registrar, from: otherPort, access: access(pinPort: true)).response.statusCode, 403)
     }
 
+    /// docs/events.md: an `ip+port` phone from its address but another port than its rule
+    /// names is `port_not_allowed`, not `outside_allowed_ranges` (the rules evaluated as the
+    /// daemon's range table does, through `SourceAccess(sourcePort:rules:)`).
+    func testIPPortPhoneFromItsAddressOnAWrongPortIsPortNotAllowed() throws {
+        var registrar = registrar(mode: .ipPort)
+        let rules: (Subscriber, SourceAddress) -> SourceAccess = { _, source in
+            SourceAccess(sourcePort: source.port, rules: [(holdsAddress: source.ip == "192.0.2.10", port: 5060)])
+        }
+        let wrongPort = try register(&registrar, from: SourceAddress(ip: "192.0.2.10", port: 5070), access: rules)
+        XCTAssertEqual(wrongPort.response.statusCode, 403)
+        XCTAssertEqual(wrongPort.events.map(\.kind), [.aclDenied])
+        XCTAssertEqual(wrongPort.events.first?.detail, "port_not_allowed")
+        XCTAssertEqual(try register(&registrar, from: SourceAddress(ip: "192.0.2.11", port: 5060), access: rules).events.first?.detail,
+                       "outside_allowed_ranges")
+        XCTAssertEqual(try register(&registrar, from: inside, access: rules).response.statusCode, 200)
+    }
+
     func testPasswordIPModeChallengesInsideAndRefusesOutside() throws {
         var registrar = registrar(mode: .passwordIP)
         XCTAssertEqual(try register(&registrar, from: inside, access: access(pinPort: false)).response.statusCode, 401)

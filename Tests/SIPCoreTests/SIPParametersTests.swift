@@ -37,4 +37,17 @@ final class SIPParametersTests: XCTestCase {
         XCTAssertNil(parameters.unquoted("flag"))
         XCTAssertNil(parameters.unquoted("absent"))
     }
+
+    func testParseHeaderReadsBackWhatDescriptionWrites() throws {
+        let contact = try NameAddress.parse("<sip:1001@192.0.2.10;transport=udp>;+sip.instance=\"<urn:uuid:1;x>\";reg-id=1;+sip.ice;pn-prid=a:b")
+        let written = contact.parameters.description
+        let parsed = try SIPParameters.parse(header: written)
+        XCTAssertEqual(parsed, contact.parameters)
+        XCTAssertEqual(parsed.unquoted("+SIP.instance"), "<urn:uuid:1;x>", "a quoted ';' stays inside the value")
+        XCTAssertEqual(parsed["reg-id"], .some("1"))
+        XCTAssertEqual(parsed["+sip.ice"], .some(nil))
+        XCTAssertTrue(try SIPParameters.parse(header: "").isEmpty)
+        XCTAssertThrowsError(try SIPParameters.parse(header: "no-leading-semicolon"))
+        XCTAssertThrowsError(try SIPParameters.parse(header: ";a=\"unterminated"))
+    }
 }

@@ -45,15 +45,7 @@ struct AllowedRangeTable: Sendable {
         let list = rules(username: subscriber.username, domain: subscriber.domain)
         guard !list.isEmpty else { return .noRules }
         guard let address = IPAddress(source.ip) else { return .outside }
-        var inside = false
-        for rule in list where rule.range.contains(address) {
-            guard let port = rule.port else {
-                inside = true
-                continue
-            }
-            if port == source.port { return .inside(portMatched: true) }
-        }
-        return inside ? .inside(portMatched: false) : .outside
+        return SourceAccess(sourcePort: source.port, rules: list.lazy.map { (holdsAddress: $0.range.contains(address), port: $0.port) })
     }
 
     private static func key(_ username: String, _ domain: String?) -> Key {

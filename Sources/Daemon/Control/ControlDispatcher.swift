@@ -70,8 +70,10 @@ struct ControlDispatcher: Sendable {
             if let problem = request.validationProblem() {
                 throw RequestProblem(message: problem)
             }
-            try await service.addSubscriber(request)
-            return ControlReply(status: 201, body: [])
+            let replaced = try await service.addOrReplaceSubscriber(request)
+            return ControlReply(status: replaced ? 200 : 201, body: [])
+        case .exportSubscribers:
+            return try Self.ok(200, await service.exportSubscribers())
         case .importSubscribers:
             let request = try Self.decode(SubscriberImportRequest.self, from: body, route: route)
             if let problem = request.validationProblem() {

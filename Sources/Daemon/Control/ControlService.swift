@@ -18,6 +18,14 @@ public protocol ControlService: Sendable {
     /// is the daemon's choice.
     func addSubscriber(_ request: SubscriberAddRequest) async throws
 
+    /// Provisions one subscriber, replacing an existing one only when `request.replace` is set;
+    /// returns true when it replaced one (answered with 200 instead of 201).
+    func addOrReplaceSubscriber(_ request: SubscriberAddRequest) async throws -> Bool
+
+    /// Every subscriber with its HA1 digests and no password, as `importSubscribers` takes
+    /// them back (`sipwardenctl subscriber export`).
+    func exportSubscribers() async throws -> SubscriberImportRequest
+
     /// Adds or updates every entry in one transaction: all of them or, on error, none.
     /// Existing subscribers (same username and domain) get the new password.
     func importSubscribers(_ request: SubscriberImportRequest) async throws -> SubscriberImportResponse
