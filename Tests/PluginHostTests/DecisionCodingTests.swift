@@ -69,9 +69,11 @@ final class DecisionCodingTests: XCTestCase {
     }
 
     func testEveryContractKindIsListed() {
-        XCTAssertEqual(SecurityEventKind.all.count, 22)
-        XCTAssertEqual(Set(SecurityEventKind.all).count, 22)
+        XCTAssertEqual(SecurityEventKind.all.count, 24)
+        XCTAssertEqual(Set(SecurityEventKind.all).count, 24)
         XCTAssertTrue(SecurityEventKind.all.contains("auth.challenged"))
         XCTAssertTrue(SecurityEventKind.all.contains("plugin.failed"))
+        XCTAssertTrue(SecurityEventKind.all.contains("ban.would_add"))
+        XCTAssertTrue(SecurityEventKind.all.contains("plugin.restarted"))
     }
 }
