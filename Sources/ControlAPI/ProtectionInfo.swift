@@ -24,6 +24,20 @@ public struct ProtectionInfo: Codable, Hashable, Sendable {
         self.stale = stale
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case name, state, source, enforce, stale
+    }
+
+    /// Encodes every key, `stale` as `null` when absent.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(state, forKey: .state)
+        try c.encode(source, forKey: .source)
+        try c.encode(enforce, forKey: .enforce)
+        try c.encode(stale, forKey: .stale)
+    }
+
     /// Whether it is loaded and applies its bans.
     public var isProtecting: Bool { state == "loaded" && enforce }
 }

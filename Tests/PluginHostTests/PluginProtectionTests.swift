@@ -248,8 +248,12 @@ final class PluginProtectionTests: XCTestCase {
         let host = try host(["slow": slow, "fast": fast], queueCapacity: 10, stall: .seconds(600))
         host.submit(event(SecurityEventKind.registerRejected))
         XCTAssertTrue(recorder.wait { _ in slow.hangs == 1 } || slow.hangs == 1)
-        for index in 0..<100 { host.submit(event(SecurityEventKind.authFailed, from: "192.0.2.\(index + 1)")) }
-        // The fast plugin sees every event although the slow one's queue overflowed.
+        // One event at a time, each handled by the fast plugin before the next: the slow one's
+        // queue (10) overflows without the fast one missing anything.
+        for index in 0..<100 {
+            host.submit(event(SecurityEventKind.authFailed, from: "192.0.2.\(index + 1)"))
+            XCTAssertTrue(recorder.wait { _ in fast.kinds.count == index + 2 }, "event \(index): \(fast.kinds.count)")
+        }
         XCTAssertTrue(recorder.wait { _ in self.bans(by: "fast").count == 100 }, "\(self.bans(by: "fast").count)")
         let statuses = Dictionary(uniqueKeysWithValues: host.plugins.map { ($0.name, $0) })
         XCTAssertEqual(statuses["slow"]?.eventsDropped, 90)
