@@ -35,11 +35,11 @@ final class PluginProtectionTests: XCTestCase {
 
     /// A host whose `plugin: NAME` policies get the in-process plugins of `plugins` instead of a library.
     private func host(_ plugins: [String: MisbehavingPlugin], queueCapacity: Int = 1000, tick: Duration = .seconds(1),
-                      stall: Duration = .seconds(5)) throws -> PluginHost {
+                      stall: Duration = .seconds(5), sink: PluginHost.DecisionSink? = nil) throws -> PluginHost {
         for name in plugins.keys { try write("\(name).yaml", "plugin: \(name)\n") }
         let host = PluginHost(pluginsDirectory: "/nonexistent", policiesDirectory: policies.path, host: TestPolicyHost(),
                               logger: log.logger, queueCapacity: queueCapacity, tickInterval: tick, stallTimeout: stall,
-                              factory: { policy, _ in plugins[policy.plugin] }, onDecisions: recorder.sink)
+                              factory: { policy, _ in plugins[policy.plugin] }, onDecisions: sink ?? recorder.sink)
         addTeardownBlock {
             for plugin in plugins.values { plugin.release() }
             host.shutdown()
@@ -227,6 +227,22 @@ final class PluginProtectionTests: XCTestCase {
         usleep(100_000)
         XCTAssertEqual(bans(by: "stuck").count, 0)
         XCTAssertEqual(stuck.kinds, [SecurityEventKind.authFailed])
+    }
+
+    func testASlowDecisionSinkIsNotTheStallOfThePlugin() throws {
+        let plugin = MisbehavingPlugin(name: "banner")
+        let recorder = self.recorder!
+        // The daemon's sink writes the store and the firewall; a slow disk must not get a healthy
+        // plugin declared stuck.
+        let host = try host(["banner": plugin], stall: .milliseconds(200)) { decisions, name in
+            if decisions.contains(where: { if case .ban = $0 { true } else { false } }) { usleep(800_000) }
+            recorder.sink(decisions, name)
+        }
+        host.submit(event(SecurityEventKind.authFailed))
+        XCTAssertTrue(host.flush())
+        XCTAssertEqual(bans(by: "banner").count, 1)
+        XCTAssertEqual(reports(SecurityEventKind.pluginFailed).count, 0, "\(recorder.all)")
+        XCTAssertEqual(host.plugins.first?.state, .loaded)
     }
 
     func testAPluginStuckInTickIsDisabledWhileTheOthersKeepWorking() throws {

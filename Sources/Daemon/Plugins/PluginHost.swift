@@ -409,6 +409,7 @@ public final class PluginHost: Sendable {
         if what == "handle" { instance.eventsHandled.add(1, ordering: .relaxed) }
         do {
             let decisions = try body(plugin)
+            instance.worker?.pluginReturned()
             guard instance.state.isLoaded else { return false }
             guard !decisions.isEmpty else { return true }
             instance.decisions.add(UInt64(decisions.count), ordering: .relaxed)
@@ -439,6 +440,12 @@ public final class PluginHost: Sendable {
         if !isProtecting { warnIfUnprotected(plugins) }
     }
 
+    /// `5`, `0.3`: seconds with at most one decimal.
+    static func seconds(_ duration: Duration) -> String {
+        let tenths = (duration.components.seconds * 10) + duration.components.attoseconds / 100_000_000_000_000_000
+        return tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)"
+    }
+
     /// Every quarter of the stall timeout (at most 250 ms), looks for a plugin whose current
     /// `handle` or `tick` has run longer than the stall timeout: it is disabled and its
     /// worker abandoned.
@@ -450,8 +457,8 @@ public final class PluginHost: Sendable {
             usleep(UInt32(clamping: microseconds))
             for instance in snapshot.withLock({ $0.active }) {
                 guard let worker = instance.worker, let (call, duration) = worker.callInProgress(), duration >= stallTimeout else { continue }
-                disable(instance, reason: "stuck: \(call.name) has not returned for \(duration.components.seconds) s "
-                    + "(stall timeout \(stallTimeout.components.seconds) s); its thread is abandoned")
+                disable(instance, reason: "stuck: \(call.name) has not returned for \(Self.seconds(duration)) s "
+                    + "(stall timeout \(Self.seconds(stallTimeout)) s); its thread is abandoned")
                 worker.stop(timeout: .zero)
             }
         }

@@ -86,6 +86,12 @@ final class PluginWorker: Sendable {
         return (Call(rawValue: current.load(ordering: .relaxed)) ?? .idle, .nanoseconds(Int64(now - since)))
     }
 
+    /// Marks the plugin's call as returned while the worker still hands its decisions on: the
+    /// time the sink takes (a slow store) is not the plugin's and never counts as a stall.
+    func pluginReturned() {
+        started.store(0, ordering: .relaxed)
+    }
+
     /// Stops the thread: no more calls after the one in progress; queued events are discarded.
     /// Waits up to `timeout` for the thread to finish; false when it did not (it is stuck in
     /// the plugin and is abandoned).
