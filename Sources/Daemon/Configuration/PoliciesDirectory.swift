@@ -10,6 +10,8 @@ public struct PoliciesDirectory: Sendable, Equatable {
     public var path: String?
     /// How it was chosen, for the startup log line.
     public var explanation: String
+    /// Whether a configured directory is missing (worth a warning: a typo in `policies_dir`).
+    public var configuredButMissing = false
 
     /// The directories searched, in order, when none is configured.
     public static func candidates(programDirectory: String) -> [String] {
@@ -26,10 +28,12 @@ public struct PoliciesDirectory: Sendable, Equatable {
     public static func resolve(configured: String?, programDirectory: String,
                                exists: (String) -> Bool = PoliciesDirectory.isDirectory) -> PoliciesDirectory {
         if let configured {
+            let found = exists(configured)
             return PoliciesDirectory(
                 path: configured,
-                explanation: exists(configured) ? "\(configured) (configured)"
-                    : "\(configured) (configured) does not exist: the shipped plugins run on their built-in defaults")
+                explanation: found ? "\(configured) (configured)"
+                    : "\(configured) (configured) does not exist: the shipped plugins run on their built-in defaults",
+                configuredButMissing: !found)
         }
         let candidates = candidates(programDirectory: programDirectory)
         if let found = candidates.first(where: exists) {

@@ -94,7 +94,7 @@ public final class SIPWardenDaemon: Sendable {
             service.state.withLock { $0.registrar.location.bindingCount(fromIP: ip) }
         }
         let policies = configuration.effectivePoliciesDirectory
-        logger.info("policies directory: \(policies.explanation)")
+        logger.log(level: policies.configuredButMissing ? .warning : .info, "policies directory: \(policies.explanation)")
         let plugins = PluginHost(
             pluginsDirectory: configuration.effectivePluginsDirectory, policiesDirectory: policies.path ?? "",
             builtIn: PluginHost.shippedPlugins, host: policyHost, logger: logger
