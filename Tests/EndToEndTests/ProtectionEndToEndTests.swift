@@ -174,4 +174,35 @@ final class ProtectionEndToEndTests: XCTestCase {
         }, "the would-be ban is in the security log")
         XCTAssertFalse(try bannedAddresses(daemon).contains("127.0.0.44"), "a dry run bans nobody")
     }
+
+    func testAnExecPluginThatKeepsDyingIsRestartedWhileTheRegistrarAndTheOtherPluginsWork() throws {
+        let policies = try TestEnvironment.temporaryDirectory("protect-exec")
+        defer { try? FileManager.default.removeItem(at: policies) }
+        try "plugin: exec\ncommand: [/bin/sh, -c, 'exit 7']\n".write(to: policies.appendingPathComponent("dies.yaml"), atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(label: "protect-exec", extraArguments: ["--policies-dir", policies.path])
+        try daemon.start()
+        func dies() throws -> [String: Any]? {
+            let list = (try JSONSerialization.jsonObject(with: Data(try daemon.ctlOK(["plugins", "list", "--json"]).utf8)) as? [[String: Any]]) ?? []
+            return list.first { $0["name"] as? String == "dies" }
+        }
+        XCTAssertTrue(try TestEnvironment.eventually(15) { (try dies()?["restarts"] as? Int ?? 0) >= 2 }, "\(String(describing: try? dies()))")
+        let entry = try XCTUnwrap(try dies())
+        XCTAssertEqual(entry["state"] as? String, "loaded")
+        XCTAssertEqual(entry["last_exit"] as? String, "exited with status 7")
+        XCTAssertTrue(daemon.log().contains("exec plugin command died; restarting"), daemon.log().suffix(2000).description)
+        let securityLog = daemon.dataDirectory.appendingPathComponent("security.log")
+        XCTAssertTrue(((try? String(contentsOf: securityLog, encoding: .utf8)) ?? "").contains("\"plugin.restarted\""))
+
+        // The registrar and the shipped plugins (on their defaults) go on.
+        try daemon.addSubscriber("1001", password: "pw")
+        let phone = try SIPTestClient(.udp, localIP: "127.0.0.45", serverPort: daemon.port)
+        phone.send(SIPMessages.register(user: "1001", client: phone, port: daemon.port, callID: "exec-phone", cseq: 1))
+        let challenge = try XCTUnwrap(SIPMessages.headers("WWW-Authenticate", in: try XCTUnwrap(phone.receiveText())).first)
+        let authorization = SIPMessages.authorization(user: "1001", password: "pw", challenge: challenge, uri: "sip:127.0.0.1:\(daemon.port)")
+        phone.send(SIPMessages.register(user: "1001", client: phone, port: daemon.port, callID: "exec-phone", cseq: 2, authorization: authorization))
+        XCTAssertEqual(SIPMessages.status(phone.receiveText()), 200)
+        let scanner = try SIPTestClient(.udp, localIP: "127.0.0.46", serverPort: daemon.port)
+        scanner.send(SIPMessages.register(user: "100", client: scanner, port: daemon.port, callID: "exec-scan", cseq: 1, userAgent: "friendly-scanner"))
+        XCTAssertTrue(try TestEnvironment.eventually(5) { try bannedAddresses(daemon).contains("127.0.0.46") })
+    }
 }
