@@ -38,13 +38,17 @@ public struct StatsInfo: Codable, Hashable, Sendable {
     public var pluginsFailed: Int?
     /// Whether any plugin is loaded and enforcing (`protection_active`); nil from older daemons.
     public var protectionActive: Bool?
+    /// Events some policy plugin missed because its queue was full, since start
+    /// (`plugin_events_dropped`); nil from older daemons.
+    public var pluginEventsDropped: Int?
 
     /// Creates a stats answer.
     public init(
         registrations: Int, aors: Int, registersLastMinute: Int, authFailuresLastMinute: Int, registersTotal: Int,
         registerTimeAvgMs: Double?, registerTimeP99Ms: Double?, activeBans: Int, events: [String: Int],
-        pluginsLoaded: Int? = nil, pluginsFailed: Int? = nil, protectionActive: Bool? = nil
+        pluginsLoaded: Int? = nil, pluginsFailed: Int? = nil, protectionActive: Bool? = nil, pluginEventsDropped: Int? = nil
     ) {
+        self.pluginEventsDropped = pluginEventsDropped
         self.pluginsLoaded = pluginsLoaded
         self.pluginsFailed = pluginsFailed
         self.protectionActive = protectionActive
@@ -75,6 +79,7 @@ public struct StatsInfo: Codable, Hashable, Sendable {
         case pluginsLoaded = "plugins_loaded"
         case pluginsFailed = "plugins_failed"
         case protectionActive = "protection_active"
+        case pluginEventsDropped = "plugin_events_dropped"
     }
 
     /// Encodes every key, absent values as `null`.
@@ -94,5 +99,6 @@ public struct StatsInfo: Codable, Hashable, Sendable {
         try c.encodeIfPresent(pluginsLoaded, forKey: .pluginsLoaded)
         try c.encodeIfPresent(pluginsFailed, forKey: .pluginsFailed)
         try c.encodeIfPresent(protectionActive, forKey: .protectionActive)
+        try c.encodeIfPresent(pluginEventsDropped, forKey: .pluginEventsDropped)
     }
 }

@@ -101,7 +101,8 @@ extension DaemonControlService {
             activeBans: try security.bans().count, events: figures.events,
             pluginsLoaded: plugins.filter { $0.state.isLoaded }.count,
             pluginsFailed: plugins.filter(\.state.isFailure).count,
-            protectionActive: security.plugins?.isProtecting ?? false)
+            protectionActive: security.plugins?.isProtecting ?? false,
+            pluginEventsDropped: Int(clamping: security.plugins?.statistics.eventsDropped ?? 0))
     }
 
     // MARK: - Helpers

@@ -8,7 +8,7 @@ final class PrometheusHelpTests: XCTestCase {
     private func stats(loaded: Int?, failed: Int?, active: Bool?) -> StatsInfo {
         StatsInfo(registrations: 1, aors: 1, registersLastMinute: 0, authFailuresLastMinute: 0, registersTotal: 3,
                   registerTimeAvgMs: 1, registerTimeP99Ms: 2, activeBans: 0, events: ["auth.failed": 4, "ban.added": 1],
-                  pluginsLoaded: loaded, pluginsFailed: failed, protectionActive: active)
+                  pluginsLoaded: loaded, pluginsFailed: failed, protectionActive: active, pluginEventsDropped: 12)
     }
 
     func testEveryMetricHasHelpAndType() {
@@ -17,7 +17,8 @@ final class PrometheusHelpTests: XCTestCase {
         let sampled = Set(lines.filter { !$0.hasPrefix("#") && !$0.isEmpty }.map { line in
             String(line.prefix { $0 != " " && $0 != "{" })
         })
-        XCTAssertTrue(sampled.isSuperset(of: PrometheusExporter.gaugeNames + ["sipwarden_registers_total", "sipwarden_events_total"]),
+        XCTAssertTrue(sampled.isSuperset(of: PrometheusExporter.gaugeNames + ["sipwarden_registers_total", "sipwarden_events_total",
+                                                                           "sipwarden_plugin_events_dropped_total"]),
                       "\(sampled.sorted())")
         for name in sampled {
             let help = lines.first { $0.hasPrefix("# HELP \(name) ") }
@@ -27,6 +28,7 @@ final class PrometheusHelpTests: XCTestCase {
         }
         XCTAssertTrue(lines.contains("# TYPE sipwarden_protection_active gauge"), text)
         XCTAssertTrue(lines.contains("# TYPE sipwarden_registers_total counter"), text)
+        XCTAssertTrue(lines.contains("sipwarden_plugin_events_dropped_total 12"), text)
     }
 
     func testTheSecurityAgentGaugesFollowTheStatistics() {

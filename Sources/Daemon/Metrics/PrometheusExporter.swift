@@ -13,10 +13,12 @@ final class PrometheusExporter: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let gauges: [String: Gauge]
     private let registersTotal: Counter
+    private let pluginEventsDropped: Counter
     private let state = Mutex<ExportedCounts>(ExportedCounts())
 
     private struct ExportedCounts {
         var registersTotal = 0
+        var pluginEventsDropped = 0
         var events: [String: Int] = [:]
         var eventCounters: [String: Counter] = [:]
     }
@@ -38,6 +40,7 @@ final class PrometheusExporter: Sendable {
     static var gaugeNames: [String] { gaugeHelp.map(\.name) }
     static let registersTotalHelp = "Accepted REGISTERs since start."
     static let eventsTotalHelp = "Security events since start, by kind."
+    static let pluginEventsDroppedHelp = "Events some policy plugin missed because its queue was full, since start."
 
     /// An exporter with every metric registered at zero.
     init() {
@@ -45,6 +48,7 @@ final class PrometheusExporter: Sendable {
         for (name, help) in Self.gaugeHelp { gauges[name] = registry.makeGauge(name: name, help: help) }
         self.gauges = gauges
         registersTotal = registry.makeCounter(name: "sipwarden_registers_total", help: Self.registersTotalHelp)
+        pluginEventsDropped = registry.makeCounter(name: "sipwarden_plugin_events_dropped_total", help: Self.pluginEventsDroppedHelp)
     }
 
     /// Copies `stats` into the metrics and returns the Prometheus text exposition.
@@ -63,6 +67,10 @@ final class PrometheusExporter: Sendable {
             if stats.registersTotal > exported.registersTotal {
                 registersTotal.increment(by: Int64(stats.registersTotal - exported.registersTotal))
                 exported.registersTotal = stats.registersTotal
+            }
+            if let dropped = stats.pluginEventsDropped, dropped > exported.pluginEventsDropped {
+                pluginEventsDropped.increment(by: Int64(dropped - exported.pluginEventsDropped))
+                exported.pluginEventsDropped = dropped
             }
             for (kind, count) in stats.events {
                 let counter = exported.eventCounters[kind] ?? {
