@@ -45,10 +45,16 @@ final class PrometheusExporter: Sendable {
     /// An exporter with every metric registered at zero.
     init() {
         var gauges: [String: Gauge] = [:]
-        for (name, help) in Self.gaugeHelp { gauges[name] = registry.makeGauge(name: name, help: help) }
+        for (name, help) in Self.gaugeHelp { gauges[name] = registry.makeGauge(descriptor: Self.descriptor(name, help)) }
         self.gauges = gauges
-        registersTotal = registry.makeCounter(name: "sipwarden_registers_total", help: Self.registersTotalHelp)
-        pluginEventsDropped = registry.makeCounter(name: "sipwarden_plugin_events_dropped_total", help: Self.pluginEventsDroppedHelp)
+        registersTotal = registry.makeCounter(descriptor: Self.descriptor("sipwarden_registers_total", Self.registersTotalHelp))
+        pluginEventsDropped = registry.makeCounter(
+            descriptor: Self.descriptor("sipwarden_plugin_events_dropped_total", Self.pluginEventsDroppedHelp))
+    }
+
+    /// A metric's full name (no unit suffix added) and help text.
+    private static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 
     /// Copies `stats` into the metrics and returns the Prometheus text exposition.
@@ -74,7 +80,8 @@ final class PrometheusExporter: Sendable {
             }
             for (kind, count) in stats.events {
                 let counter = exported.eventCounters[kind] ?? {
-                    let made = registry.makeCounter(name: "sipwarden_events_total", labels: [("kind", kind)], help: Self.eventsTotalHelp)
+                    let made = registry.makeCounter(
+                        descriptor: Self.descriptor("sipwarden_events_total", Self.eventsTotalHelp), labels: [("kind", kind)])
                     exported.eventCounters[kind] = made
                     return made
                 }()
