@@ -51,7 +51,7 @@ release: deps
 	$(SWIFT) build -c release
 
 run: release
-	$$($(SWIFT) build -c release --show-bin-path)/sipwarden $(ARGS)
+	$$($(SWIFT) build -c release --show-bin-path)/sipwarden --policies-dir rules/policies $(ARGS)
 
 test: deps-test
 	$(SWIFT) build --build-tests

@@ -1,6 +1,10 @@
 /// What `GET /v1/health` answers: the daemon is up, which version, and how much it holds.
 ///
-/// JSON keys: `version`, `uptime_seconds`, `bindings`, `subscribers`, `firewall`.
+/// JSON keys: `version`, `uptime_seconds`, `bindings`, `subscribers`, `firewall`,
+/// `protection_active` (true when at least one policy plugin is loaded and enforcing),
+/// `protections` (every plugin, ``ProtectionInfo``) and `policies_dir` (the directory read, or
+/// null when none: the shipped plugins then run on their defaults). Older daemons leave the
+/// last three out.
 public struct HealthInfo: Codable, Hashable, Sendable {
     /// The daemon's version string.
     public var version: String
@@ -12,19 +16,32 @@ public struct HealthInfo: Codable, Hashable, Sendable {
     public var subscribers: Int
     /// The firewall backend enforcing bans ("nftables" or "memory"); absent from older daemons.
     public var firewall: String?
+    /// Whether any policy plugin is loaded and enforcing; nil from older daemons.
+    public var protectionActive: Bool?
+    /// Every policy plugin and its state; nil from older daemons.
+    public var protections: [ProtectionInfo]?
+    /// The policies directory read; nil when none (or from older daemons).
+    public var policiesDirectory: String?
 
     /// Creates a health report.
-    public init(version: String, uptimeSeconds: Int, bindings: Int, subscribers: Int, firewall: String? = nil) {
+    public init(version: String, uptimeSeconds: Int, bindings: Int, subscribers: Int, firewall: String? = nil,
+                protections: [ProtectionInfo]? = nil, policiesDirectory: String? = nil) {
         self.version = version
         self.uptimeSeconds = uptimeSeconds
         self.bindings = bindings
         self.subscribers = subscribers
         self.firewall = firewall
+        self.protections = protections
+        self.protectionActive = protections.map { $0.contains(where: \.isProtecting) }
+        self.policiesDirectory = policiesDirectory
     }
 
     private enum CodingKeys: String, CodingKey {
         case version
         case uptimeSeconds = "uptime_seconds"
         case bindings, subscribers, firewall
+        case protectionActive = "protection_active"
+        case protections
+        case policiesDirectory = "policies_dir"
     }
 }

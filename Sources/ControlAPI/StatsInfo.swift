@@ -31,12 +31,27 @@ public struct StatsInfo: Codable, Hashable, Sendable {
     public var activeBans: Int
     /// Security events recorded since the start, by kind.
     public var events: [String: Int]
+    /// Policy plugins loaded (`plugins_loaded`); nil from older daemons.
+    public var pluginsLoaded: Int?
+    /// Policy plugins failed, or disabled after throwing or getting stuck (`plugins_failed`);
+    /// switched off on purpose (`enabled: false`) does not count. Nil from older daemons.
+    public var pluginsFailed: Int?
+    /// Whether any plugin is loaded and enforcing (`protection_active`); nil from older daemons.
+    public var protectionActive: Bool?
+    /// Events some policy plugin missed because its queue was full, since start
+    /// (`plugin_events_dropped`); nil from older daemons.
+    public var pluginEventsDropped: Int?
 
     /// Creates a stats answer.
     public init(
         registrations: Int, aors: Int, registersLastMinute: Int, authFailuresLastMinute: Int, registersTotal: Int,
-        registerTimeAvgMs: Double?, registerTimeP99Ms: Double?, activeBans: Int, events: [String: Int]
+        registerTimeAvgMs: Double?, registerTimeP99Ms: Double?, activeBans: Int, events: [String: Int],
+        pluginsLoaded: Int? = nil, pluginsFailed: Int? = nil, protectionActive: Bool? = nil, pluginEventsDropped: Int? = nil
     ) {
+        self.pluginEventsDropped = pluginEventsDropped
+        self.pluginsLoaded = pluginsLoaded
+        self.pluginsFailed = pluginsFailed
+        self.protectionActive = protectionActive
         self.registrations = registrations
         self.aors = aors
         self.registersLastMinute = registersLastMinute
@@ -61,6 +76,10 @@ public struct StatsInfo: Codable, Hashable, Sendable {
         case registerTimeP99Ms = "register_time_p99_ms"
         case activeBans = "active_bans"
         case events
+        case pluginsLoaded = "plugins_loaded"
+        case pluginsFailed = "plugins_failed"
+        case protectionActive = "protection_active"
+        case pluginEventsDropped = "plugin_events_dropped"
     }
 
     /// Encodes every key, absent values as `null`.
@@ -77,5 +96,9 @@ public struct StatsInfo: Codable, Hashable, Sendable {
         try c.encode(registerTimeP99Ms, forKey: .registerTimeP99Ms)
         try c.encode(activeBans, forKey: .activeBans)
         try c.encode(events, forKey: .events)
+        try c.encodeIfPresent(pluginsLoaded, forKey: .pluginsLoaded)
+        try c.encodeIfPresent(pluginsFailed, forKey: .pluginsFailed)
+        try c.encodeIfPresent(protectionActive, forKey: .protectionActive)
+        try c.encodeIfPresent(pluginEventsDropped, forKey: .pluginEventsDropped)
     }
 }

@@ -104,11 +104,16 @@ extension DaemonControlService {
             return (live.count, Set(live.map(\.aor)).count)
         }
         let figures = security.statistics
+        let plugins = security.plugins?.plugins ?? []
         return StatsInfo(
             registrations: bindings, aors: aors, registersLastMinute: figures.registersOK.count(nowSeconds: now.seconds),
             authFailuresLastMinute: figures.authFailures.count(nowSeconds: now.seconds), registersTotal: figures.registerTimes.count,
             registerTimeAvgMs: figures.registerTimes.meanMilliseconds, registerTimeP99Ms: figures.registerTimes.quantileMilliseconds(0.99),
-            activeBans: try security.bans().count, events: figures.events)
+            activeBans: try security.bans().count, events: figures.events,
+            pluginsLoaded: plugins.filter { $0.state.isLoaded }.count,
+            pluginsFailed: plugins.filter(\.state.isFailure).count,
+            protectionActive: security.plugins?.isProtecting ?? false,
+            pluginEventsDropped: Int(clamping: security.plugins?.statistics.eventsDropped ?? 0))
     }
 
     // MARK: - Helpers

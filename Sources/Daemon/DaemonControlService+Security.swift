@@ -58,8 +58,20 @@ extension DaemonControlService {
         (security.plugins?.plugins ?? []).map(Self.info)
     }
 
+    /// Reloads; when a changed policy file could not be applied (its plugin keeps its last good
+    /// configuration), answers 422 naming each file's error instead of the list.
     func reloadPlugins() async throws -> [PluginInfo] {
-        let plugins = (security.plugins?.reload() ?? []).map(Self.info)
+        let statuses = security.plugins?.reload() ?? []
+        let stale = statuses.filter { $0.stale != nil }
+        guard stale.isEmpty else {
+            audit("plugins.reload", "policy reload refused; last good configuration kept", ["stale": "\(stale.map(\.name).joined(separator: ","))"])
+            let errors = stale.map { "\($0.name): \($0.stale ?? "")" }.joined(separator: "; ")
+            throw ControlServiceError(
+                status: 422,
+                message: "policy reload not fully applied: \(errors); \(stale.count == 1 ? "that plugin keeps" : "those plugins keep") running with \(stale.count == 1 ? "its" : "their") last good configuration",
+                hint: "fix the file named, then run 'sipwardenctl plugins reload' again; 'sipwardenctl plugins list' shows the stale plugins")
+        }
+        let plugins = statuses.map(Self.info)
         audit("plugins.reload", "policy plugins reloaded", [
             "plugins": "\(plugins.count)", "loaded": "\(plugins.filter { $0.state == "loaded" }.map(\.name).joined(separator: ","))",
         ])
@@ -75,10 +87,25 @@ extension DaemonControlService {
     }
 
     private static func info(_ status: PluginStatus) -> PluginInfo {
-        switch status.state {
-        case .loaded: PluginInfo(name: status.name, version: status.version, file: status.file, state: "loaded")
-        case .disabled(let reason): PluginInfo(name: status.name, version: status.version, file: status.file, state: "disabled", detail: reason)
-        case .failed(let error): PluginInfo(name: status.name, version: status.version, file: status.file, state: "failed", detail: error)
+        let (state, detail): (String, String?) = switch status.state {
+        case .loaded: ("loaded", nil)
+        case .disabled(let reason): ("disabled", reason)
+        case .failed(let error): ("failed", error)
         }
+        return PluginInfo(
+            name: status.name, version: status.version, file: status.file, state: state, detail: detail,
+            source: status.onDefaults ? "defaults" : "file", policyFile: status.onDefaults ? nil : status.policyFile,
+            enforce: status.enforce, stale: status.stale, eventsHandled: status.eventsHandled, eventsDropped: status.eventsDropped,
+            decisions: status.decisions, restarts: status.restarts, lastExit: status.lastExit)
+    }
+
+    static func protection(_ status: PluginStatus) -> ProtectionInfo {
+        let state = switch status.state {
+        case .loaded: "loaded"
+        case .disabled: "disabled"
+        case .failed: "failed"
+        }
+        return ProtectionInfo(name: status.name, state: state, source: status.onDefaults ? "defaults" : "file",
+                              enforce: status.enforce, stale: status.stale)
     }
 }

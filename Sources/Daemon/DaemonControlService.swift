@@ -139,7 +139,9 @@ final class DaemonControlService: ControlService {
         let uptime = Int(SystemClock.now().milliseconds - startedAt.milliseconds) / 1000
         return HealthInfo(
             version: SIPWardenDaemon.version, uptimeSeconds: uptime, bindings: bindings, subscribers: subscribers,
-            firewall: security.firewallName
+            firewall: security.firewallName,
+            protections: (security.plugins?.plugins ?? []).map(Self.protection),
+            policiesDirectory: security.plugins.flatMap { $0.policiesDirectory.isEmpty ? nil : $0.policiesDirectory }
         )
     }
 

@@ -47,7 +47,7 @@ struct SipwardenCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How bans are enforced: auto (nftables when usable, else memory; the default), nftables (refuse to start without it), memory.", valueName: "mode"))
     var firewall: String?
 
-    @Option(name: .customLong("policies-dir"), help: ArgumentHelp("Directory of policy files (default ./rules/policies).", valueName: "dir"))
+    @Option(name: .customLong("policies-dir"), help: ArgumentHelp("Directory of policy files (default: the first existing of <program dir>/policies, <prefix>/etc/sipwarden/policies, /etc/sipwarden/policies; with none, the shipped plugins run on built-in defaults).", valueName: "dir"))
     var policiesDirectory: String?
 
     @Option(name: .customLong("plugins-dir"), help: ArgumentHelp("Directory of plugin libraries (default: the directory of this program).", valueName: "dir"))
@@ -75,8 +75,7 @@ struct SipwardenCommand: AsyncParsableCommand {
         }
         if let policyTest {
             do {
-                let policies = try PolicyReplay.policies(in: configuration.policiesDirectory,
-                                                        pluginsDirectory: configuration.effectivePluginsDirectory, only: policy)
+                let policies = try PolicyReplay.policies(configuration, only: policy)
                 let report = try PolicyReplay(policies: policies, trusted: configuration.trusted).run(logPath: policyTest)
                 let data = try ControlJSON.makePrettyEncoder().encode(report)
                 FileHandle.standardOutput.write(data + Data("\n".utf8))

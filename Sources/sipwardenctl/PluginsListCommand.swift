@@ -7,8 +7,10 @@ struct PluginsListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "List every policy plugin: name, version, state (loaded, disabled, failed) and file.",
         discussion: """
-            --json prints an array, one object per plugin, with the keys name, version, file, \
-            state and detail (stable; see docs/cli.md).
+            Shipped plugins no policy file names run on their built-in defaults (CONFIG \
+            "defaults"). --json prints an array, one object per plugin, with the keys name, \
+            version, file, state, detail, source, policy_file, enforce, stale, events_handled, \
+            events_dropped, decisions, restarts and last_exit (stable; see docs/cli.md).
 
             Examples:
               sipwardenctl plugins list

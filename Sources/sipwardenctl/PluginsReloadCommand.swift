@@ -9,7 +9,9 @@ struct PluginsReloadCommand: AsyncParsableCommand {
         discussion: """
             Registrations and bans are kept. Sending SIGHUP to the daemon does the same. \
             Prints the plugins after the reload; exit status 1 when any of them failed (a bad \
-            policy file, a library that does not load), naming each.
+            policy file, a library that does not load), naming each. A changed policy file that \
+            does not load leaves its plugin running with its last good configuration: the \
+            reload then exits 1 naming the file, key and value ('plugins list' shows it stale).
 
             Examples:
               sipwardenctl plugins reload

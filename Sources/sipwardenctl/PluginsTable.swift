@@ -2,13 +2,18 @@ import ControlAPI
 
 /// The table `plugins list` and `plugins reload` print.
 enum PluginsTable {
-    /// One line per plugin: name, version, state, file, and why it is not loaded.
+    /// One line per plugin: name, version, state, where its configuration comes from, whether
+    /// it enforces, events it dropped, file, and why it is not loaded (or runs a stale configuration).
     static func render(_ plugins: [PluginInfo]) -> String {
-        var table = TextTable(headers: ["NAME", "VERSION", "STATE", "FILE", "DETAIL"])
+        var table = TextTable(headers: ["NAME", "VERSION", "STATE", "CONFIG", "ENFORCE", "DROPPED", "FILE", "DETAIL"])
         for plugin in plugins {
+            var detail = plugin.detail ?? ""
+            if let stale = plugin.stale { detail = "stale: " + stale }
+            if plugin.restarts > 0 { detail += (detail.isEmpty ? "" : "; ") + "restarted \(plugin.restarts)x, last \(plugin.lastExit ?? "?")" }
             table.append([
-                plugin.name, plugin.version.isEmpty ? "-" : plugin.version, plugin.state, plugin.file,
-                plugin.detail ?? "-",
+                plugin.name, plugin.version.isEmpty ? "-" : plugin.version, plugin.stale == nil ? plugin.state : plugin.state + " (stale)",
+                plugin.source == "defaults" ? "defaults" : (plugin.policyFile ?? "file"), plugin.enforce ? "yes" : "no (dry run)",
+                "\(plugin.eventsDropped)", plugin.file, detail.isEmpty ? "-" : detail,
             ])
         }
         return table.render()

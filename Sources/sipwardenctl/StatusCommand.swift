@@ -5,8 +5,11 @@ import ControlAPI
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show whether the daemon answers, its version, uptime and sizes.",
+        abstract: "Show whether the daemon answers, its version, uptime, sizes and which protections are active.",
         discussion: """
+            One line per policy plugin: its state and whether it runs on its built-in defaults or
+            a policy file (and `dry run` for enforce: false). When no plugin is loaded and
+            enforcing, a line starting PROTECTION OFF says so and how to fix it.
             Exit status 3 when the daemon is not running, so scripts can wait for it.
 
             Examples:
@@ -17,7 +20,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Flag(help: "Print a JSON object (version, uptime_seconds, bindings, subscribers, firewall).")
+    @Flag(help: "Print a JSON object (version, uptime_seconds, bindings, subscribers, firewall, protection_active, protections, policies_dir).")
     var json = false
 
     func run() async throws {
@@ -31,5 +34,19 @@ struct StatusCommand: AsyncParsableCommand {
                 + "\(health.bindings) binding\(health.bindings == 1 ? "" : "s"), "
                 + "\(health.subscribers) subscriber\(health.subscribers == 1 ? "" : "s")"
                 + (health.firewall.map { "; bans enforced by the \($0) firewall" } ?? "") + ".")
+        guard let protections = health.protections else { return }
+        Console.line("policies: \(health.policiesDirectory ?? "no policies directory (every shipped plugin on its built-in defaults)")")
+        for protection in protections {
+            var line = "  \(protection.name): \(protection.state)"
+            line += protection.source == "defaults" ? ", built-in defaults" : ", policy file"
+            if !protection.enforce { line += ", dry run (enforce: false)" }
+            if let stale = protection.stale { line += ", STALE (last reload not applied: \(stale))" }
+            Console.line(line)
+        }
+        if health.protectionActive == false {
+            Console.line("PROTECTION OFF: no policy plugin is loaded and enforcing, so attackers are not banned. "
+                + "Remove `enabled: false` / `enforce: false` from (or fix) the policy files, then run 'sipwardenctl plugins reload'; "
+                + "'sipwardenctl plugins list' says why each plugin is off.")
+        }
     }
 }

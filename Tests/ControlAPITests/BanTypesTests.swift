@@ -139,11 +139,19 @@ final class BanTypesTests: XCTestCase {
         let plugin = PluginInfo(name: "bruteforce", version: "1.0.0", file: "/p/libsipwarden-bruteforce.so", state: "loaded")
         XCTAssertEqual(
             String(decoding: try ControlJSON.makeEncoder().encode(plugin), as: UTF8.self),
-            #"{"detail":null,"file":"/p/libsipwarden-bruteforce.so","name":"bruteforce","state":"loaded","version":"1.0.0"}"#)
+            #"{"decisions":0,"detail":null,"enforce":true,"events_dropped":0,"events_handled":0,"file":"/p/libsipwarden-bruteforce.so","last_exit":null,"# +
+            #""name":"bruteforce","policy_file":null,"restarts":0,"source":"file","stale":null,"state":"loaded","version":"1.0.0"}"#,
+            "the original keys unchanged, the new ones added")
         let decoded = try ControlJSON.makeDecoder().decode(
             PluginInfo.self, from: Data(#"{"name":"x","version":"","file":"f","state":"failed"}"#.utf8))
         XCTAssertNil(decoded.detail)
         XCTAssertEqual(decoded.state, "failed")
+        XCTAssertEqual(decoded.source, "file", "an older daemon's entry decodes with the defaults")
+        XCTAssertTrue(decoded.enforce)
+        XCTAssertNil(decoded.stale)
+        let stale = PluginInfo(name: "scanner", version: "1.0.0", file: "f", state: "loaded", source: "defaults", enforce: false,
+                               stale: "x.yaml: ban_time: invalid value 'soon'", eventsDropped: 7, restarts: 2, lastExit: "exited with status 1")
+        XCTAssertEqual(try ControlJSON.makeDecoder().decode(PluginInfo.self, from: try ControlJSON.makeEncoder().encode(stale)), stale)
     }
 
     func testBanAndPluginRoutesRoundTrip() {

@@ -89,6 +89,13 @@ final class ControlAPITypesTests: XCTestCase {
         XCTAssertTrue(subscriber["domain"] is NSNull)
         let health = try keys(HealthInfo(version: "0.1.0", uptimeSeconds: 5, bindings: 2, subscribers: 3, firewall: "nftables"))
         XCTAssertEqual(Set(health.keys), ["version", "uptime_seconds", "bindings", "subscribers", "firewall"])
+        let protected = try keys(HealthInfo(version: "0.1.0", uptimeSeconds: 5, bindings: 2, subscribers: 3, firewall: "memory",
+                                            protections: [ProtectionInfo(name: "scanner", state: "loaded", source: "defaults", enforce: false)],
+                                            policiesDirectory: "/etc/sipwarden/policies"))
+        XCTAssertEqual(Set(protected.keys), ["version", "uptime_seconds", "bindings", "subscribers", "firewall", "protection_active",
+                                             "protections", "policies_dir"])
+        XCTAssertEqual(protected["protection_active"] as? Bool, false, "a dry run protects nobody")
+        XCTAssertEqual(Set(((protected["protections"] as? [[String: Any]])?.first ?? [:]).keys), ["name", "state", "source", "enforce", "stale"])
         let error = try keys(ControlError(error: "boom"))
         XCTAssertEqual(Set(error.keys), ["error", "hint"])
         let add = try keys(SubscriberAddRequest(username: "1", password: "p", domain: "d", displayName: "n", account: "a"))

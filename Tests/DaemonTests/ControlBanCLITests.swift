@@ -171,9 +171,9 @@ final class ControlBanCLITests: ControlBanTestCase {
         let table = try await run(["plugins", "list"])
         XCTAssertEqual(table.status, 0, table.stderr)
         let lines = table.stdout.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines[0], "NAME        VERSION  STATE   FILE                                               DETAIL")
-        XCTAssertEqual(lines[1], "bruteforce  1.0.0    loaded  /opt/sipwarden/plugins/libsipwarden-bruteforce.so  -")
-        XCTAssertEqual(lines[2], "notify      -        failed  /usr/local/bin/notify.py                           exited with status 1")
+        XCTAssertEqual(lines[0], "NAME        VERSION  STATE   CONFIG  ENFORCE  DROPPED  FILE                                               DETAIL")
+        XCTAssertEqual(lines[1], "bruteforce  1.0.0    loaded  file    yes      0        /opt/sipwarden/plugins/libsipwarden-bruteforce.so  -")
+        XCTAssertEqual(lines[2], "notify      -        failed  file    yes      0        /usr/local/bin/notify.py                           exited with status 1")
         XCTAssertEqual(lines[3], "2 plugins: 1 loaded, 1 failed.")
 
         let json = try await run(["plugins", "list", "--json"])

@@ -90,7 +90,8 @@ final class BanFakeControlService: ControlService, @unchecked Sendable {
 /// Fixtures shared by the ban control tests.
 enum BanFixtures {
     static let banKeys: Set<String> = ["address", "expires_in", "reason", "source", "created_at", "expires_at", "evidence_count"]
-    static let pluginKeys: Set<String> = ["name", "version", "file", "state", "detail"]
+    static let pluginKeys: Set<String> = ["name", "version", "file", "state", "detail", "source", "policy_file", "enforce", "stale",
+                                          "events_handled", "events_dropped", "decisions", "restarts", "last_exit"]
 
     static func evidence() -> [BanEvidenceEvent] {
         (1...3).map { i in

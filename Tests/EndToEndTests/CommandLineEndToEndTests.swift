@@ -103,6 +103,16 @@ final class CommandLineEndToEndTests: XCTestCase {
         XCTAssertEqual(typo.status, 2)
         XCTAssertTrue(typo.stderr.contains("bruteforce.yaml: max_failurs"), typo.stderr)
 
+        // No policy files at all: the shipped plugins are checked on their built-in defaults.
+        let empty = scratch.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let defaults = try sipwarden(["--check-config", "--policies-dir", empty.path], in: scratch)
+        XCTAssertEqual(defaults.status, 0, defaults.stdout + defaults.stderr)
+        for plugin in ["bruteforce", "ratelimit", "scanner", "allowlist", "hijack"] {
+            XCTAssertTrue(defaults.stdout.contains("\(plugin): ok, \(plugin) "), defaults.stdout)
+            XCTAssertTrue(defaults.stdout.contains("(built-in defaults)"), defaults.stdout)
+        }
+
         let bad = scratch.appendingPathComponent("bad.yaml")
         try Data("registrar:\n  min_expires: soon\n".utf8).write(to: bad)
         let badConfig = try sipwarden(["--check-config", "--config", bad.path], in: scratch)

@@ -13,6 +13,8 @@ final class DaemonProcess {
     let host: String
     /// Variables added to the daemon's environment (NOTIFY_SOCKET, ...).
     let environment: [String: String]
+    /// The daemon's working directory; nil for the test's own.
+    let currentDirectory: URL?
     private(set) var process: Process?
     private let daemonPath: String
     private let ctlPath: String
@@ -23,8 +25,9 @@ final class DaemonProcess {
     /// `programs`: where `sipwarden` and `sipwardenctl` are (default: the build's).
     init(
         label: String, extraArguments: [String] = [], environment: [String: String] = [:], programs: URL? = nil,
-        namespace: String? = nil, host: String = "127.0.0.1", port: Int? = nil
+        namespace: String? = nil, host: String = "127.0.0.1", port: Int? = nil, currentDirectory: URL? = nil
     ) throws {
+        self.currentDirectory = currentDirectory
         if let programs {
             daemonPath = programs.appendingPathComponent("sipwarden").path
             ctlPath = programs.appendingPathComponent("sipwardenctl").path
@@ -49,6 +52,7 @@ final class DaemonProcess {
             "--listen", "udp:\(host):\(port)", "--listen", "tcp:\(host):\(port)",
             "--data-dir", dataDirectory.path, "--control-socket", socketPath,
         ] + (extraArguments.contains("--firewall") ? [] : ["--firewall", "memory"]) + extraArguments
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))

@@ -45,7 +45,7 @@ final class Fail2BanEndToEndTests: XCTestCase {
 
     func testFail2BanBansAPasswordGuesserThroughSIPWardenAndUnbansOnlyItsOwn() throws {
         // No policy plugins: every ban here is Fail2Ban's (or the operator's).
-        let policies = try TestEnvironment.temporaryDirectory("no-policies")
+        let policies = try PolicyDirectories.allDisabled()
         defer { try? FileManager.default.removeItem(at: policies) }
         let daemon = try DaemonProcess(label: "fail2ban", extraArguments: ["--policies-dir", policies.path])
         try daemon.start()

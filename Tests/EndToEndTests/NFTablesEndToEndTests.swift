@@ -120,7 +120,7 @@ final class NFTablesEndToEndTests: XCTestCase {
     func testFail2BansBansLandInTheSameSetsAndItsUnbanLiftsThem() throws {
         let namespaces = try VethNamespaces(serverAddresses: ["10.234.0.1/24"], clientAddresses: ["10.234.0.2/24"])
         // No policy plugins: the only bans here are Fail2Ban's.
-        let policies = try TestEnvironment.temporaryDirectory("no-policies")
+        let policies = try PolicyDirectories.allDisabled()
         let daemon = try DaemonProcess(
             label: "nft-fail2ban", extraArguments: ["--firewall", "nftables", "--policies-dir", policies.path],
             namespace: namespaces.server, host: "10.234.0.1", port: 5060

@@ -62,6 +62,22 @@ final class PolicyTestEndToEndTests: XCTestCase {
         XCTAssertFalse(human.stdout.contains("198.51.100.1"), human.stdout)
     }
 
+    func testRepeatsTheLogFoldedAreReplayedAsTheDaemonsPluginsSawThem() throws {
+        // The daemon writes the first few events per (kind, source) and folds the rest into one
+        // log.repeated line written after them; the plugins saw every one, so the replay does too.
+        var lines = (0..<3).map { event($0 + 1, $0, "auth.failed", "203.0.113.9", user: "1001", detail: "wrong_password") }
+        lines.append(#"{"count":9,"first_time_ms":\#(start + 3000),"kind":"log.repeated","last_time_ms":\#(start + 11000),"repeated_kind":"auth.failed","source_ip":"203.0.113.9","time_ms":\#(start + 60000),"type":"summary","v":1}"#)
+        let url = try TestEnvironment.temporaryDirectory("folded").appendingPathComponent("security.log")
+        try Data(lines.joined(separator: "\n").utf8).write(to: url)
+        let result = try policyTest([url.path, "--json", "--policy", "bruteforce"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(report["events"] as? Int, 12, "3 written + 9 folded")
+        let bans = try XCTUnwrap(report["findings"] as? [[String: Any]]).filter { $0["action"] as? String == "ban" }
+        XCTAssertEqual(bans.map { $0["target"] as? String }, ["203.0.113.9"])
+        XCTAssertLessThan(try XCTUnwrap(bans.first?["time_ms"] as? Int64), start + 60000, "banned in the folded span, not at the summary line")
+    }
+
     func testTrustedRangesAndTheChosenPolicyAreRespected() throws {
         let log = try writeLog()
         let config = log.deletingLastPathComponent().appendingPathComponent("sipwarden.yaml")

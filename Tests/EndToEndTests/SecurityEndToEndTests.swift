@@ -221,8 +221,9 @@ extension SecurityEndToEndTests {
         let reloaded = try daemon.ctl(["plugins", "reload"])
         XCTAssertEqual(reloaded.status, 0, reloaded.stderr)
         let after = try daemon.ctl(["plugins", "list", "--json"])
-        let namesAfter = ((try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
-        XCTAssertFalse(namesAfter.contains("hijack"), "a removed policy file unloads its plugin")
+        let hijack = ((try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [[String: Any]]) ?? []).first { $0["name"] as? String == "hijack" }
+        XCTAssertEqual(hijack?["source"] as? String, "defaults", "a removed policy file puts its shipped plugin back on its built-in defaults")
+        XCTAssertEqual(hijack?["state"] as? String, "loaded")
         XCTAssertEqual(try daemon.registrations().count, 1, "registrations survive a reload")
         XCTAssertNotNil(try bans(daemon).first { $0["address"] as? String == "127.0.0.12" }, "bans survive a reload")
 
@@ -231,7 +232,8 @@ extension SecurityEndToEndTests {
         kill(try XCTUnwrap(daemon.process?.processIdentifier), SIGHUP)
         XCTAssertTrue(try TestEnvironment.eventually(5) {
             let list = try daemon.ctl(["plugins", "list", "--json"])
-            return list.stdout.contains("\"hijack\"")
+            let entries = (try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]) ?? []
+            return entries.first { $0["name"] as? String == "hijack" }?["source"] as? String == "file"
         }, "SIGHUP re-read the policy files")
         XCTAssertTrue(daemon.isRunning)
     }

@@ -69,9 +69,11 @@ final class DecisionCodingTests: XCTestCase {
     }
 
     func testEveryContractKindIsListed() {
-        XCTAssertEqual(SecurityEventKind.all.count, 25)
-        XCTAssertEqual(Set(SecurityEventKind.all).count, 25)
+        XCTAssertEqual(SecurityEventKind.all.count, 27)
+        XCTAssertEqual(Set(SecurityEventKind.all).count, 27)
         XCTAssertTrue(SecurityEventKind.all.contains("auth.challenged"))
         XCTAssertTrue(SecurityEventKind.all.contains("plugin.failed"))
+        XCTAssertTrue(SecurityEventKind.all.contains("ban.would_add"))
+        XCTAssertTrue(SecurityEventKind.all.contains("plugin.restarted"))
     }
 }

@@ -54,6 +54,10 @@ public enum SecurityEventKind {
     public static let alertRaised = "alert.raised"
     /// A plugin threw or died and was disabled.
     public static let pluginFailed = "plugin.failed"
+    /// A plugin with `enforce: false` decided a ban; it was reported, not applied (a dry run).
+    public static let banWouldAdd = "ban.would_add"
+    /// An exec plugin's command died and is started again after a backoff.
+    public static let pluginRestarted = "plugin.restarted"
 
     /// Every kind of schema version 1.
     public static let all: [String] = [
@@ -62,5 +66,6 @@ public enum SecurityEventKind {
         authFailed, authUnknownUser, authStaleNonce, authChallenged, aclDenied, requestMalformed,
         requestOptions, requestUnsupported, transportJunk,
         scannerDetected, rateExceeded, hijackSuspected, banAdded, banRemoved, banExpired, alertRaised, pluginFailed,
+        banWouldAdd, pluginRestarted,
     ]
 }

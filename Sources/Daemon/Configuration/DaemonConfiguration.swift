@@ -59,8 +59,9 @@ public struct DaemonConfiguration: Sendable {
     public var trusted: [IPRange] = []
     /// Where plugin libraries are (`plugins_dir`); nil means the daemon's own directory.
     public var pluginsDirectory: String?
-    /// Where the policy files are (`policies_dir`).
-    public var policiesDirectory = "./rules/policies"
+    /// Where the policy files are (`policies_dir`); nil means the first existing of the
+    /// directories ``PoliciesDirectory`` searches (never the working directory).
+    public var policiesDirectory: String?
 
     // Issue 5, operator control (read in ConfigurationLoader+Operator.swift).
     /// Where Prometheus metrics are served (`metrics.listen`); nil: off.
@@ -81,7 +82,16 @@ public struct DaemonConfiguration: Sendable {
 
     /// The plugins directory in force: the configured one, or the one holding this program.
     public var effectivePluginsDirectory: String {
-        if let pluginsDirectory { return pluginsDirectory }
+        pluginsDirectory ?? Self.programDirectory
+    }
+
+    /// The policies directory in force, and how it was chosen.
+    public var effectivePoliciesDirectory: PoliciesDirectory {
+        PoliciesDirectory.resolve(configured: policiesDirectory, programDirectory: Self.programDirectory)
+    }
+
+    /// The directory holding this program (symlinks resolved).
+    static var programDirectory: String {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: executable).deletingLastPathComponent().path
     }

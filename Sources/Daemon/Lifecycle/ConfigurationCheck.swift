@@ -18,21 +18,13 @@ public enum ConfigurationCheck {
     /// Checks the policy files `configuration` points at.
     public static func run(_ configuration: DaemonConfiguration) -> Report {
         var report = Report()
-        let directory = configuration.policiesDirectory
-        let paths: [String]
-        do { paths = try PolicyFile.paths(in: directory) } catch {
-            report.problems.append(error.description)
-            return report
-        }
-        if paths.isEmpty { report.lines.append("no policy files in \(directory)") }
-        for path in paths {
-            let policy: PolicyFile
-            do throws(PolicyConfigurationError) { policy = try PolicyFile.load(path: path) } catch {
-                report.problems.append(error.description)
-                continue
-            }
+        let set = PolicySet(configuration)
+        report.lines.append("policies directory: \(set.directory.explanation)")
+        report.problems += set.problems.map(\.description)
+        for policy in set.policies {
+            let origin = policy.isBuiltInDefaults ? "built-in defaults" : policy.path
             guard policy.enabled else {
-                report.lines.append("\(policy.name): disabled (enabled: false in \(path))")
+                report.lines.append("\(policy.name): disabled (enabled: false in \(policy.path))")
                 continue
             }
             if policy.isExec {
@@ -40,15 +32,14 @@ public enum ConfigurationCheck {
                 if FileManager.default.isExecutableFile(atPath: command) {
                     report.lines.append("\(policy.name): ok, exec \(command) (not run by the check)")
                 } else {
-                    report.problems.append("\(path): command: \(command): not an executable file")
+                    report.problems.append("\(policy.path): command: \(command): not an executable file")
                 }
                 continue
             }
-            let library = (configuration.effectivePluginsDirectory as NSString)
-                .appendingPathComponent(PluginLoader.libraryFileName(plugin: policy.plugin))
+            let library = PolicySet.library(policy, in: configuration.effectivePluginsDirectory)
             do {
                 let plugin = try PluginLoader.load(library: library, configuration: policy.configuration, host: CheckHost())
-                report.lines.append("\(policy.name): ok, \(policy.plugin) \(plugin.version) (\(path))")
+                report.lines.append("\(policy.name): ok, \(policy.plugin) \(plugin.version) (\(origin))")
             } catch {
                 report.problems.append(error.description)
             }

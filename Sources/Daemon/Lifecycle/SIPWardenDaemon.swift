@@ -96,9 +96,11 @@ public final class SIPWardenDaemon: Sendable {
         let policyHost = DaemonPolicyHost(logger: logger, trusted: { security.isTrusted($0) }) { ip in
             service.state.withLock { $0.registrar.location.bindingCount(fromIP: ip) }
         }
+        let policies = configuration.effectivePoliciesDirectory
+        logger.log(level: policies.configuredButMissing ? .warning : .info, "policies directory: \(policies.explanation)")
         let plugins = PluginHost(
-            pluginsDirectory: configuration.effectivePluginsDirectory, policiesDirectory: configuration.policiesDirectory,
-            host: policyHost, logger: logger
+            pluginsDirectory: configuration.effectivePluginsDirectory, policiesDirectory: policies.path ?? "",
+            builtIn: PluginHost.shippedPlugins, host: policyHost, logger: logger
         ) { decisions, plugin in security.apply(decisions, plugin: plugin) }
         security.attach(plugins)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)

@@ -15,6 +15,7 @@ import Synchronization
 /// event is dropped and counted), a writer thread feeds the command, a reader thread parses
 /// its output and hands decisions to the sink. A command that dies is restarted with
 /// exponential backoff (1 s doubling to 60 s, back to 1 s once a run lasted a minute).
+/// Each death is logged and reported to `onRestart` (the host raises `plugin.restarted`).
 /// Malformed output lines are logged and ignored.
 public final class ExecPlugin: PolicyPlugin {
     /// The instance name (the policy file's base name).
@@ -26,6 +27,7 @@ public final class ExecPlugin: PolicyPlugin {
 
     private let logger: Logger
     private let onDecisions: @Sendable ([Decision]) -> Void
+    private let onRestart: @Sendable (_ exit: String, _ retryIn: Duration) -> Void
     private let initialBackoff: Duration
     private let maxBackoff: Duration
     private let state: Mutex<State>
@@ -48,12 +50,16 @@ public final class ExecPlugin: PolicyPlugin {
     /// Starts the command at once and keeps it running until ``stop()``.
     /// - Parameters:
     ///   - queueCapacity: events buffered while the command is slow or down (policy key `queue`).
+    ///   - onRestart: told, on the plugin's writer thread, each time the command died (how it
+    ///     ended, and when it is started again).
     ///   - onDecisions: receives the decisions the command prints, on the plugin's reader thread.
     public init(
         name: String, command: [String], queueCapacity: Int = 1000, logger: Logger,
         initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(60),
+        onRestart: @escaping @Sendable (_ exit: String, _ retryIn: Duration) -> Void = { _, _ in },
         onDecisions: @escaping @Sendable ([Decision]) -> Void
     ) {
+        self.onRestart = onRestart
         self.name = name
         self.command = command
         self.logger = logger
@@ -187,9 +193,14 @@ public final class ExecPlugin: PolicyPlugin {
             return
         }
         let delay = scheduleRestart(lived: lived)
+        let exit = ExecChild.describe(waitStatus: status)
+        state.withLock { state in
+            state.statistics.lastExit = exit
+            state.statistics.deaths += 1
+        }
         logger.warning("exec plugin command died; restarting", metadata: [
-            "plugin": "\(name)", "pid": "\(child.pid)", "status": "\(ExecChild.describe(waitStatus: status))",
-            "retry_in_s": "\(Self.seconds(delay))"])
+            "plugin": "\(name)", "pid": "\(child.pid)", "status": "\(exit)", "retry_in_s": "\(Self.seconds(delay))"])
+        onRestart(exit, delay)
     }
 
     /// Sets the next start time and doubles the backoff; a run that lasted longer than the

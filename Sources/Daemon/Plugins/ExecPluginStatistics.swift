@@ -12,6 +12,11 @@ public struct ExecPluginStatistics: Hashable, Sendable {
     public var malformedLines: UInt64 = 0
     /// Times the command was started (the first start included).
     public var starts: UInt64 = 0
+    /// Times the command died (each followed by a restart after the backoff).
+    public var deaths: UInt64 = 0
+    /// How the command last ended (`exited with status 1`, `killed by signal 9`); nil while
+    /// it never died.
+    public var lastExit: String?
 
     /// Creates zeroed counters.
     public init() {}

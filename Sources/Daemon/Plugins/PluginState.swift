@@ -16,6 +16,16 @@ public enum PluginState: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether the plugin is off against the operator's will: it failed to load, or was
+    /// disabled after throwing or getting stuck (not `enabled: false`).
+    public var isFailure: Bool {
+        switch self {
+        case .loaded: false
+        case .disabled(let reason): !reason.hasPrefix("enabled: false")
+        case .failed: true
+        }
+    }
+
     /// Whether the plugin is receiving calls.
     public var isLoaded: Bool { self == .loaded }
 }

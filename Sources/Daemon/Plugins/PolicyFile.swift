@@ -6,7 +6,8 @@ import Yams
 ///
 /// ```yaml
 /// plugin: bruteforce        # libsipwarden-bruteforce.so in the plugins directory, or `exec`
-/// enabled: true             # default true
+/// enabled: true             # default true; `false` is the only way to switch a shipped plugin off
+/// enforce: true             # default true; `false` is a dry run: bans become `ban.would_add` events
 /// settings: { ... }         # handed to the plugin as its PolicyConfiguration
 /// command: [/usr/local/bin/my-policy, --flag]   # exec only: argv, no shell
 /// queue: 1000               # exec only: events buffered for the command (default 1000)
@@ -15,7 +16,7 @@ import Yams
 /// The file's base name (`NAME`) names the plugin instance everywhere (status, logs, decisions).
 public struct PolicyFile: Sendable, Equatable {
     /// The top-level keys a policy file may have.
-    public static let knownKeys = ["plugin", "enabled", "settings", "command", "queue"]
+    public static let knownKeys = ["plugin", "enabled", "enforce", "settings", "command", "queue"]
     /// The `plugin` value that means "run a command" instead of loading a library.
     public static let execPlugin = "exec"
     /// The default for `queue`.
@@ -29,6 +30,8 @@ public struct PolicyFile: Sendable, Equatable {
     public var plugin: String
     /// The `enabled` key.
     public var enabled: Bool
+    /// The `enforce` key: false makes the plugin's bans dry-run reports (`ban.would_add`).
+    public var enforce = true
     /// The `settings` mapping.
     public var settings: [String: PolicyValue]
     /// The `command` argv (exec only; empty otherwise).
@@ -38,6 +41,15 @@ public struct PolicyFile: Sendable, Equatable {
 
     /// Whether this file runs a command rather than a library.
     public var isExec: Bool { plugin == Self.execPlugin }
+
+    /// The policy a shipped plugin runs with when no policy file names it: its built-in
+    /// defaults (empty settings), enabled and enforcing, with no file (`path` is empty).
+    public static func builtInDefaults(plugin: String) -> PolicyFile {
+        PolicyFile(path: "", name: plugin, plugin: plugin, enabled: true, settings: [:], command: [], queue: defaultQueue)
+    }
+
+    /// Whether this is a shipped plugin's built-in defaults rather than a file.
+    public var isBuiltInDefaults: Bool { path.isEmpty }
 
     /// The configuration handed to the plugin.
     public var configuration: PolicyConfiguration {
@@ -93,6 +105,7 @@ public struct PolicyFile: Sendable, Equatable {
             throw fail("plugin", plugin, "expected a plugin name of letters, digits, '-' and '_'")
         }
         let enabled = try configuration.bool("enabled", default: true)
+        let enforce = try configuration.bool("enforce", default: true)
         let settingsValue = top["settings"] ?? .null
         let settings: [String: PolicyValue]
         switch settingsValue {
@@ -113,7 +126,8 @@ public struct PolicyFile: Sendable, Equatable {
             throw fail("command", command.joined(separator: " "), "only `plugin: exec` runs a command")
         }
         let queue = try configuration.int("queue", default: defaultQueue, range: 1...1_000_000)
-        return PolicyFile(path: path, name: name, plugin: plugin, enabled: enabled, settings: settings, command: command, queue: queue)
+        return PolicyFile(path: path, name: name, plugin: plugin, enabled: enabled, enforce: enforce, settings: settings,
+                          command: command, queue: queue)
     }
 
     /// Converts a YAML node to a PolicyValue tree, typing scalars by their resolved YAML tag

@@ -43,18 +43,16 @@ public struct PolicyReplay {
         SecurityEventKind.alertRaised, SecurityEventKind.pluginFailed, "ban.would_add",
     ]
 
-    /// The enabled library policies of `directory` (named `only`, when given), with their
-    /// libraries in `pluginsDirectory`.
-    public static func policies(in directory: String, pluginsDirectory: String, only: String?) throws -> [Policy] {
-        var found: [Policy] = []
-        for path in try PolicyFile.paths(in: directory) {
-            let file = try PolicyFile.load(path: path)
-            guard file.enabled, !file.isExec, only == nil || file.name == only else { continue }
-            found.append(Policy(file: file, library: (pluginsDirectory as NSString)
-                .appendingPathComponent(PluginLoader.libraryFileName(plugin: file.plugin))))
+    /// The enabled library policies `configuration` would run (files and built-in defaults),
+    /// only the one named `only` when given. A policy file that does not load is an error.
+    public static func policies(_ configuration: DaemonConfiguration, only: String?) throws -> [Policy] {
+        let set = PolicySet(configuration)
+        if let problem = set.problems.first { throw problem }
+        let found = set.policies.filter { $0.enabled && !$0.isExec && (only == nil || $0.name == only) }.map {
+            Policy(file: $0, library: PolicySet.library($0, in: configuration.effectivePluginsDirectory))
         }
         if let only, found.isEmpty {
-            throw PolicyConfigurationError(file: directory, key: "--policy", value: only,
+            throw PolicyConfigurationError(file: set.directory.path ?? "(no policies directory)", key: "--policy", value: only,
                                            message: "no enabled library policy of that name (see 'sipwardenctl plugins list')")
         }
         return found
@@ -76,11 +74,20 @@ public struct PolicyReplay {
         var events = 0, skipped = 0
         var first: Int64 = 0, last: Int64 = 0
         let decoder = JSONDecoder()
+        var replayed: [SecurityEvent] = []
         for line in data.split(separator: 0x0A, omittingEmptySubsequences: true) {
-            guard let event = Self.event(in: line, decoder: decoder) else {
+            if let event = Self.event(in: line, decoder: decoder) {
+                replayed.append(event)
+            } else if let repeated = try? decoder.decode(RepeatedLine.self, from: line), repeated.kind == "log.repeated",
+                      replayed.count < Self.maximumEvents {
+                replayed += repeated.events(upTo: Self.maximumEvents - replayed.count)
+            } else {
                 skipped += 1
-                continue
             }
+        }
+        // Summary lines come after the events they fold: replay everything in time order.
+        replayed.sort { $0.timeMilliseconds < $1.timeMilliseconds }
+        for event in replayed {
             events += 1
             if first == 0 { first = event.timeMilliseconds }
             last = max(last, event.timeMilliseconds)
@@ -92,6 +99,38 @@ public struct PolicyReplay {
         }
         return PolicyTestReport(file: path, events: events, skippedLines: skipped, firstMilliseconds: first,
                                 lastMilliseconds: last, policies: plugins.map(\.name), findings: state.findings)
+    }
+
+    /// The most events one replay takes (folded repeats are expanded up to it).
+    static let maximumEvents = 2_000_000
+
+    /// A `log.repeated` summary line: `count` more events of `repeated_kind` from `source_ip`
+    /// between `first_time_ms` and `last_time_ms` that the log folded. The replay gives them
+    /// back to the plugins, spread evenly over that span, as the daemon's plugins saw them.
+    private struct RepeatedLine: Decodable {
+        var kind: String
+        var repeatedKind: String
+        var sourceIP: String
+        var count: Int
+        var first: Int64
+        var last: Int64
+
+        private enum CodingKeys: String, CodingKey {
+            case kind, count
+            case repeatedKind = "repeated_kind"
+            case sourceIP = "source_ip"
+            case first = "first_time_ms"
+            case last = "last_time_ms"
+        }
+
+        func events(upTo limit: Int) -> [SecurityEvent] {
+            let n = max(0, min(count, limit))
+            return (0..<n).map { index in
+                let time = n > 1 ? first + (last - first) * Int64(index) / Int64(n - 1) : first
+                return SecurityEvent(timeMilliseconds: time, kind: repeatedKind, sourceIP: sourceIP, sourcePort: 0, transport: "",
+                                     detail: "folded in the log (log.repeated)")
+            }
+        }
     }
 
     private static func event(in line: Data.SubSequence, decoder: JSONDecoder) -> SecurityEvent? {
