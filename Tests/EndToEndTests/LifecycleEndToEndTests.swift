@@ -6,7 +6,7 @@ import XCTest
 /// was moved away, as logrotate does.
 final class LifecycleEndToEndTests: XCTestCase {
     private func startDaemon(_ label: String, environment: [String: String] = [:]) throws -> DaemonProcess {
-        let policies = try TestEnvironment.temporaryDirectory("no-policies")
+        let policies = try PolicyDirectories.allDisabled()
         let daemon = try DaemonProcess(label: label, extraArguments: ["--policies-dir", policies.path], environment: environment)
         try daemon.start()
         return daemon

@@ -74,12 +74,15 @@ final class TortureEndToEndTests: XCTestCase {
             "mismatch02": [501, 400],
         ]
         var checked = 0
+        // Each message comes from an address of its own: ~50 malformed messages from one address
+        // within a minute is, rightly, a garbage flood the scanner policy bans (malformed_limit).
         for row in rows where row.count > 3 {
+            let sender = "127.0.4.\(10 + checked % 200)"
             let tag = row[0]
             let url = directory.appendingPathComponent("\(tag).dat")
             guard let bytes = try? Data(contentsOf: url) else { continue }
             let isResponse = bytes.starts(with: Array("SIP/2.0 ".utf8))
-            let udp = try SIPTestClient(.udp, localIP: "127.0.0.4", serverPort: daemon.port)
+            let udp = try SIPTestClient(.udp, localIP: sender, serverPort: daemon.port)
             udp.send(Array(bytes))
             let answer = udp.receiveText(timeout: isResponse || expectations[tag] == nil ? 0.5 : 2)
             if isResponse {
@@ -90,7 +93,7 @@ final class TortureEndToEndTests: XCTestCase {
                 XCTAssertNotEqual(SIPMessages.status(answer), 400, "\(tag) is valid and must not get 400")
             }
             if tag == "dblreq" { XCTAssertNil(udp.receiveText(timeout: 0.3), "dblreq: the trailing INVITE must not be answered") }
-            let tcp = try SIPTestClient(.tcp, localIP: "127.0.0.4", serverPort: daemon.port)
+            let tcp = try SIPTestClient(.tcp, localIP: sender, serverPort: daemon.port)
             tcp.send(Array(bytes))
             _ = tcp.receiveText(timeout: 0.3)
             try assertStillAnswering(daemon, after: tag)

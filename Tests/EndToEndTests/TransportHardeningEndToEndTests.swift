@@ -9,7 +9,7 @@ final class TransportHardeningEndToEndTests: XCTestCase {
     private var policies: URL!
 
     override func setUpWithError() throws {
-        policies = try TestEnvironment.temporaryDirectory("no-policies")
+        policies = try PolicyDirectories.allDisabled()
     }
 
     override func tearDownWithError() throws {
@@ -248,7 +248,9 @@ final class TransportHardeningEndToEndTests: XCTestCase {
 
     func testAPluginsBanIsAnAuditLineNamingThePluginTargetDurationAndReason() throws {
         let shipped = TestEnvironment.packageRoot.appendingPathComponent("rules/policies/scanner.yaml")
-        try FileManager.default.copyItem(at: shipped, to: policies.appendingPathComponent("scanner.yaml"))
+        let target = policies.appendingPathComponent("scanner.yaml")
+        try FileManager.default.removeItem(at: target)  // the disabled one: this test wants the scanner on
+        try FileManager.default.copyItem(at: shipped, to: target)
         let daemon = try daemon("audit-plugin")
         try daemon.start()
         let scanner = try SIPTestClient(.udp, localIP: "127.0.0.21", serverPort: daemon.port)
