@@ -1,4 +1,4 @@
-@testable import Daemon
+@testable import Configuration
 import Registrar
 import XCTest
 

@@ -1,5 +1,4 @@
 import ControlAPI
-import Daemon
 import Foundation
 import XCTest
 

@@ -1,5 +1,5 @@
 import ControlAPI
-import Daemon
+import ControlServer
 import Foundation
 import XCTest
 

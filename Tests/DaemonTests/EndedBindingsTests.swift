@@ -1,4 +1,4 @@
-@testable import Daemon
+@testable import SIPService
 import Registrar
 import XCTest
 

@@ -1,4 +1,4 @@
-@testable import Daemon
+@testable import Configuration
 import XCTest
 
 /// `systemd/sipwarden.yaml`, the configuration `make install` puts in /etc/sipwarden: it must

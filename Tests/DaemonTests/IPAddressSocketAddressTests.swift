@@ -1,4 +1,4 @@
-@testable import Daemon
+@testable import SIPService
 import NIOCore
 import SIPWardenPolicy
 import XCTest

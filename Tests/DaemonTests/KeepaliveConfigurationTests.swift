@@ -1,4 +1,4 @@
-@testable import Daemon
+@testable import Configuration
 import XCTest
 
 /// `keepalive.*` and `registrar.expired_retention`: read, defaulted, and refused with the

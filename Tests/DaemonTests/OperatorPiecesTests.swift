@@ -1,4 +1,7 @@
+@testable import Configuration
+@testable import ControlServer
 @testable import Daemon
+@testable import SIPService
 import ControlAPI
 import Registrar
 import SIPWardenPolicy

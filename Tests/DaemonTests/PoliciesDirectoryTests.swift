@@ -1,4 +1,4 @@
-@testable import Daemon
+@testable import Configuration
 import XCTest
 
 /// Which policies directory the daemon reads: never the working directory.

@@ -1,5 +1,5 @@
-import ControlAPI
 @testable import Daemon
+import ControlAPI
 import XCTest
 
 /// The Prometheus text: every metric has `# HELP` and `# TYPE`, and the security agent's state

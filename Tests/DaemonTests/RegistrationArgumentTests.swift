@@ -1,4 +1,5 @@
-@testable import Daemon
+@testable import ControlServer
+@testable import SIPService
 import Registrar
 import XCTest
 

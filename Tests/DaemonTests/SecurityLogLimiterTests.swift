@@ -1,8 +1,8 @@
+@testable import SecurityLog
 import Foundation
 import SIPWardenPolicy
 import XCTest
 
-@testable import Daemon
 
 /// The security log's flood bounds (`SecurityLogLimiter`) on a test clock: folding per (kind,
 /// source), the cap per kind, the bounded tables, and that every event is accounted for once.

@@ -1,8 +1,8 @@
+@testable import SecurityLog
 import Foundation
 import SIPWardenPolicy
 import XCTest
 
-@testable import Daemon
 
 /// The hand-written event lines against JSONEncoder's: same keys, same values, same escaping.
 final class SecurityLogLineTests: XCTestCase {

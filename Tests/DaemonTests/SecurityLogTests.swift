@@ -1,5 +1,5 @@
-import Daemon
 import Foundation
+import SecurityLog
 import SIPWardenPolicy
 import XCTest
 

@@ -1,6 +1,6 @@
+@testable import SIPService
 import XCTest
 
-@testable import Daemon
 
 /// The per-address TCP connection count behind `transport.tcp_max_connections_per_source`.
 final class TCPSourceLimiterTests: XCTestCase {

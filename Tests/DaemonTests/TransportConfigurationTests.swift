@@ -1,4 +1,5 @@
-@testable import Daemon
+@testable import Configuration
+@testable import SecurityLog
 import XCTest
 
 /// `security_log` (a path, or the mapping with the flood limits) and the TCP junk limits.
