@@ -128,12 +128,19 @@ let package = Package(
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Registrar", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "SecurityLog", "Registrar"]),
+        .testTarget(name: "SecurityLogTests", dependencies: ["SecurityLog", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
+        // The control server against a fake service, and sipwardenctl against that server.
+        .testTarget(name: "ControlServerTests", dependencies: ["ControlServer", "ControlAPI"]),
         .testTarget(
-            name: "DaemonTests",
+            name: "SIPServiceTests",
             dependencies: [
-                "Daemon", "ControlAPI", "Configuration", "SecurityLog", "PluginHost", "ControlServer", "SIPService",
+                "SIPService", "ControlServer", "Registrar", "Store",
                 .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["Daemon", "ControlAPI", "Configuration", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "FirewallTests", dependencies: ["Firewall", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIPCore", "ControlAPI"]),
         // The API types, policy files, the loader (against a plugin built in the separate package
