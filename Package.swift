@@ -4,9 +4,10 @@ import PackageDescription
 /// SIPWarden: a SIP registrar with a built-in security agent. Module arrows point one way
 /// (README "Architecture"): SIPCore <- Registrar <- Store; SIPWardenPolicy <- Firewall,
 /// SecurityLog, PluginHost and the plugins; Registrar, Store, Firewall, SecurityLog <-
-/// Configuration <- PluginHost, ControlServer; all of them <- SIPService <- Daemon <- sipwarden;
-/// ControlAPI <- ControlServer, PluginHost, SIPService and sipwardenctl. Nothing but sipwarden,
-/// the tests and the benches imports Daemon. SIPCore and Registrar do no I/O and read no clock.
+/// Configuration <- PluginHost, ControlServer, MetricsServer; all of those but MetricsServer
+/// <- SIPService; everything <- Daemon <- sipwarden; ControlAPI <- ControlServer, MetricsServer,
+/// PluginHost, SIPService, sipwardenctl. Nothing but sipwarden, the tests and the benches
+/// imports Daemon. SIPCore and Registrar do no I/O and read no clock.
 let package = Package(
     name: "SIPWarden",
     platforms: [.macOS(.v15)],
@@ -84,18 +85,28 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Wiring and lifecycle: builds the modules above, serves the metrics, handles signals
-        // and systemd.
+        // The Prometheus endpoint: `GET /metrics` answered from the `sipwardenctl stats` figures.
         .target(
-            name: "Daemon",
+            name: "MetricsServer",
             dependencies: [
-                "SIPCore", "Registrar", "Store", "ControlAPI", "Firewall", "SecurityLog", "Configuration", "PluginHost", "ControlServer", "SIPService",
-                .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
+                "Configuration", "ControlAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // Wiring and lifecycle: builds the modules above and connects them, handles signals
+        // and systemd.
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "SIPCore", "Registrar", "Store", "ControlAPI", "Firewall", "SecurityLog", "Configuration", "PluginHost", "ControlServer", "SIPService", "MetricsServer",
+                .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -138,9 +149,10 @@ let package = Package(
                 "SIPService", "ControlServer", "Registrar", "Store",
                 .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
+        .testTarget(name: "MetricsServerTests", dependencies: ["MetricsServer", "ControlAPI"]),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "ControlAPI", "Configuration", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["Daemon", "Configuration", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "FirewallTests", dependencies: ["Firewall", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIPCore", "ControlAPI"]),
         // The API types, policy files, the loader (against a plugin built in the separate package

@@ -4,6 +4,7 @@ import ControlServer
 import Firewall
 import Foundation
 import Logging
+import MetricsServer
 import NIOCore
 import NIOPosix
 import PluginHost

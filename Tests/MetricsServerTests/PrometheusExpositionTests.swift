@@ -1,9 +1,9 @@
-@testable import Daemon
+@testable import MetricsServer
 import ControlAPI
 import XCTest
 
-/// The daemon's issue-5 pieces without a network: the metrics exporter.
-final class OperatorPiecesTests: XCTestCase {
+/// The Prometheus exposition of the `sipwardenctl stats` figures.
+final class PrometheusExpositionTests: XCTestCase {
     func testPrometheusExpositionCarriesTheFiguresAndCountersOnlyAdvance() {
         let exporter = PrometheusExporter()
         func stats(total: Int, failed: Int) -> StatsInfo {

@@ -1,4 +1,4 @@
-@testable import Daemon
+@testable import MetricsServer
 import ControlAPI
 import XCTest
 

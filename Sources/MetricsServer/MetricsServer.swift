@@ -7,13 +7,13 @@ import NIOPosix
 
 /// The Prometheus endpoint: `GET /metrics` on `metrics.listen` (loopback unless allowed
 /// otherwise), answered from the same figures as `sipwardenctl stats`.
-final class MetricsServer: Sendable {
+public final class MetricsServer: Sendable {
     private let channel: any Channel
 
     private init(channel: any Channel) { self.channel = channel }
 
     /// Binds `address` and serves `stats()` as Prometheus text.
-    static func start(
+    public static func start(
         address: HostPort, group: any EventLoopGroup, logger: Logger, stats: @escaping @Sendable () async throws -> StatsInfo
     ) async throws -> MetricsServer {
         let exporter = PrometheusExporter()
@@ -33,5 +33,5 @@ final class MetricsServer: Sendable {
     }
 
     /// Stops listening.
-    func stop() async { try? await channel.close() }
+    public func stop() async { try? await channel.close() }
 }
