@@ -1,9 +1,13 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// SIPWarden: a SIP registrar with a built-in security agent. Module arrows point one way:
-/// SIPCore <- Registrar <- Daemon; SIPWardenPolicy <- Daemon; Store, ControlAPI <- Daemon;
-/// ControlAPI <- sipwardenctl. SIPCore and Registrar do no I/O and read no clock.
+/// SIPWarden: a SIP registrar with a built-in security agent. Module arrows point one way
+/// (README "Architecture"): SIPCore <- Registrar <- Store; SIPWardenPolicy <- Firewall,
+/// SecurityLog, PluginHost and the plugins; Registrar, Store, Firewall, SecurityLog <-
+/// Configuration <- PluginHost, ControlServer, MetricsServer; all of those but MetricsServer
+/// <- SIPService; everything <- Daemon <- sipwarden; ControlAPI <- ControlServer, MetricsServer,
+/// PluginHost, SIPService, sipwardenctl. Nothing but sipwarden, the tests and the benches
+/// imports Daemon. SIPCore and Registrar do no I/O and read no clock.
 let package = Package(
     name: "SIPWarden",
     platforms: [.macOS(.v15)],
@@ -18,7 +22,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // The plugin API: one dynamic library shared by the daemon and every plugin (see PolicyAPI/Package.swift).
         .package(path: "PolicyAPI"),
@@ -30,24 +33,86 @@ let package = Package(
         .target(name: "ControlAPI"),
         .systemLibrary(name: "CNFTables", pkgConfig: "libnftnl", providers: [.apt(["libnftnl-dev", "libmnl-dev"])]),
         .target(name: "Firewall", dependencies: ["CNFTables", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
+        // The security log: a bounded queue and one writer thread appending JSON lines.
         .target(
-            name: "Daemon",
+            name: "SecurityLog",
+            dependencies: [.product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "Logging", package: "swift-log")]
+        ),
+        // The daemon's settings and the YAML loader that reads them.
+        .target(
+            name: "Configuration",
             dependencies: [
-                "SIPCore", "Registrar", "Store", "ControlAPI", "Firewall",
+                "Registrar", "Store", "Firewall", "SecurityLog",
                 .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // Policy plugins: the policy files, the loader, the host that feeds them events and runs
+        // their ticks on workers, exec plugins, and the offline replay behind `--policy-test`.
+        .target(
+            name: "PluginHost",
+            dependencies: [
+                "Configuration", "ControlAPI",
+                .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // The control API's server: HTTP/1.1 over the Unix socket (and an optional TCP listener
+        // with a bearer token), routing each request to a `ControlService`.
+        .target(
+            name: "ControlServer",
+            dependencies: [
+                "ControlAPI", "Configuration",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // The SIP transport and registrar service: UDP and TCP handlers, the REGISTER path with
+        // its durable commits, keepalives, per-phone ranges, the security coordinator (events to
+        // the log and the plugins, decisions to the firewall and the store) and the control
+        // API's operations over them.
+        .target(
+            name: "SIPService",
+            dependencies: [
+                "SIPCore", "Registrar", "Store", "ControlAPI", "ControlServer", "Firewall", "SecurityLog", "Configuration", "PluginHost",
+                .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The Prometheus endpoint: `GET /metrics` answered from the `sipwardenctl stats` figures.
+        .target(
+            name: "MetricsServer",
+            dependencies: [
+                "Configuration", "ControlAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // Wiring and lifecycle: builds the modules above and connects them, handles signals
+        // and systemd.
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "SIPCore", "Registrar", "Store", "ControlAPI", "Firewall", "SecurityLog", "Configuration", "PluginHost", "ControlServer", "SIPService", "MetricsServer",
+                .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "sipwarden",
             dependencies: [
-                "Daemon", "ControlAPI",
+                "Daemon", "ControlAPI", "Configuration", "PluginHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -57,15 +122,12 @@ let package = Package(
             dependencies: [
                 "ControlAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(name: "registrar-bench", dependencies: ["SIPCore", "Registrar"], path: "bench/RegistrarBench"),
         .executableTarget(
             name: "policy-bench",
-            dependencies: ["Daemon", .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "Logging", package: "swift-log")],
+            dependencies: ["PluginHost", .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "Logging", package: "swift-log")],
             path: "bench/PolicyBench"
         ),
         .executableTarget(
@@ -77,16 +139,27 @@ let package = Package(
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Registrar", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "SecurityLog", "Registrar"]),
+        .testTarget(name: "SecurityLogTests", dependencies: ["SecurityLog", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
+        // The control server against a fake service, and sipwardenctl against that server.
+        .testTarget(name: "ControlServerTests", dependencies: ["ControlServer", "ControlAPI"]),
+        .testTarget(
+            name: "SIPServiceTests",
+            dependencies: [
+                "SIPService", "ControlServer", "Registrar", "Store",
+                .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+        .testTarget(name: "MetricsServerTests", dependencies: ["MetricsServer", "ControlAPI"]),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "ControlAPI", .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "NIOCore", package: "swift-nio")]),
+            dependencies: ["Daemon", "Configuration", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "FirewallTests", dependencies: ["Firewall", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIPCore", "ControlAPI"]),
         // The API types, policy files, the loader (against a plugin built in the separate package
         // Tests/Fixtures/ExternalPlugin, which the tests build), the plugin host and exec plugins.
         .testTarget(
             name: "PluginHostTests",
-            dependencies: ["Daemon", .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "Logging", package: "swift-log")]
+            dependencies: ["PluginHost", "Configuration", .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "Logging", package: "swift-log")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import Dispatch
 import Registrar
+import Synchronization
 
 /// Group commit: many REGISTERs share one transaction so throughput stays high while every
 /// acknowledged change is durable before its 200 OK.
@@ -40,7 +41,7 @@ public final class GroupCommitter: Sendable {
     private let store: SIPWardenStore
     private let maxBatch: Int
     private let queue = DispatchQueue(label: "sipwarden.store.group-commit", qos: .userInitiated)
-    private let state = LockedState(State())
+    private let state = Mutex(State())
 
     /// Creates a committer writing to `store`, at most `maxBatch` changes per transaction
     /// (a single larger submission still goes in one transaction of its own).

@@ -1,8 +1,10 @@
 import ArgumentParser
+import Configuration
 import ControlAPI
 import Daemon
 import Foundation
 import Logging
+import PluginHost
 
 /// `sipwarden`: the registrar daemon. Flags override the configuration file.
 @main

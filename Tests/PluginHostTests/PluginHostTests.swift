@@ -1,4 +1,4 @@
-@testable import Daemon
+@testable import PluginHost
 import Foundation
 import Logging
 import SIPWardenPolicy

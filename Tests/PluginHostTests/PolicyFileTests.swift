@@ -1,4 +1,4 @@
-@testable import Daemon
+@testable import PluginHost
 import SIPWardenPolicy
 import XCTest
 

@@ -6,7 +6,7 @@
 //     reaching the daemon's sink (p50, p99), where the firewall applies it.
 //
 //   swift run -c release policy-bench [policies-dir] [plugins-dir]
-import Daemon
+import PluginHost
 import Foundation
 import Logging
 import SIPWardenPolicy

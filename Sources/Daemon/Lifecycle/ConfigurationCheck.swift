@@ -1,4 +1,6 @@
+import Configuration
 import Foundation
+import PluginHost
 import SIPWardenPolicy
 
 /// `sipwarden --check-config`: validates the configuration (already parsed and validated by

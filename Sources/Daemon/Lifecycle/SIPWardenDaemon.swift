@@ -1,11 +1,17 @@
+import Configuration
 import ControlAPI
+import ControlServer
 import Firewall
 import Foundation
 import Logging
+import MetricsServer
 import NIOCore
 import NIOPosix
+import PluginHost
 import Registrar
+import SecurityLog
 import SIPCore
+import SIPService
 import SIPWardenPolicy
 import Store
 
@@ -94,7 +100,7 @@ public final class SIPWardenDaemon: Sendable {
         try security.setOperatorTrusted(try store.trustedRanges().compactMap(IPRange.init))
         try service.loadAllowedRanges(try store.allowedRanges())
         let policyHost = DaemonPolicyHost(logger: logger, trusted: { security.isTrusted($0) }) { ip in
-            service.state.withLock { $0.registrar.location.bindingCount(fromIP: ip) }
+            service.liveBindingCount(fromIP: ip)
         }
         let policies = configuration.effectivePoliciesDirectory
         logger.log(level: policies.configuredButMissing ? .warning : .info, "policies directory: \(policies.explanation)")
@@ -114,7 +120,7 @@ public final class SIPWardenDaemon: Sendable {
                     logger.warning("IPv6 listener not opened; continuing on IPv4", metadata: ["address": "\(address)", "error": "\(error)"])
                 }
             }
-            let control = DaemonControlService(service: service, store: store, configuration: configuration, startedAt: startedAt, logger: logger)
+            let control = service.controlService(store: store, configuration: configuration, startedAt: startedAt, logger: logger)
             let controlServer = ControlServer(
                 socketPath: configuration.effectiveControlSocketPath, service: control, group: group, logger: logger,
                 socketGroup: configuration.controlGroup, tcp: try configuration.controlTCPSettings())
@@ -150,51 +156,13 @@ public final class SIPWardenDaemon: Sendable {
     }
 
     /// Opens one listener; a failure is a `ListenError` naming the address and why.
-    private func bind(_ address: ListenAddress, service: SIPService, group: EventLoopGroup) async throws -> Channel {
+    private func bind(_ address: ListenAddress, service: SIPService, group: EventLoopGroup) async throws -> any Channel {
         do {
-            return try await open(address, service: service, group: group)
+            return try await SIPListener.open(address, service: service, configuration: configuration, group: group)
         } catch let error as IOError {
             throw ListenError(address: address.description, errno: error.errnoCode, underlying: "\(error)")
         } catch {
             throw ListenError(address: address.description, errno: 0, underlying: "\(error)")
-        }
-    }
-
-    private func open(_ address: ListenAddress, service: SIPService, group: EventLoopGroup) async throws -> Channel {
-        let ipv6Only = ChannelOptions.Types.SocketOption(level: .init(rawValue: CInt(IPPROTO_IPV6)), name: .init(rawValue: CInt(IPV6_V6ONLY)))
-        switch address.transport {
-        case .udp:
-            let slot = max(configuration.maxMessageSize, 65536)
-            // No SO_REUSEADDR: on UDP it would let a second daemon bind the same address and
-            // take the traffic; the bind must fail instead (UDP has no TIME_WAIT to wait out).
-            var bootstrap = DatagramBootstrap(group: group)
-                .channelOption(.socketOption(.so_rcvbuf), value: 8 << 20)
-                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: slot * 16))
-                .channelOption(.datagramVectorReadMessageCount, value: 16)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(service: service)) }
-                }
-            if address.isIPv6 { bootstrap = bootstrap.channelOption(ipv6Only, value: 1) }
-            let channel = try await bootstrap.bind(host: address.host, port: address.port).get()
-            service.keepalive.addUDPListener(channel)  // keepalive probes leave from the listening socket
-            return channel
-        case .tcp:
-            let idle = TimeAmount.seconds(configuration.tcpIdleTimeout)
-            let maxMessageSize = configuration.maxMessageSize
-            var bootstrap = ServerBootstrap(group: group)
-                .serverChannelOption(.backlog, value: 1024)
-                // SO_REUSEADDR on TCP only skips TIME_WAIT after a restart; Linux still refuses
-                // a second listener on the address.
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
-                        try channel.pipeline.syncOperations.addHandler(TCPHandler(service: service, maxMessageSize: maxMessageSize))
-                    }
-                }
-            if address.isIPv6 { bootstrap = bootstrap.serverChannelOption(ipv6Only, value: 1) }
-            return try await bootstrap.bind(host: address.host, port: address.port).get()
         }
     }
 }

@@ -1,0 +1,51 @@
+import Configuration
+import NIOCore
+import NIOPosix
+
+/// Opens the SIP sockets of `listen`: a UDP socket or a TCP listener whose every datagram or
+/// framed message goes to a `SIPService`.
+public enum SIPListener {
+    /// Binds `address` on `group` and feeds what arrives to `service`, with the message size
+    /// and TCP idle timeout of `configuration`. A UDP socket also carries the keepalive probes.
+    ///
+    /// - Throws: NIO's error for a bind that fails (`IOError` with the errno when the kernel refused).
+    public static func open(
+        _ address: ListenAddress, service: SIPService, configuration: DaemonConfiguration, group: any EventLoopGroup
+    ) async throws -> any Channel {
+        let ipv6Only = ChannelOptions.Types.SocketOption(level: .init(rawValue: CInt(IPPROTO_IPV6)), name: .init(rawValue: CInt(IPV6_V6ONLY)))
+        switch address.transport {
+        case .udp:
+            let slot = max(configuration.maxMessageSize, 65536)
+            // No SO_REUSEADDR: on UDP it would let a second daemon bind the same address and
+            // take the traffic; the bind must fail instead (UDP has no TIME_WAIT to wait out).
+            var bootstrap = DatagramBootstrap(group: group)
+                .channelOption(.socketOption(.so_rcvbuf), value: 8 << 20)
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: slot * 16))
+                .channelOption(.datagramVectorReadMessageCount, value: 16)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(service: service)) }
+                }
+            if address.isIPv6 { bootstrap = bootstrap.channelOption(ipv6Only, value: 1) }
+            let channel = try await bootstrap.bind(host: address.host, port: address.port).get()
+            service.keepalive.addUDPListener(channel)  // keepalive probes leave from the listening socket
+            return channel
+        case .tcp:
+            let idle = TimeAmount.seconds(configuration.tcpIdleTimeout)
+            let maxMessageSize = configuration.maxMessageSize
+            var bootstrap = ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 1024)
+                // SO_REUSEADDR on TCP only skips TIME_WAIT after a restart; Linux still refuses
+                // a second listener on the address.
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
+                        try channel.pipeline.syncOperations.addHandler(TCPHandler(service: service, maxMessageSize: maxMessageSize))
+                    }
+                }
+            if address.isIPv6 { bootstrap = bootstrap.serverChannelOption(ipv6Only, value: 1) }
+            return try await bootstrap.bind(host: address.host, port: address.port).get()
+        }
+    }
+}

@@ -1,0 +1,324 @@
+import Configuration
+import Logging
+import PluginHost
+import Registrar
+import SIPCore
+import SIPWardenPolicy
+import Store
+import Synchronization
+
+/// Turns received SIP bytes into responses: parsing, retransmission absorption, the
+/// registrar, durable commits before 200 OK, and security events.
+///
+/// Transports call `process` from any event loop; the registrar's state sits behind one lock,
+/// held only for the decision itself (parsing and serializing happen outside it).
+public final class SIPService: Sendable {
+    /// Sends response bytes to an address (UDP) or down the connection (TCP).
+    typealias Sender = @Sendable (_ bytes: [UInt8], _ destination: SourceAddress) -> Void
+
+    struct State: Sendable {
+        var registrar: Registrar
+        var transactions: TransactionCache
+        /// Every phone's allowed ranges (`sipwardenctl allow`), read by each REGISTER.
+        var allowedRanges = AllowedRangeTable()
+    }
+
+    let state: Mutex<State>
+    let security: SecurityCoordinator
+    /// Open TCP connections by peer, for keepalive pings.
+    let tcpConnections = TCPConnectionRegistry()
+    /// Open TCP connections per address (`transport.tcp_max_connections_per_source`).
+    let tcpSources: TCPSourceLimiter
+    /// Seconds a TCP connection has to send its first complete message (`transport.tcp_first_message_timeout`); 0: no limit.
+    let tcpFirstMessageTimeout: Int64
+    /// NAT keepalive and reachability; it sees the responses to its probes.
+    let keepalive: KeepaliveMonitor
+    /// Bindings that ended recently (`registrations list --status expired`).
+    let ended: EndedBindings
+    let committer: GroupCommitter
+    private let limits: SIPParserLimits
+    private let logger: Logger
+    private let serverHeader: String?
+    private let forceRport: Bool
+
+    static let allowedMethods = "REGISTER, OPTIONS"
+
+    /// Creates the service over `registrar` (restored from the store), committing binding
+    /// changes through `committer` before each 200 OK and handing events to `security`.
+    public init(registrar: Registrar, committer: GroupCommitter, security: SecurityCoordinator, configuration: DaemonConfiguration, logger: Logger) {
+        self.security = security
+        self.state = Mutex(State(
+            registrar: registrar,
+            transactions: TransactionCache(lifetimeSeconds: configuration.transactionLifetime)
+        ))
+        self.committer = committer
+        self.keepalive = KeepaliveMonitor(configuration: configuration.keepalive, logger: logger)
+        self.ended = EndedBindings(retentionSeconds: configuration.expiredRetention)
+        var limits = SIPParserLimits.default
+        limits.maxMessageSize = configuration.maxMessageSize
+        self.limits = limits
+        self.logger = logger
+        self.serverHeader = configuration.registrar.serverHeader
+        self.forceRport = configuration.forceRport
+        self.tcpSources = TCPSourceLimiter(maximum: configuration.tcpMaxConnectionsPerSource)
+        self.tcpFirstMessageTimeout = configuration.tcpFirstMessageTimeout
+    }
+
+    /// The kind of the event a closed junk TCP connection records.
+    static let transportJunk = "transport.junk"
+
+    /// Handles one datagram or one framed stream message from `source` (`address` is the same
+    /// peer as an `IPAddress`). Banned sources are dropped and the admission plugins asked
+    /// before a byte is parsed.
+    func process(_ bytes: UnsafeRawBufferPointer, source: SourceAddress, address: IPAddress?, transport: Transport, send: @escaping Sender) {
+        var retryAfter: Int?
+        if let address {
+            if security.isBlocked(address) { return }
+            if let plugins = security.plugins {
+                switch plugins.admit(PacketInfo(source: address, sourcePort: source.port, transport: transport.rawValue, size: bytes.count)) {
+                case .accept: break
+                case .drop: return
+                case .reject(let seconds): retryAfter = seconds
+                }
+            }
+        }
+        // A datagram of nothing but line ends is a NAT keepalive (linphone sends CRLF or CRLFCRLF
+        // every 30 s), not a malformed message: ignored without an event (admission above still
+        // counted it, so a flood of them is still rate limited).
+        if transport == .udp, Self.isKeepalive(bytes) { return }
+        let message: SIPMessage
+        do {
+            message = try SIPParser.parse(bytes, limits: limits, isStream: transport == .tcp)
+        } catch {
+            rejectMalformed(error, source: source, transport: transport, send: send)
+            return
+        }
+        let request: SIPRequest
+        switch message {
+        case .request(let parsed): request = parsed
+        case .response(let response):
+            keepalive.handle(response, from: source, service: self)  // answers to our keepalives; others are ignored
+            return
+        }
+        if let retryAfter {
+            guard request.method != .ack else { return }
+            var response = reply(request, 503, source: source, salt: 0)
+            response.headers.add("Retry-After", String(retryAfter))
+            send(response.serialize(), ResponseFactory.destination(for: request, source: source, transport: transport, forceRport: forceRport))
+            return
+        }
+        process(request, source: source, transport: transport, send: send)
+    }
+
+    /// Whether a datagram is a keepalive: empty, or only CR and LF bytes.
+    static func isKeepalive(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.allSatisfy { $0 == 0x0D || $0 == 0x0A }
+    }
+
+    /// Records a `transport.junk` event: a TCP connection closed for what it did (or did not) send.
+    func recordJunk(source: SourceAddress, detail: String) {
+        security.record([SecurityEvent(
+            timeMilliseconds: SystemClock.now().milliseconds, kind: Self.transportJunk, sourceIP: source.ip,
+            sourcePort: source.port, transport: Transport.tcp.rawValue, detail: detail
+        )])
+        logger.debug("junk TCP connection closed", metadata: ["source": "\(source)", "detail": "\(detail)"])
+    }
+
+    /// Whether a TCP connection from `address` may stay open.
+    func admitsConnection(from address: IPAddress) -> Bool { !security.isBlocked(address) }
+
+    /// Records a `request.malformed` event and answers 400 (or 505) when the reply can be addressed.
+    func rejectMalformed(_ error: SIPParseError, source: SourceAddress, transport: Transport, send: Sender) {
+        security.record([SecurityEvent(
+            timeMilliseconds: SystemClock.now().milliseconds, kind: "request.malformed", sourceIP: source.ip,
+            sourcePort: source.port, transport: transport.rawValue, detail: error.description
+        )])
+        logger.debug("malformed SIP message", metadata: ["source": "\(source)", "error": "\(error)"])
+        if let context = error.responseContext {
+            send(context.response(statusCode: error.suggestedStatus, reasonPhrase: nil), source)
+        }
+    }
+
+    private func process(_ request: SIPRequest, source: SourceAddress, transport: Transport, send: @escaping Sender) {
+        if request.method == .ack { return }
+        let destination = ResponseFactory.destination(for: request, source: source, transport: transport, forceRport: forceRport)
+        let key = TransactionCache.Key(request: request, source: source)
+        switch state.withLock({ $0.transactions.state(of: key) }) {
+        case .pending: return
+        case .completed(let bytes):
+            send(bytes, destination)
+            return
+        case nil: break
+        }
+        let now = SystemClock.now()
+        guard request.uri.isSIP else {
+            send(reply(request, 416, source: source, salt: 0).serialize(), destination)
+            return
+        }
+        if request.method != .register, request.method != .cancel {
+            let unsupported = request.requireTags()
+            if !unsupported.isEmpty {
+                var response = reply(request, 420, source: source, salt: 0)
+                response.headers.add("Unsupported", unsupported.joined(separator: ", "))
+                send(response.serialize(), destination)
+                return
+            }
+        }
+        switch request.method {
+        case .register:
+            register(request, key: key, source: source, destination: destination, transport: transport, now: now, send: send)
+        case .options:
+            // Phones' keepalives are not events; an OPTIONS from an address holding no binding
+            // (how scanners map a network) is.
+            if state.withLock({ $0.registrar.location.bindingCount(fromIP: source.ip) }) == 0 {
+                security.record([requestEvent("request.options", request, source: source, transport: transport, now: now)])
+            }
+            var response = reply(request, 200, source: source, salt: UInt64.random(in: 1...UInt64.max))
+            response.headers.add("Allow", Self.allowedMethods)
+            response.headers.add("Accept", "application/sdp")
+            send(response.serialize(), destination)
+        case .cancel:
+            send(reply(request, 481, source: source, salt: 0).serialize(), destination)
+        case .extension:
+            security.record([requestEvent("request.unsupported", request, source: source, transport: transport, now: now)])
+            var response = reply(request, 501, source: source, salt: 0)
+            response.headers.add("Allow", Self.allowedMethods)
+            send(response.serialize(), destination)
+        default:
+            security.record([requestEvent("request.unsupported", request, source: source, transport: transport, now: now)])
+            var response = reply(request, 405, source: source, salt: 0)
+            response.headers.add("Allow", Self.allowedMethods)
+            send(response.serialize(), destination)
+        }
+    }
+
+    private func register(
+        _ request: SIPRequest, key: TransactionCache.Key, source: SourceAddress, destination: SourceAddress,
+        transport: Transport, now: Timestamp, send: @escaping Sender
+    ) {
+        let started = ContinuousClock.now
+        let salt = UInt64.random(in: 1...UInt64.max)
+        let plugins = security.plugins
+        let outcome = state.withLock { state -> RegisterOutcome in
+            // The table is a value: these closures see the rules in force for this request.
+            let ranges = state.allowedRanges
+            let reviewer = plugins.map { plugins in
+                { (review: RegisterReview) -> RegisterReviewVerdict in
+                    // The registrar already found the AOR's owner: its ranges go to the plugins.
+                    let allowed = review.owner.map { ranges.rules(username: $0.username, domain: $0.domain).map(\.range) } ?? []
+                    return Self.review(review, allowedRanges: allowed, with: plugins)
+                }
+            }
+            let outcome = state.registrar.handleRegister(
+                request, source: source, transport: transport, now: now, salt: salt, reviewer: reviewer,
+                access: { subscriber, source in ranges.access(of: subscriber, from: source) })
+            if outcome.response.statusCode != 401 { state.transactions.begin(key, now: now) }
+            if !outcome.changes.isEmpty {
+                // Submitted under the lock so the database sees changes in the order memory did.
+                let response = outcome.response
+                committer.submit(outcome.changes) { [self] error in
+                    let status = finishCommit(response: response, error: error, request: request, key: key, source: source,
+                                              destination: destination, send: send)
+                    security.statistics.registerAnswered(status: status, started: started, nowSeconds: now.seconds)
+                }
+            }
+            return outcome
+        }
+        security.record(outcome.events.map { Self.securityEvent($0, request: request, source: source, transport: transport, now: now) })
+        guard outcome.changes.isEmpty else { return }
+        let bytes = outcome.response.serialize()
+        if outcome.response.statusCode != 401 { state.withLock { $0.transactions.complete(key, response: bytes) } }
+        send(bytes, destination)
+        security.statistics.registerAnswered(status: outcome.response.statusCode, started: started, nowSeconds: now.seconds)
+    }
+
+    /// Sends the response once its changes are durable (or a 500 when they are not); returns the status sent.
+    @discardableResult
+    private func finishCommit(
+        response: SIPResponse, error: (any Error)?, request: SIPRequest, key: TransactionCache.Key,
+        source: SourceAddress, destination: SourceAddress, send: Sender
+    ) -> Int {
+        if let error {
+            logger.error("binding change not persisted; answering 500", metadata: ["aor": "\(request.to.uri.addressOfRecord)", "error": "\(error)"])
+            state.withLock { $0.transactions.forget(key) }
+            var failure = reply(request, 500, source: source, salt: 0)
+            failure.headers.add("Retry-After", "5")
+            send(failure.serialize(), destination)
+            return 500
+        }
+        let bytes = response.serialize()
+        state.withLock { $0.transactions.complete(key, response: bytes) }
+        send(bytes, destination)
+        return response.statusCode
+    }
+
+    /// Removes lapsed bindings and persists their removal; sweeps lapsed bans too.
+    public func sweep() {
+        let now = SystemClock.now()
+        let events = state.withLock { state -> [RegistrarEvent] in
+            let (changes, events, lapsed) = state.registrar.expireReporting(now: now)
+            guard !changes.isEmpty else { return [] }
+            ended.record(lapsed, reason: "expired", now: now)
+            committer.submit(changes) { [logger] error in
+                if let error { logger.error("expired bindings not removed from the store", metadata: ["error": "\(error)"]) }
+            }
+            return events
+        }
+        security.record(events.map { event in
+            SecurityEvent(timeMilliseconds: now.milliseconds, kind: event.kind.rawValue, sourceIP: "", sourcePort: 0,
+                          transport: "", aor: event.aor, contact: event.contact)
+        })
+        security.sweepBans()
+    }
+
+    /// How many live bindings were registered from `ip` (what `PolicyHost.liveBindingCount`
+    /// answers the plugins).
+    public func liveBindingCount(fromIP ip: String) -> Int {
+        state.withLock { $0.registrar.location.bindingCount(fromIP: ip) }
+    }
+
+    /// One keepalive round (`keepalive.*`): probes the bindings due and marks or removes the
+    /// silent ones. Call it every `keepalive.interval` seconds when keepalives are enabled.
+    public func keepaliveRound() {
+        keepalive.tick(service: self)
+    }
+
+    /// Asks the policy plugins about an authenticated REGISTER (allowlists, hijack guard).
+    static func review(_ review: RegisterReview, allowedRanges: [IPRange] = [], with plugins: PluginHost) -> RegisterReviewVerdict {
+        guard let address = IPAddress(review.source.ip) else { return .allow }
+        let attempt = RegisterAttempt(
+            source: address, sourcePort: review.source.port, transport: review.transport.rawValue, aor: review.aor,
+            username: review.username, userAgent: review.userAgent, contact: review.contact,
+            liveBindingSources: review.liveBindingSources.compactMap(IPAddress.init), allowedRanges: allowedRanges,
+            timeMilliseconds: review.now.milliseconds
+        )
+        switch plugins.review(attempt) {
+        case .allow: return .allow
+        case .refuse(let status, let reason): return .refuse(status: status, reason: reason, eventKind: .aclDenied, detail: reason)
+        }
+    }
+
+    private func reply(_ request: SIPRequest, _ status: Int, source: SourceAddress, salt: UInt64) -> SIPResponse {
+        ResponseFactory.response(
+            to: request, statusCode: status, source: source,
+            toTag: salt == 0 ? "sw" : String(salt & 0xFFFF_FFFF_FFFF, radix: 16), serverHeader: serverHeader,
+            forceRport: forceRport
+        )
+    }
+
+    /// An event about a request that is not a REGISTER (its method is the detail).
+    private func requestEvent(_ kind: String, _ request: SIPRequest, source: SourceAddress, transport: Transport, now: Timestamp) -> SecurityEvent {
+        SecurityEvent(
+            timeMilliseconds: now.milliseconds, kind: kind, sourceIP: source.ip, sourcePort: source.port, transport: transport.rawValue,
+            aor: request.to.uri.isSIP ? request.to.uri.addressOfRecord : nil, userAgent: request.userAgent, detail: request.method.rawValue
+        )
+    }
+
+    static func securityEvent(_ event: RegistrarEvent, request: SIPRequest, source: SourceAddress, transport: Transport, now: Timestamp) -> SecurityEvent {
+        SecurityEvent(
+            timeMilliseconds: now.milliseconds, kind: event.kind.rawValue, sourceIP: source.ip, sourcePort: source.port,
+            transport: transport.rawValue, aor: event.aor, username: event.username, userAgent: request.userAgent,
+            contact: event.contact, detail: event.detail
+        )
+    }
+}
