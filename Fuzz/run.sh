@@ -59,7 +59,8 @@ for target in $FUZZ_TARGETS; do
     log="$FUZZ_DIR/run-$target.log"
     echo "== $target: fuzzing for ${FUZZ_TIME}s (log $log)"
     set +e
-    /usr/bin/time -f '%U %S' -o "$work/cpu" nice -n "$FUZZ_NICE" "$binary" "${args[@]}" "$work/corpus" "${seeds[@]}" > "$log" 2>&1
+    # SWIFT_BACKTRACE off: a Swift trap then reaches libFuzzer's handler, which writes the input.
+    SWIFT_BACKTRACE=enable=no /usr/bin/time -f '%U %S' -o "$work/cpu" nice -n "$FUZZ_NICE" "$binary" "${args[@]}" "$work/corpus" "${seeds[@]}" > "$log" 2>&1
     status=$?
     set -e
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

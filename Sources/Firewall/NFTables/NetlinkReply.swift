@@ -50,7 +50,10 @@ package enum NetlinkReply {
     /// Reads `struct nlmsgerr` and, when present, the extended-ack attributes after it.
     private static func parseError(_ body: UnsafeRawBufferPointer, seq: UInt32, flags: UInt16) throws(NFTablesError) -> NetlinkReply {
         guard body.count >= 4 + 16 else { throw .protocolViolation("short netlink error message") }
-        let error = -body.loadUnaligned(fromByteOffset: 0, as: Int32.self)
+        let code = body.loadUnaligned(fromByteOffset: 0, as: Int32.self)
+        // The kernel sends 0 or a negated errno; Int32.min cannot be negated (found by `make fuzz`).
+        guard code != Int32.min else { throw .protocolViolation("netlink error code \(code) is not a negated errno") }
+        let error = -code
         var offset: UInt32?
         var message: String?
         if flags & UInt16(NLM_F_ACK_TLVS) != 0 {
