@@ -170,6 +170,8 @@ rows = [
     ("phones' address banned", "yes: " + ", ".join(phones_banned) if phones_banned else "no"),
     ("flood sources banned", f"{len(flood)} of {sources}" + ("" if not by_source else " (" + ", ".join(f"{k} {v}" for k, v in sorted(by_source.items())) + ")")),
     ("time to first ban / 50 % / 90 % / last (1 s resolution)", " / ".join([at(0.0001) if times else "-", at(0.5), at(0.9), f"{times[-1]:.0f} s" if times else "-"])),
+    *[(f"  banned by {plugin}: first / 50 % / last", " / ".join(f"{t:.0f} s" for t in (ts[0], ts[len(ts) // 2], ts[-1])))
+      for plugin, ts in sorted((p, sorted(when(b) - int(start) for b in flood if b["source"] == p)) for p in by_source)],
     ("nftables ban4 elements at the end", nft or "n/a (memory firewall)"),
     ("daemon RSS at the end (peak)", f"{int(rss) / 1024:.0f} MiB ({int(hwm) / 1024:.0f} MiB)"),
     ("daemon CPU during the run", f"{cpu:.1f} s over {end - start + 2:.0f} s"),
