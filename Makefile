@@ -31,7 +31,7 @@ INSTALL_ENV = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$(BINDIR)" PKGLIBD
 	SYSCONFDIR="$(SYSCONFDIR)" UNITDIR="$(UNITDIR)" SYSUSERSDIR="$(SYSUSERSDIR)" MANDIR="$(MANDIR)" \
 	DATADIR="$(DATADIR)" BASHCOMPDIR="$(BASHCOMPDIR)" ZSHCOMPDIR="$(ZSHCOMPDIR)" FISHCOMPDIR="$(FISHCOMPDIR)" VERSION="$(VERSION)" STRIP="$(STRIP)"
 
-.PHONY: all build release run test bench bench-nft compare deps deps-test deps-install install uninstall clean
+.PHONY: all build release run test bench bench-nft bench-flood fuzz compare deps deps-test deps-install install uninstall clean
 
 all: build
 
@@ -63,6 +63,18 @@ bench: deps-test release
 # nftables ban throughput and latency only (inside a network namespace it creates; root).
 bench-nft: deps-test release
 	bash bench/nft.sh
+
+# REGISTER/OPTIONS floods from 10,000 sources while 200 phones keep registering (network
+# namespaces it creates; root). FLOOD_RATE, FLOOD_TIME, FLOOD_SOURCES, PHONES: see bench/flood.sh.
+bench-flood: deps-test release
+	bash bench/flood.sh
+
+# libFuzzer targets (docs/fuzzing.md), each run FUZZ_TIME seconds; not part of `make test`.
+# Crashes are kept under .build-fuzz/crashes/ and make the target fail.
+FUZZ_TIME    ?= 60
+FUZZ_TARGETS ?=
+fuzz: deps
+	FUZZ_TIME="$(FUZZ_TIME)" FUZZ_TARGETS="$(FUZZ_TARGETS)" SWIFT="$(SWIFT)" bash Fuzz/run.sh
 
 # SIPWarden and Kamailio side by side, alternating at each rate (installs Kamailio if missing).
 compare: deps-test release

@@ -194,3 +194,25 @@ package.targets.append(.testTarget(
         .product(name: "Yams", package: "Yams"),  // reads rules/policies/*.yaml to check them against the code's defaults
     ]
 ))
+
+// libFuzzer targets (`make fuzz`; docs/fuzzing.md), declared only when SIPWARDEN_FUZZ is set so
+// the normal build and tests never see them. Each is built alone with
+// `SIPWARDEN_FUZZ=1 swift build --build-path .build-fuzz -Xswiftc -sanitize=fuzzer --product fuzz-NAME`:
+// each target's main.swift hands its `LLVMFuzzerTestOneInput` to libFuzzer's driver.
+if Context.environment["SIPWARDEN_FUZZ"] != nil {
+    let fuzzers: [(name: String, dependencies: [Target.Dependency])] = [
+        ("sip-parser", ["SIPCore", "FuzzSupport"]),
+        ("sip-framer", ["SIPCore", "FuzzSupport"]),
+        ("digest", ["SIPCore"]),
+        ("config", ["Daemon"]),
+        ("policy-file", ["Daemon"]),
+        ("control-request", ["ControlAPI"]),
+        ("netlink-reply", ["Firewall"]),
+    ]
+    package.targets.append(.target(name: "CFuzzerDriver", path: "Fuzz/Sources/CFuzzerDriver"))
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["SIPCore"], path: "Fuzz/Sources/FuzzSupport"))
+    for fuzzer in fuzzers {
+        package.targets.append(.executableTarget(
+            name: "fuzz-\(fuzzer.name)", dependencies: fuzzer.dependencies + ["CFuzzerDriver"], path: "Fuzz/Sources/\(fuzzer.name)"))
+    }
+}

@@ -122,4 +122,11 @@ echo "policy plugins (all shipped plugins, policies from rules/policies):" | tee
 "$BIN/policy-bench" rules/policies "$BIN" 2>&1 | tee -a "$REPORT"
 # Kernel enforcement: bans per second into nftables sets, beside the nft program.
 REPORT="$REPORT" BIN="$BIN" bash bench/nft.sh
+# Under attack: REGISTER/OPTIONS floods from 10,000 sources while 200 phones keep registering
+# (network namespaces; root). SKIP_FLOOD=1 leaves it out.
+if [[ -z "${SKIP_FLOOD:-}" ]]; then
+  echo "== flood (bench/flood.sh):" | tee -a "$REPORT"
+  FLOOD_REPORT="$RESULTS/flood-$(date -u +%Y%m%dT%H%M%SZ).txt"
+  REPORT="$FLOOD_REPORT" BIN="$BIN" bash bench/flood.sh && cat "$FLOOD_REPORT" >> "$REPORT" || true
+fi
 echo "report: $REPORT"

@@ -1,7 +1,8 @@
 import CNFTables
 
-/// One message the kernel sent back on a netfilter netlink socket.
-enum NetlinkReply {
+/// One message the kernel sent back on a netfilter netlink socket. `package` (not public) so
+/// the netlink fuzzer (Fuzz/, `make fuzz`) can reach the parser without `@testable`.
+package enum NetlinkReply {
     /// An acknowledgement (`error` 0) or an error for the request with sequence number `seq`;
     /// `offset` is the byte offset, in that request, of the attribute the kernel blamed.
     case ack(seq: UInt32, error: Int32, offset: UInt32?, message: String?)
@@ -11,14 +12,14 @@ enum NetlinkReply {
     case done(seq: UInt32)
 
     /// The sequence number the reply answers.
-    var seq: UInt32 {
+    package var seq: UInt32 {
         switch self {
         case .ack(let seq, _, _, _), .data(let seq, _), .done(let seq): return seq
         }
     }
 
     /// Splits a buffer read from the socket into replies.
-    static func parse(_ buffer: UnsafeRawBufferPointer) throws(NFTablesError) -> [NetlinkReply] {
+    package static func parse(_ buffer: UnsafeRawBufferPointer) throws(NFTablesError) -> [NetlinkReply] {
         var replies: [NetlinkReply] = []
         var offset = 0
         let headerSize = 16
@@ -49,7 +50,10 @@ enum NetlinkReply {
     /// Reads `struct nlmsgerr` and, when present, the extended-ack attributes after it.
     private static func parseError(_ body: UnsafeRawBufferPointer, seq: UInt32, flags: UInt16) throws(NFTablesError) -> NetlinkReply {
         guard body.count >= 4 + 16 else { throw .protocolViolation("short netlink error message") }
-        let error = -body.loadUnaligned(fromByteOffset: 0, as: Int32.self)
+        let code = body.loadUnaligned(fromByteOffset: 0, as: Int32.self)
+        // The kernel sends 0 or a negated errno; Int32.min cannot be negated (found by `make fuzz`).
+        guard code != Int32.min else { throw .protocolViolation("netlink error code \(code) is not a negated errno") }
+        let error = -code
         var offset: UInt32?
         var message: String?
         if flags & UInt16(NLM_F_ACK_TLVS) != 0 {

@@ -1,0 +1,7 @@
+import CFuzzerDriver
+import Foundation
+
+// libFuzzer's driver runs `fuzzSIPStreamFramer` on every input; libFuzzer's flags come from the command line.
+var arguments = CommandLine.argc
+var vector: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&arguments, &vector) { data, size in fuzzSIPStreamFramer(data, size) })
