@@ -146,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "SIPServiceTests",
             dependencies: [
-                "SIPService", "ControlServer", "Registrar", "Store",
+                "SIPService", "ControlServer", "Registrar", "Store", "SecurityLog", "Firewall",
                 .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .testTarget(name: "MetricsServerTests", dependencies: ["MetricsServer", "ControlAPI"]),

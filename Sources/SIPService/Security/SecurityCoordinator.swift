@@ -82,22 +82,34 @@ public final class SecurityCoordinator: Sendable {
     /// thread, concurrently (the store, firewall and log it uses are each thread-safe).
     public func apply(_ decisions: [Decision], plugin: String) {
         let now = SystemClock.now()
-        for decision in decisions {
+        var index = decisions.startIndex
+        while index < decisions.endIndex {
+            let decision = decisions[index]
             switch decision {
-            case .ban(let request):
-                let outcome: String
-                do {
-                    outcome = try ban(request.target, seconds: request.seconds, reason: request.reason, source: plugin,
-                                      evidence: request.evidence, now: now) == nil ? "refused: trusted" : "applied"
-                } catch {
-                    outcome = "failed: \(error)"
-                    logger.error("ban not applied", metadata: ["target": "\(request.target)", "plugin": "\(plugin)", "error": "\(error)"])
+            case .ban:
+                // A run of bans (a spray: one decision, twenty addresses) is one store
+                // transaction and one firewall batch, not one fsync and one netlink round trip each.
+                var requests: [BanRequest] = []
+                while index < decisions.endIndex, case .ban(let request) = decisions[index] {
+                    requests.append(request)
+                    index += 1
                 }
-                log.record(decision, plugin: plugin, timeMilliseconds: now.milliseconds, outcome: outcome)
-                logger.notice("audit: plugin ban", metadata: [
-                    "audit": "ban.add", "caller": "plugin \(plugin)", "plugin": "\(plugin)", "target": "\(request.target)",
-                    "seconds": "\(request.seconds)", "reason": "\(request.reason)", "outcome": "\(outcome)",
-                ])
+                index -= 1
+                let outcomes: [String]
+                do {
+                    outcomes = try ban(requests, source: plugin, now: now).map { $0 == nil ? "refused: trusted" : "applied" }
+                } catch {
+                    outcomes = Array(repeating: "failed: \(error)", count: requests.count)
+                    logger.error("bans not applied", metadata: [
+                        "targets": "\(requests.map(\.target.description).joined(separator: ","))", "plugin": "\(plugin)", "error": "\(error)"])
+                }
+                for (request, outcome) in zip(requests, outcomes) {
+                    log.record(.ban(request), plugin: plugin, timeMilliseconds: now.milliseconds, outcome: outcome)
+                    logger.notice("audit: plugin ban", metadata: [
+                        "audit": "ban.add", "caller": "plugin \(plugin)", "plugin": "\(plugin)", "target": "\(request.target)",
+                        "seconds": "\(request.seconds)", "reason": "\(request.reason)", "outcome": "\(outcome)",
+                    ])
+                }
             case .unban(let target, let reason):
                 let removed = (try? unban(target, reason: reason, source: plugin, now: now)) ?? false
                 logger.notice("audit: plugin unban", metadata: [
@@ -114,28 +126,51 @@ public final class SecurityCoordinator: Sendable {
                 if event.timeMilliseconds == 0 { event.timeMilliseconds = now.milliseconds }  // as docs/plugins.md promises
                 record([event])
             }
+            index += 1
         }
+    }
+
+    /// Bans each request's target (extending shorter bans in force) in one store transaction
+    /// and one firewall batch; returns each ban as now stored, nil where the target is trusted
+    /// and so never banned. All or none: a failed transaction or batch bans nothing.
+    func ban(_ requests: [BanRequest], source: String, now: Timestamp) throws -> [StoredBan?] {
+        var rows: [StoredBan] = []
+        var positions: [Int] = []
+        var result = [StoredBan?](repeating: nil, count: requests.count)
+        for (position, request) in requests.enumerated() {
+            if request.target.isSingleAddress, isTrusted(request.target.network) {
+                logger.notice("not banning a trusted address", metadata: ["target": "\(request.target)", "source": "\(source)"])
+                continue
+            }
+            let evidenceJSON = String(decoding: (try? JSONEncoder().encode(request.evidence)) ?? Data("[]".utf8), as: UTF8.self)
+            rows.append(StoredBan(
+                target: request.target.description, createdAt: now, expiresAt: now.adding(seconds: Int64(max(1, request.seconds))),
+                source: source, reason: request.reason, evidenceJSON: evidenceJSON))
+            positions.append(position)
+        }
+        guard !rows.isEmpty else { return result }
+        let stored = try store.upsertBans(rows)
+        try firewall.ban(zip(positions, stored).map { position, ban in
+            FirewallBan(target: requests[position].target, expiresAtMilliseconds: ban.expiresAt.milliseconds)
+        })
+        var events: [SecurityEvent] = []
+        for (position, ban) in zip(positions, stored) {
+            result[position] = ban
+            let target = requests[position].target
+            events.append(SecurityEvent(
+                timeMilliseconds: now.milliseconds, kind: "ban.added", sourceIP: target.isSingleAddress ? target.network.description : "",
+                sourcePort: 0, transport: "", username: source,
+                detail: "\(target) for \(now.secondsUntil(ban.expiresAt))s: \(requests[position].reason)"))
+        }
+        record(events)
+        return result
     }
 
     /// Bans `target` for `seconds` (extending a shorter ban already in force) and returns the
     /// ban now stored, or nil when the target is trusted and so never banned.
     @discardableResult
     func ban(_ target: IPRange, seconds: Int, reason: String, source: String, evidence: [SecurityEvent], now: Timestamp) throws -> StoredBan? {
-        if target.isSingleAddress, isTrusted(target.network) {
-            logger.notice("not banning a trusted address", metadata: ["target": "\(target)", "source": "\(source)"])
-            return nil
-        }
-        let evidenceJSON = String(decoding: (try? JSONEncoder().encode(evidence)) ?? Data("[]".utf8), as: UTF8.self)
-        let stored = try store.upsertBan(StoredBan(
-            target: target.description, createdAt: now, expiresAt: now.adding(seconds: Int64(max(1, seconds))),
-            source: source, reason: reason, evidenceJSON: evidenceJSON
-        ))
-        try firewall.ban([FirewallBan(target: target, expiresAtMilliseconds: stored.expiresAt.milliseconds)])
-        record([SecurityEvent(
-            timeMilliseconds: now.milliseconds, kind: "ban.added", sourceIP: target.isSingleAddress ? target.network.description : "",
-            sourcePort: 0, transport: "", username: source, detail: "\(target) for \(now.secondsUntil(stored.expiresAt))s: \(reason)"
-        )])
-        return stored
+        try ban([BanRequest(target: target, seconds: seconds, reason: reason, evidence: evidence)], source: source, now: now)[0]
     }
 
     /// Lifts the ban on `target`; returns whether there was one.
