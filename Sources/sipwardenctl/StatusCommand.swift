@@ -7,9 +7,9 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show whether the daemon answers, its version, uptime, sizes and which protections are active.",
         discussion: """
-            One line per policy plugin: its state and whether it runs on its built-in defaults or
-            a policy file (and `dry run` for enforce: false). When no plugin is loaded and
-            enforcing, a line starting PROTECTION OFF says so and how to fix it.
+            One line per policy plugin: its state and whether it runs on its built-in defaults or \
+            a policy file (and `dry run` for enforce: false). When no plugin is loaded and \
+            enforcing, a line starting PROTECTION OFF says so and how to fix it. \
             Exit status 3 when the daemon is not running, so scripts can wait for it.
 
             Examples:
