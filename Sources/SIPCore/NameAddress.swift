@@ -146,15 +146,17 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// `"Display" <uri>;params` (the display name and its quotes only when present).
     public var description: String {
+        let uriText = uri.description
         var out = ""
+        out.reserveCapacity(uriText.utf8.count + 2 + parameters.estimatedLength + (displayName.map { $0.utf8.count + 3 } ?? 0))
         if let displayName {
             out += SIPGrammar.quote(displayName)
             out += " "
         }
         out += "<"
-        out += uri.description
+        out += uriText
         out += ">"
-        out += parameters.description
+        parameters.append(to: &out)
         return out
     }
 }

@@ -87,6 +87,20 @@ public struct SIPParameters: Hashable, Sendable, CustomStringConvertible, Sequen
     /// `;a=b;c` (empty when there are none); values written verbatim.
     public var description: String {
         var out = ""
+        out.reserveCapacity(estimatedLength)
+        append(to: &out)
+        return out
+    }
+
+    /// The length of `description` in bytes.
+    var estimatedLength: Int {
+        var n = 0
+        for p in storage { n += 2 + p.name.utf8.count + (p.value?.utf8.count ?? 0) }
+        return n
+    }
+
+    /// Appends `description` to `out`.
+    func append(to out: inout String) {
         for p in storage {
             out += ";"
             out += p.name
@@ -95,7 +109,6 @@ public struct SIPParameters: Hashable, Sendable, CustomStringConvertible, Sequen
                 out += value
             }
         }
-        return out
     }
 
     private func firstIndex(_ name: String) -> Int? {

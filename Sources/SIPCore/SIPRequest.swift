@@ -147,24 +147,35 @@ public struct SIPRequest: Hashable, Sendable {
     /// (`.addresses([])` when there is none). A `*` next to other contacts, an empty list
     /// element or a malformed address is an error.
     public func contacts() throws(SIPParseError) -> ContactList {
-        let elements = headers.listElements("Contact")
-        if elements.isEmpty { return .addresses([]) }
+        // Straight from each line's bytes: no string per element. A first pass counts the
+        // elements ("*" must be the only one), the second parses them in order, so the error
+        // reported is the one the first faulty element gives.
+        let lines = headers.lines("Contact")
+        if lines.isEmpty { return .addresses([]) }
+        var total = 0
+        for line in lines {
+            total += try SIPGrammar.withBytes(line) { buf in SIPGrammar.splitList(buf, 0..<buf.count).count }
+        }
         var addresses: [NameAddress] = []
-        addresses.reserveCapacity(elements.count)
-        for element in elements {
-            guard !element.isEmpty else {
-                throw SIPParseError(.malformedHeader, header: "Contact", detail: "empty Contact element (stray comma)")
-            }
-            if element.utf8.first == UInt8(ascii: "*") {
-                guard elements.count == 1 else {
-                    throw SIPParseError(.malformedHeader, header: "Contact", detail: "'*' must be the only Contact")
+        addresses.reserveCapacity(total)
+        var wildcard: SIPParameters?
+        for line in lines {
+            try SIPGrammar.withBytes(line) { (buf) throws(SIPParseError) in
+                for element in SIPGrammar.splitList(buf, 0..<buf.count) {
+                    guard !element.isEmpty else {
+                        throw SIPParseError(.malformedHeader, header: "Contact", detail: "empty Contact element (stray comma)")
+                    }
+                    if buf[element.lowerBound] == UInt8(ascii: "*") {
+                        guard total == 1 else {
+                            throw SIPParseError(.malformedHeader, header: "Contact", detail: "'*' must be the only Contact")
+                        }
+                        wildcard = try SIPGrammar.parseHeaderParameters(buf, element.lowerBound + 1, element.upperBound, header: "Contact")
+                        return
+                    }
+                    addresses.append(try NameAddress.parse(buf, element, header: "Contact"))
                 }
-                let parameters = try SIPGrammar.withBytes(element) { (buf) throws(SIPParseError) -> SIPParameters in
-                    try SIPGrammar.parseHeaderParameters(buf, 1, buf.count, header: "Contact")
-                }
-                return .wildcard(parameters: parameters)
             }
-            addresses.append(try Self.parseAddress(element, header: "Contact"))
+            if let wildcard { return .wildcard(parameters: wildcard) }
         }
         return .addresses(addresses)
     }
