@@ -14,11 +14,11 @@ public enum Digest {
         ha1: String, method: String, uri: String, nonce: String, nonceCount: String?, cnonce: String?,
         qop: String?, algorithm: DigestAlgorithm
     ) -> String {
-        let ha2 = hash(method + ":" + uri, algorithm)
+        let ha2 = hash([method, uri], algorithm)
         if let qop {
-            return hash(ha1 + ":" + nonce + ":" + (nonceCount ?? "") + ":" + (cnonce ?? "") + ":" + qop + ":" + ha2, algorithm)
+            return hash([ha1, nonce, nonceCount ?? "", cnonce ?? "", qop, ha2], algorithm)
         }
-        return hash(ha1 + ":" + nonce + ":" + ha2, algorithm)
+        return hash([ha1, nonce, ha2], algorithm)
     }
 
     /// Compares in time that depends only on the lengths, so a response check does not leak
@@ -36,6 +36,28 @@ public enum Digest {
                     difference |= p ^ q
                 }
                 return difference == 0
+            }
+        }
+    }
+
+    /// H(parts joined by ":") as lower-case hex, joined as bytes (no intermediate strings).
+    static func hash(_ parts: [String], _ algorithm: DigestAlgorithm) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
+        for (index, part) in parts.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ":")) }
+            bytes.append(contentsOf: part.utf8)
+        }
+        return bytes.withUnsafeBytes { raw in
+            switch algorithm {
+            case .md5:
+                var hasher = Insecure.MD5()
+                hasher.update(bufferPointer: raw)
+                return hasher.finalize().withUnsafeBytes { Hex.encode($0) }
+            case .sha256:
+                var hasher = SHA256()
+                hasher.update(bufferPointer: raw)
+                return hasher.finalize().withUnsafeBytes { Hex.encode($0) }
             }
         }
     }

@@ -86,10 +86,10 @@ public struct SIPParameters: Hashable, Sendable, CustomStringConvertible, Sequen
 
     /// `;a=b;c` (empty when there are none); values written verbatim.
     public var description: String {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(estimatedLength)
         append(to: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The length of `description` in bytes.
@@ -99,14 +99,15 @@ public struct SIPParameters: Hashable, Sendable, CustomStringConvertible, Sequen
         return n
     }
 
-    /// Appends `description` to `out`.
-    func append(to out: inout String) {
+    /// Appends the bytes of `description` to `out` (bytes: appending to a `String` piece by
+    /// piece costs several times more).
+    func append(to out: inout [UInt8]) {
         for p in storage {
-            out += ";"
-            out += p.name
+            out.append(UInt8(ascii: ";"))
+            out.append(contentsOf: p.name.utf8)
             if let value = p.value {
-                out += "="
-                out += value
+                out.append(UInt8(ascii: "="))
+                out.append(contentsOf: value.utf8)
             }
         }
     }

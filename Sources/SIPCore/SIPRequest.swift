@@ -153,15 +153,24 @@ public struct SIPRequest: Hashable, Sendable {
         let lines = headers.lines("Contact")
         if lines.isEmpty { return .addresses([]) }
         var total = 0
-        for line in lines {
-            total += try SIPGrammar.withBytes(line) { buf in SIPGrammar.splitList(buf, 0..<buf.count).count }
+        if lines.count == 1 {
+            total = -1  // one line: counted by the pass below, which splits it anyway
+        } else {
+            for line in lines {
+                total += try SIPGrammar.withBytes(line) { buf in SIPGrammar.splitList(buf, 0..<buf.count).count }
+            }
         }
         var addresses: [NameAddress] = []
-        addresses.reserveCapacity(total)
+        if total > 0 { addresses.reserveCapacity(total) }
         var wildcard: SIPParameters?
         for line in lines {
             try SIPGrammar.withBytes(line) { (buf) throws(SIPParseError) in
-                for element in SIPGrammar.splitList(buf, 0..<buf.count) {
+                let elements = SIPGrammar.splitList(buf, 0..<buf.count)
+                if total < 0 {
+                    total = elements.count
+                    addresses.reserveCapacity(total)
+                }
+                for element in elements {
                     guard !element.isEmpty else {
                         throw SIPParseError(.malformedHeader, header: "Contact", detail: "empty Contact element (stray comma)")
                     }

@@ -141,21 +141,21 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
 
     /// `SIP/2.0/UDP host:port;params`.
     public var description: String {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(protocolName.utf8.count + protocolVersion.utf8.count + transport.utf8.count
-                            + host.utf8.count + 8 + parameters.estimatedLength)
-        out += protocolName
-        out += "/"
-        out += protocolVersion
-        out += "/"
-        out += transport
-        out += " "
-        out += host
+                            + host.utf8.count + 9 + parameters.estimatedLength)
+        out.append(contentsOf: protocolName.utf8)
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: protocolVersion.utf8)
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: transport.utf8)
+        out.append(SIPGrammar.space)
+        out.append(contentsOf: host.utf8)
         if let port {
-            out += ":"
-            out += String(port)
+            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: String(port).utf8)
         }
         parameters.append(to: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
