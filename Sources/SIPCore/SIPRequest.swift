@@ -61,15 +61,18 @@ public struct SIPRequest: Hashable, Sendable {
             slot = field.value
         }
         var contentLength: String?
+        // By length first: comparing two different Strings is a library call, comparing two
+        // lengths is not (stored names of known headers are their canonical ASCII spelling).
         for field in headers.fields {
-            switch field.name {
-            case "Via": viaLines += 1
-            case "From": try once(&from, field)
-            case "To": try once(&to, field)
-            case "Call-ID": try once(&callID, field)
-            case "CSeq": try once(&cseq, field)
-            case "Max-Forwards": try once(&maxForwards, field)
-            case "Content-Length": try once(&contentLength, field)
+            let name = field.name
+            switch name.utf8.count {
+            case 3 where name == "Via": viaLines += 1
+            case 4 where name == "From": try once(&from, field)
+            case 2 where name == "To": try once(&to, field)
+            case 7 where name == "Call-ID": try once(&callID, field)
+            case 4 where name == "CSeq": try once(&cseq, field)
+            case 12 where name == "Max-Forwards": try once(&maxForwards, field)
+            case 14 where name == "Content-Length": try once(&contentLength, field)
             default: continue
             }
         }
@@ -81,7 +84,7 @@ public struct SIPRequest: Hashable, Sendable {
 
         var vias: [Via] = []
         vias.reserveCapacity(viaLines)
-        for field in headers.fields where field.name == "Via" {
+        for field in headers.fields where field.name.utf8.count == 3 && field.name == "Via" {
             // Parse each element straight from the line's bytes: no per-element strings.
             try SIPGrammar.withBytes(field.value) { (buf) throws(SIPParseError) in
                 for element in SIPGrammar.splitList(buf, 0..<buf.count) {

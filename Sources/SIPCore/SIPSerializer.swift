@@ -39,7 +39,7 @@ enum SIPSerializer {
         let length = String(body.count)
         var wroteLength = false
         for field in headers.fields {
-            if field.name == "Content-Length" {
+            if field.name.utf8.count == 14, field.name == "Content-Length" {
                 if !wroteLength { appendHeader("Content-Length", length, to: &out) }
                 wroteLength = true
             } else {

@@ -202,4 +202,23 @@ final class FastPathEquivalenceTests: XCTestCase {
             XCTAssertEqual((error as? SIPParseError)?.detail, "Digest credentials lack uri")
         }
     }
+
+    // MARK: - header names compared by length first
+
+    func testHeaderNamesMatchWhateverTheirSpellingAndLength() throws {
+        var headers = SIPHeaders([("v", "SIP/2.0/UDP h;branch=z9hG4bK1"), ("FROM", "<sip:a@b>;tag=1"), ("t", "<sip:a@b>"),
+                                  ("call-id", "c"), ("cseq", "1 REGISTER"), ("CONTENT-length", "99"), ("X-Via", "not a via")])
+        XCTAssertEqual(headers.first("Content-Length"), "99")
+        XCTAssertEqual(headers.lines("via"), ["SIP/2.0/UDP h;branch=z9hG4bK1"], "X-Via is not Via")
+        let request = try SIPRequest(method: .register, uri: try SIPURI.parse("sip:b"), headers: headers)
+        XCTAssertEqual(request.via.count, 1)
+        let wire = String(decoding: request.serialize(), as: UTF8.self)
+        XCTAssertTrue(wire.contains("\r\nContent-Length: 0\r\nX-Via: not a via\r\n\r\n"), "the stale length is replaced in place: \(wire)")
+        XCTAssertFalse(wire.contains("99"), wire)
+        headers.add("f", "<sip:c@d>;tag=2")
+        XCTAssertThrowsError(try SIPRequest(method: .register, uri: try SIPURI.parse("sip:b"), headers: headers)) { error in
+            XCTAssertEqual((error as? SIPParseError)?.kind, .duplicateHeader)
+            XCTAssertEqual((error as? SIPParseError)?.header, "From")
+        }
+    }
 }
