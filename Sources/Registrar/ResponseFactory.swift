@@ -3,7 +3,8 @@ import SIPCore
 /// Builds responses the way RFC 3261 §8.2.6 and RFC 3581 want them addressed and stamped.
 public enum ResponseFactory {
     /// A response to `request` with the top Via stamped with `received` (when the sent-by host
-    /// is not the source address) and `rport` (when the client asked for it or `forceRport`).
+    /// is not the source address) and `rport` (when the client asked for it or `forceRport`),
+    /// the other Vias, From, To (plus `toTag` when it has none), Call-ID and CSeq as received.
     public static func response(
         to request: SIPRequest, statusCode: Int, reasonPhrase: String? = nil, source: SourceAddress,
         toTag: String?, serverHeader: String?, forceRport: Bool
