@@ -3,13 +3,13 @@ import SIPCore
 /// Builds responses the way RFC 3261 §8.2.6 and RFC 3581 want them addressed and stamped.
 public enum ResponseFactory {
     /// A response to `request` with the top Via stamped with `received` (when the sent-by host
-    /// is not the source address) and `rport` (when the client asked for it or `forceRport`).
+    /// is not the source address) and `rport` (when the client asked for it or `forceRport`),
+    /// the other Vias, From, To (plus `toTag` when it has none), Call-ID and CSeq as received.
     public static func response(
         to request: SIPRequest, statusCode: Int, reasonPhrase: String? = nil, source: SourceAddress,
         toTag: String?, serverHeader: String?, forceRport: Bool
     ) -> SIPResponse {
         var headers = SIPHeaders()
-        let rawVias = request.headers.values("Via")
         if var top = request.via.first {
             if top.host.trimmingBrackets() != source.ip { top.received = source.ip }
             if top.hasRport || forceRport {
@@ -18,14 +18,28 @@ public enum ResponseFactory {
                 top.received = source.ip
             }
             headers.add("Via", top.description)
-            for value in rawVias.dropFirst() { headers.add("Via", value) }
+            // The other Vias exactly as they arrived (split only when there are any).
+            if request.via.count > 1 {
+                for value in request.headers.values("Via").dropFirst() { headers.add("Via", value) }
+            }
         }
-        headers.add("From", request.from.description)
-        var to = request.to
-        if to.tag == nil, let toTag { to.parameters.set("tag", toTag) }
-        headers.add("To", to.description)
+        // From, To (plus our tag), Call-ID and CSeq echoed as they arrived (RFC 3261 §8.2.6.2),
+        // not re-serialized from their parsed form. A To whose `tag` is a flag is rewritten
+        // from its parsed form, which replaces the flag by the tag.
+        headers.add("From", request.headers.first("From") ?? request.from.description)
+        if let toTag, request.to.tag == nil {
+            if !request.to.parameters.contains("tag"), let raw = request.headers.first("To") {
+                headers.add("To", raw + ";tag=" + toTag)
+            } else {
+                var to = request.to
+                to.parameters.set("tag", toTag)
+                headers.add("To", to.description)
+            }
+        } else {
+            headers.add("To", request.headers.first("To") ?? request.to.description)
+        }
         headers.add("Call-ID", request.callID)
-        headers.add("CSeq", "\(request.cseq.number) \(request.cseq.method.rawValue)")
+        headers.add("CSeq", request.headers.first("CSeq") ?? "\(request.cseq.number) \(request.cseq.method.rawValue)")
         if let serverHeader { headers.add("Server", serverHeader) }
         return SIPResponse(statusCode: statusCode, reasonPhrase: reasonPhrase, headers: headers)
     }

@@ -35,7 +35,12 @@ struct StoredBinding: Sendable {
                              + (binding.userAgent?.utf8.count ?? 0) + binding.source.ip.utf8.count)
         var ends = Ends()
         func append(_ field: String) -> UInt16 {
-            text.append(contentsOf: field.utf8.prefix(Int(UInt16.max) - text.count))
+            let room = Int(UInt16.max) - text.count
+            // Native strings: one bulk copy of the bytes instead of a generic element loop.
+            let copied: Void? = field.utf8.withContiguousStorageIfAvailable { bytes in
+                text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes.prefix(room)))
+            }
+            if copied == nil { text.append(contentsOf: field.utf8.prefix(room)) }
             return UInt16(text.count)
         }
         ends.aor = append(binding.aor)

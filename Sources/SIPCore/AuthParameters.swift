@@ -1,11 +1,32 @@
 /// `scheme auth-param *(COMMA auth-param)` as in Authorization and WWW-Authenticate
 /// (RFC 3261 §25.1, RFC 7235 §2.1): names case-insensitive, values token or quoted-string.
 struct AuthParameters {
-    /// Parameter values by lower-cased name, quoted strings unescaped.
-    private var values: [String: String] = [:]
+    /// Parameter values with their lower-cased names, in order, quoted strings unescaped. A
+    /// header has about ten: a linear scan beats hashing them into a dictionary.
+    private var pairs: [(name: String, value: String)] = []
+    /// Positions by name, built only past `linearLimit` pairs, so a hostile header with
+    /// thousands of parameters costs linear time, not quadratic.
+    private var index: [String: Int]?
+    private static let linearLimit = 16
 
     /// The value of `name` (lower-case).
-    subscript(_ name: String) -> String? { values[name] }
+    subscript(_ name: String) -> String? {
+        if let index { return index[name].map { pairs[$0].value } }
+        for pair in pairs where pair.name == name { return pair.value }
+        return nil
+    }
+
+    /// Appends a pair whose name is not present yet.
+    private mutating func append(_ name: String, _ value: String) {
+        pairs.append((name, value))
+        if index != nil {
+            index?[name] = pairs.count - 1
+        } else if pairs.count > Self.linearLimit {
+            var built: [String: Int] = [:]
+            for (position, pair) in pairs.enumerated() { built[pair.name] = position }
+            index = built
+        }
+    }
 
     /// Parses `text`; nil when its scheme is not `scheme`. A repeated parameter, a missing
     /// value or an unterminated quote is `.invalidCredentials`.
@@ -21,6 +42,7 @@ struct AuthParameters {
             guard schemeEnd == end || SIPGrammar.isWhitespace(buf[schemeEnd]) else { return nil }
             i = SIPGrammar.skipWhitespace(buf, schemeEnd, end)
             var result = AuthParameters()
+            result.pairs.reserveCapacity(12)
             while i < end {
                 let nameEnd = SIPGrammar.scanToken(buf, i, end)
                 guard nameEnd > i else { throw fail("expected a parameter name, found \(SIPGrammar.describe(buf[i]))") }
@@ -49,9 +71,8 @@ struct AuthParameters {
                     value = SIPGrammar.string(buf, i..<valueEnd)
                     i = valueEnd
                 }
-                guard result.values.updateValue(value, forKey: name) == nil else {
-                    throw fail("parameter \(name) appears twice")
-                }
+                guard result[name] == nil else { throw fail("parameter \(name) appears twice") }
+                result.append(name, value)
                 i = SIPGrammar.skipWhitespace(buf, i, end)
                 if i < end {
                     guard buf[i] == UInt8(ascii: ",") else { throw fail("expected ',' after \(name)") }

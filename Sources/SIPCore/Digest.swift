@@ -14,34 +14,69 @@ public enum Digest {
         ha1: String, method: String, uri: String, nonce: String, nonceCount: String?, cnonce: String?,
         qop: String?, algorithm: DigestAlgorithm
     ) -> String {
-        let ha2 = hash(method + ":" + uri, algorithm)
+        let ha2 = hash([method, uri], algorithm)
         if let qop {
-            return hash(ha1 + ":" + nonce + ":" + (nonceCount ?? "") + ":" + (cnonce ?? "") + ":" + qop + ":" + ha2, algorithm)
+            return hash([ha1, nonce, nonceCount ?? "", cnonce ?? "", qop, ha2], algorithm)
         }
-        return hash(ha1 + ":" + nonce + ":" + ha2, algorithm)
+        return hash([ha1, nonce, ha2], algorithm)
     }
 
     /// Compares in time that depends only on the lengths, so a response check does not leak
     /// how many leading characters were right.
     public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        var difference = UInt8(x.count == y.count ? 0 : 1)
-        let n = max(x.count, y.count)
-        for i in 0..<n {
-            let p = i < x.count ? x[i] : 0
-            let q = i < y.count ? y[i] : 0
-            difference |= p ^ q
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                var difference = UInt8(x.count == y.count ? 0 : 1)
+                let n = max(x.count, y.count)
+                for i in 0..<n {
+                    let p = i < x.count ? x[i] : 0
+                    let q = i < y.count ? y[i] : 0
+                    difference |= p ^ q
+                }
+                return difference == 0
+            }
         }
-        return difference == 0
+    }
+
+    /// H(parts joined by ":") as lower-case hex, joined as bytes (no intermediate strings).
+    static func hash(_ parts: [String], _ algorithm: DigestAlgorithm) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
+        for (index, part) in parts.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ":")) }
+            bytes.append(contentsOf: part.utf8)
+        }
+        return bytes.withUnsafeBytes { raw in
+            switch algorithm {
+            case .md5:
+                var hasher = Insecure.MD5()
+                hasher.update(bufferPointer: raw)
+                return hasher.finalize().withUnsafeBytes { Hex.encode($0) }
+            case .sha256:
+                var hasher = SHA256()
+                hasher.update(bufferPointer: raw)
+                return hasher.finalize().withUnsafeBytes { Hex.encode($0) }
+            }
+        }
     }
 
     /// H(text) as lower-case hex.
     static func hash(_ text: String, _ algorithm: DigestAlgorithm) -> String {
-        let bytes = Array(text.utf8)
-        switch algorithm {
-        case .md5: return Hex.encode(Insecure.MD5.hash(data: bytes))
-        case .sha256: return Hex.encode(SHA256.hash(data: bytes))
+        var text = text
+        return text.withUTF8 { bytes in
+            let raw = UnsafeRawBufferPointer(bytes)
+            switch algorithm {
+            case .md5:
+                var hasher = Insecure.MD5()
+                hasher.update(bufferPointer: raw)
+                return hasher.finalize().withUnsafeBytes { Hex.encode($0) }
+            case .sha256:
+                var hasher = SHA256()
+                hasher.update(bufferPointer: raw)
+                return hasher.finalize().withUnsafeBytes { Hex.encode($0) }
+            }
         }
     }
 }

@@ -57,13 +57,19 @@ enum HeaderNameTable {
         }
         guard length < byLength.count else { return nil }
         let start = range.lowerBound
-        outer: for entry in byLength[length] {
-            for k in 0..<length where SIPGrammar.lower(buf[start + k]) != entry.lower[k] {
-                continue outer
+        let first = SIPGrammar.lower(buf[start])
+        let last = SIPGrammar.lower(buf[start + length - 1])
+        return byLength[length].withUnsafeBufferPointer { bucket -> String? in
+            outer: for entry in bucket {
+                // Most candidates of a length differ in the first or last letter.
+                guard entry.lower[0] == first, entry.lower[length - 1] == last else { continue }
+                for k in 1..<(length - 1) where SIPGrammar.lower(buf[start + k]) != entry.lower[k] {
+                    continue outer
+                }
+                return entry.canonical
             }
-            return entry.canonical
+            return nil
         }
-        return nil
     }
 
     /// The canonical spelling of `name`, or nil when unknown.

@@ -12,4 +12,22 @@ enum Hex {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// `bytes` as lower-case hex, written straight into the string's storage.
+    static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            var j = 0
+            for b in bytes {
+                out[j] = hexDigit(b >> 4)
+                out[j + 1] = hexDigit(b & 0x0F)
+                j += 2
+            }
+            return j
+        }
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
 }

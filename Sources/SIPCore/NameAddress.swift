@@ -146,15 +146,17 @@ public struct NameAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// `"Display" <uri>;params` (the display name and its quotes only when present).
     public var description: String {
-        var out = ""
+        let uriText = uri.description
+        var out: [UInt8] = []
+        out.reserveCapacity(uriText.utf8.count + 2 + parameters.estimatedLength + (displayName.map { $0.utf8.count * 2 + 3 } ?? 0))
         if let displayName {
-            out += SIPGrammar.quote(displayName)
-            out += " "
+            out.append(contentsOf: SIPGrammar.quote(displayName).utf8)
+            out.append(SIPGrammar.space)
         }
-        out += "<"
-        out += uri.description
-        out += ">"
-        out += parameters.description
-        return out
+        out.append(UInt8(ascii: "<"))
+        out.append(contentsOf: uriText.utf8)
+        out.append(UInt8(ascii: ">"))
+        parameters.append(to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -8,14 +8,15 @@ import Crypto
 /// = 43 characters from `A-Z a-z 0-9 - _`: no quotes, commas or spaces. The MAC may also
 /// cover a caller `binding` (e.g. the client's IP) so a nonce is useless elsewhere.
 public struct NonceCodec: Sendable {
-    /// The secret as bytes: `SymmetricKey` is not `Sendable`, so the key is made per use.
-    private let secret: [UInt8]
+    /// The HMAC keyed once with the secret: keying hashes the padded key, which cost as much
+    /// as the MAC itself when it was redone for every nonce.
+    private let keyed: KeyedHMAC
     private static let macLength = 16
     private static let rawLength = 16 + macLength
 
     /// Creates a codec with the HMAC `secret` (use at least 32 random bytes).
     public init(secret: [UInt8]) {
-        self.secret = secret
+        self.keyed = KeyedHMAC(HMAC<SHA256>(key: SymmetricKey(data: secret)))
     }
 
     /// A nonce for `issuedAt` (seconds) and `salt` (fresh randomness per challenge).
@@ -53,14 +54,16 @@ public struct NonceCodec: Sendable {
     }
 
     private func mac(_ payload: [UInt8], binding: [UInt8]) -> [UInt8] {
-        var hmac = HMAC<SHA256>(key: SymmetricKey(data: secret))
-        hmac.update(data: payload)
+        // A copy of the keyed state: its hashers are copy-on-write, so the shared one is never
+        // changed and concurrent callers each work on their own copy.
+        var hmac = keyed.hmac
         // Length-prefix the binding so payload/binding boundaries cannot be shifted.
-        var length: [UInt8] = []
-        Self.appendBigEndian(UInt64(binding.count), to: &length)
-        hmac.update(data: length)
-        hmac.update(data: binding)
-        return Array(Array(hmac.finalize()).prefix(Self.macLength))
+        var message = payload
+        message.reserveCapacity(payload.count + 8 + binding.count)
+        Self.appendBigEndian(UInt64(binding.count), to: &message)
+        message.append(contentsOf: binding)
+        hmac.update(data: message)
+        return hmac.finalize().withUnsafeBytes { Array($0.prefix(Self.macLength)) }
     }
 
     private static func appendBigEndian(_ value: UInt64, to out: inout [UInt8]) {

@@ -84,6 +84,19 @@ enum PercentCoding {
         out += String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Appends the bytes of `text` to `out`, %-encoding (upper-case hex) every byte not in `allowed`.
+    static func encode(_ text: String, allowed: CharacterClass, into out: inout [UInt8]) {
+        for b in text.utf8 {
+            if allowed.contains(b) {
+                out.append(b)
+            } else {
+                out.append(UInt8(ascii: "%"))
+                out.append(upperHex[Int(b >> 4)])
+                out.append(upperHex[Int(b & 0x0F)])
+            }
+        }
+    }
+
     /// `text` with every byte not in `allowed` %-encoded.
     static func encode(_ text: String, allowed: CharacterClass) -> String {
         var out = ""

@@ -138,7 +138,13 @@ enum SIPGrammar {
 
     /// `buf[range]` as a string with ASCII letters upper-cased.
     static func uppercasedString(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
-        String(decoding: buf[range].map(upper), as: UTF8.self)
+        var needs = false
+        for i in range where buf[i] >= UInt8(ascii: "a") && buf[i] <= UInt8(ascii: "z") {
+            needs = true
+            break
+        }
+        if !needs { return string(buf, range) }
+        return String(decoding: buf[range].map(upper), as: UTF8.self)
     }
 
     /// ASCII case-insensitive equality (what SIP means by case-insensitive tokens).
@@ -227,6 +233,14 @@ enum SIPGrammar {
 
     /// `text` as a quoted-string: quotes and backslashes escaped, CR/LF dropped.
     static func quote(_ text: String) -> String {
+        // Nothing to escape or drop (nonces, realms, URIs): the text between two quotes.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 13 || $0 == 10 }) {
+            var out = "\""
+            out.reserveCapacity(text.utf8.count + 2)
+            out += text
+            out += "\""
+            return out
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

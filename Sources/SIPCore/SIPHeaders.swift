@@ -62,7 +62,9 @@ public struct SIPHeaders: Hashable, Sendable, Sequence {
 
     @inline(__always)
     private static func matches(_ field: SIPHeaderField, _ key: Key) -> Bool {
-        if key.isKnown { return field.name == key.name }
+        // Known names are stored in their canonical ASCII spelling: equal lengths first, which
+        // settles most mismatches without a String comparison.
+        if key.isKnown { return field.name.utf8.count == key.name.utf8.count && field.name == key.name }
         return SIPGrammar.equalsIgnoringCase(field.name, key.name)
     }
 

@@ -86,16 +86,30 @@ public struct SIPParameters: Hashable, Sendable, CustomStringConvertible, Sequen
 
     /// `;a=b;c` (empty when there are none); values written verbatim.
     public var description: String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(estimatedLength)
+        append(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The length of `description` in bytes.
+    var estimatedLength: Int {
+        var n = 0
+        for p in storage { n += 2 + p.name.utf8.count + (p.value?.utf8.count ?? 0) }
+        return n
+    }
+
+    /// Appends the bytes of `description` to `out` (bytes: appending to a `String` piece by
+    /// piece costs several times more).
+    func append(to out: inout [UInt8]) {
         for p in storage {
-            out += ";"
-            out += p.name
+            out.append(UInt8(ascii: ";"))
+            out.append(contentsOf: p.name.utf8)
             if let value = p.value {
-                out += "="
-                out += value
+                out.append(UInt8(ascii: "="))
+                out.append(contentsOf: value.utf8)
             }
         }
-        return out
     }
 
     private func firstIndex(_ name: String) -> Int? {

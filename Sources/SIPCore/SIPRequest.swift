@@ -61,15 +61,18 @@ public struct SIPRequest: Hashable, Sendable {
             slot = field.value
         }
         var contentLength: String?
+        // By length first: comparing two different Strings is a library call, comparing two
+        // lengths is not (stored names of known headers are their canonical ASCII spelling).
         for field in headers.fields {
-            switch field.name {
-            case "Via": viaLines += 1
-            case "From": try once(&from, field)
-            case "To": try once(&to, field)
-            case "Call-ID": try once(&callID, field)
-            case "CSeq": try once(&cseq, field)
-            case "Max-Forwards": try once(&maxForwards, field)
-            case "Content-Length": try once(&contentLength, field)
+            let name = field.name
+            switch name.utf8.count {
+            case 3 where name == "Via": viaLines += 1
+            case 4 where name == "From": try once(&from, field)
+            case 2 where name == "To": try once(&to, field)
+            case 7 where name == "Call-ID": try once(&callID, field)
+            case 4 where name == "CSeq": try once(&cseq, field)
+            case 12 where name == "Max-Forwards": try once(&maxForwards, field)
+            case 14 where name == "Content-Length": try once(&contentLength, field)
             default: continue
             }
         }
@@ -81,7 +84,7 @@ public struct SIPRequest: Hashable, Sendable {
 
         var vias: [Via] = []
         vias.reserveCapacity(viaLines)
-        for field in headers.fields where field.name == "Via" {
+        for field in headers.fields where field.name.utf8.count == 3 && field.name == "Via" {
             // Parse each element straight from the line's bytes: no per-element strings.
             try SIPGrammar.withBytes(field.value) { (buf) throws(SIPParseError) in
                 for element in SIPGrammar.splitList(buf, 0..<buf.count) {
@@ -147,24 +150,44 @@ public struct SIPRequest: Hashable, Sendable {
     /// (`.addresses([])` when there is none). A `*` next to other contacts, an empty list
     /// element or a malformed address is an error.
     public func contacts() throws(SIPParseError) -> ContactList {
-        let elements = headers.listElements("Contact")
-        if elements.isEmpty { return .addresses([]) }
+        // Straight from each line's bytes: no string per element. A first pass counts the
+        // elements ("*" must be the only one), the second parses them in order, so the error
+        // reported is the one the first faulty element gives.
+        let lines = headers.lines("Contact")
+        if lines.isEmpty { return .addresses([]) }
+        var total = 0
+        if lines.count == 1 {
+            total = -1  // one line: counted by the pass below, which splits it anyway
+        } else {
+            for line in lines {
+                total += try SIPGrammar.withBytes(line) { buf in SIPGrammar.splitList(buf, 0..<buf.count).count }
+            }
+        }
         var addresses: [NameAddress] = []
-        addresses.reserveCapacity(elements.count)
-        for element in elements {
-            guard !element.isEmpty else {
-                throw SIPParseError(.malformedHeader, header: "Contact", detail: "empty Contact element (stray comma)")
-            }
-            if element.utf8.first == UInt8(ascii: "*") {
-                guard elements.count == 1 else {
-                    throw SIPParseError(.malformedHeader, header: "Contact", detail: "'*' must be the only Contact")
+        if total > 0 { addresses.reserveCapacity(total) }
+        var wildcard: SIPParameters?
+        for line in lines {
+            try SIPGrammar.withBytes(line) { (buf) throws(SIPParseError) in
+                let elements = SIPGrammar.splitList(buf, 0..<buf.count)
+                if total < 0 {
+                    total = elements.count
+                    addresses.reserveCapacity(total)
                 }
-                let parameters = try SIPGrammar.withBytes(element) { (buf) throws(SIPParseError) -> SIPParameters in
-                    try SIPGrammar.parseHeaderParameters(buf, 1, buf.count, header: "Contact")
+                for element in elements {
+                    guard !element.isEmpty else {
+                        throw SIPParseError(.malformedHeader, header: "Contact", detail: "empty Contact element (stray comma)")
+                    }
+                    if buf[element.lowerBound] == UInt8(ascii: "*") {
+                        guard total == 1 else {
+                            throw SIPParseError(.malformedHeader, header: "Contact", detail: "'*' must be the only Contact")
+                        }
+                        wildcard = try SIPGrammar.parseHeaderParameters(buf, element.lowerBound + 1, element.upperBound, header: "Contact")
+                        return
+                    }
+                    addresses.append(try NameAddress.parse(buf, element, header: "Contact"))
                 }
-                return .wildcard(parameters: parameters)
             }
-            addresses.append(try Self.parseAddress(element, header: "Contact"))
+            if let wildcard { return .wildcard(parameters: wildcard) }
         }
         return .addresses(addresses)
     }

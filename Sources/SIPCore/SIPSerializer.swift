@@ -6,6 +6,14 @@ enum SIPSerializer {
     /// Values reach us from peers and from operators; none of them may inject a header line.
     @inline(__always)
     static func appendSanitized(_ text: String, to out: inout [UInt8]) {
+        // Native strings: one scan, then one bulk copy when nothing needs replacing (the
+        // common case), instead of appending byte by byte.
+        let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { buf -> Bool in
+            for b in buf where b < 0x20 && b != 0x09 || b == 0x7F { return false }
+            out.append(contentsOf: buf)
+            return true
+        }
+        if copied == true { return }
         for b in text.utf8 {
             if b < 0x20 && b != 0x09 || b == 0x7F {
                 out.append(0x20)
@@ -31,7 +39,7 @@ enum SIPSerializer {
         let length = String(body.count)
         var wroteLength = false
         for field in headers.fields {
-            if field.name == "Content-Length" {
+            if field.name.utf8.count == 14, field.name == "Content-Length" {
                 if !wroteLength { appendHeader("Content-Length", length, to: &out) }
                 wroteLength = true
             } else {

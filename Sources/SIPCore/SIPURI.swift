@@ -246,49 +246,52 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         return (parameters, i)
     }
 
-    /// The URI as text, re-encoding what each component may not hold bare.
+    /// The URI as text, re-encoding what each component may not hold bare. Built as bytes:
+    /// appending to a `String` piece by piece costs several times more.
     public var description: String {
         if let opaque { return scheme + ":" + opaque }
-        var out = scheme
-        out += ":"
+        var out: [UInt8] = []
+        out.reserveCapacity(scheme.utf8.count + (user?.utf8.count ?? 0) + host.utf8.count + 16 + parameters.count * 16)
+        out.append(contentsOf: scheme.utf8)
+        out.append(UInt8(ascii: ":"))
         if scheme == "tel" {
             PercentCoding.encode(user ?? "", allowed: .parameter, into: &out)
             appendParameters(to: &out)
-            return out
+            return String(decoding: out, as: UTF8.self)
         }
         if let user {
             PercentCoding.encode(user, allowed: .user, into: &out)
             if let password {
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 PercentCoding.encode(password, allowed: .password, into: &out)
             }
-            out += "@"
+            out.append(UInt8(ascii: "@"))
         }
-        out += host
+        out.append(contentsOf: host.utf8)
         if let port {
-            out += ":"
-            out += String(port)
+            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: String(port).utf8)
         }
         appendParameters(to: &out)
         if !headers.isEmpty {
             var first = true
             for header in headers {
-                out += first ? "?" : "&"
+                out.append(first ? UInt8(ascii: "?") : UInt8(ascii: "&"))
                 first = false
                 PercentCoding.encode(header.name, allowed: .uriHeader, into: &out)
-                out += "="
+                out.append(UInt8(ascii: "="))
                 PercentCoding.encode(header.value, allowed: .uriHeader, into: &out)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func appendParameters(to out: inout String) {
+    private func appendParameters(to out: inout [UInt8]) {
         for p in parameters {
-            out += ";"
+            out.append(UInt8(ascii: ";"))
             PercentCoding.encode(p.name, allowed: .parameter, into: &out)
             if let value = p.value {
-                out += "="
+                out.append(UInt8(ascii: "="))
                 PercentCoding.encode(value, allowed: .parameter, into: &out)
             }
         }

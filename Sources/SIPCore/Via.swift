@@ -77,18 +77,23 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
         let end = range.upperBound
         func fail(_ detail: String) -> SIPParseError { SIPParseError(.malformedHeader, header: "Via", detail: detail) }
         var i = SIPGrammar.skipWhitespace(buf, range.lowerBound, end)
-        var tokens: [Range<Int>] = []
+        // The three sent-protocol tokens, without an array per Via.
+        var tokens: (Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0)
         for index in 0..<3 {
             let tokenEnd = SIPGrammar.scanToken(buf, i, end)
             guard tokenEnd > i else { throw fail("malformed sent-protocol") }
-            tokens.append(i..<tokenEnd)
+            switch index {
+            case 0: tokens.0 = i..<tokenEnd
+            case 1: tokens.1 = i..<tokenEnd
+            default: tokens.2 = i..<tokenEnd
+            }
             i = SIPGrammar.skipWhitespace(buf, tokenEnd, end)
             if index < 2 {
                 guard i < end, buf[i] == UInt8(ascii: "/") else { throw fail("sent-protocol must be name/version/transport") }
                 i = SIPGrammar.skipWhitespace(buf, i + 1, end)
             }
         }
-        guard i > tokens[2].upperBound else { throw fail("missing whitespace before sent-by") }
+        guard i > tokens.2.upperBound else { throw fail("missing whitespace before sent-by") }
         guard i < end else { throw fail("missing sent-by") }
         let host: String
         if buf[i] == UInt8(ascii: "[") {
@@ -125,9 +130,9 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
             guard let value = branch, !value.isEmpty else { throw fail("branch parameter without a value") }
         }
         var via = Via(transport: "", host: "")
-        via.protocolName = SIPGrammar.string(buf, tokens[0])
-        via.protocolVersion = SIPGrammar.string(buf, tokens[1])
-        via.transport = SIPGrammar.uppercasedString(buf, tokens[2])
+        via.protocolName = SIPGrammar.string(buf, tokens.0)
+        via.protocolVersion = SIPGrammar.string(buf, tokens.1)
+        via.transport = SIPGrammar.uppercasedString(buf, tokens.2)
         via.host = host
         via.port = port
         via.parameters = parameters
@@ -136,9 +141,21 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
 
     /// `SIP/2.0/UDP host:port;params`.
     public var description: String {
-        var out = protocolName + "/" + protocolVersion + "/" + transport + " " + host
-        if let port { out += ":" + String(port) }
-        out += parameters.description
-        return out
+        var out: [UInt8] = []
+        out.reserveCapacity(protocolName.utf8.count + protocolVersion.utf8.count + transport.utf8.count
+                            + host.utf8.count + 9 + parameters.estimatedLength)
+        out.append(contentsOf: protocolName.utf8)
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: protocolVersion.utf8)
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: transport.utf8)
+        out.append(SIPGrammar.space)
+        out.append(contentsOf: host.utf8)
+        if let port {
+            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: String(port).utf8)
+        }
+        parameters.append(to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }

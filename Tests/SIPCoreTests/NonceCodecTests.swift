@@ -1,3 +1,4 @@
+import Foundation
 import SIPCore
 import XCTest
 
@@ -45,4 +46,42 @@ final class NonceCodecTests: XCTestCase {
         XCTAssertNil(codec.issuedAt(of: nonce, binding: Array("192.0.2.2".utf8)))
         XCTAssertNil(codec.issuedAt(of: nonce))
     }
+
+    /// Vectors computed outside Swift (Python's hmac: base64url of issuedAt | salt |
+    /// HMAC-SHA256(secret, issuedAt | salt | len(binding) as 8 bytes BE | binding)[0..<16]), so
+    /// keying the HMAC once keeps the nonces of a running registrar valid across the upgrade.
+    func testNoncesMatchIndependentlyComputedVectors() {
+        XCTAssertEqual(codec.make(issuedAt: 1_700_000_000, salt: 42), "AAAAAGVT8QAAAAAAAAAAKh1vhO5RsO6bkEvaIFpkYtc")
+        XCTAssertEqual(codec.make(issuedAt: 0, salt: 0), "AAAAAAAAAAAAAAAAAAAAAC1e0rE8BcVWwtYl7nvg5Kc")
+        XCTAssertEqual(codec.make(issuedAt: 1_700_000_000, salt: 42, binding: [192, 0, 2, 1]), "AAAAAGVT8QAAAAAAAAAAKl5ZUikiWZlpH3fIkQbv348")
+        XCTAssertEqual(codec.make(issuedAt: 0, salt: 0, binding: [192, 0, 2, 1]), "AAAAAAAAAAAAAAAAAAAAAH0q6i4L378ksmfUW0rKk4A")
+        XCTAssertEqual(codec.issuedAt(of: "AAAAAGVT8QAAAAAAAAAAKh1vhO5RsO6bkEvaIFpkYtc"), 1_700_000_000)
+    }
+
+    /// One codec (one keyed HMAC state) shared by threads that make and check nonces at once,
+    /// as the daemon's event loops do: every copy must hash on its own state.
+    func testSharedCodecIsSafeAcrossThreads() {
+        let shared = codec
+        let failures = ManagedAtomicCounter()
+        DispatchQueue.concurrentPerform(iterations: 8) { thread in
+            for index in 0..<400 {
+                let time = Int64(thread * 1000 + index)
+                let nonce = shared.make(issuedAt: time, salt: UInt64(index))
+                if shared.issuedAt(of: nonce) != time { failures.increment() }
+                if shared.issuedAt(of: nonce, binding: [1]) != nil { failures.increment() }
+            }
+        }
+        XCTAssertEqual(failures.value, 0)
+        XCTAssertEqual(shared.make(issuedAt: 0, salt: 0), "AAAAAAAAAAAAAAAAAAAAAC1e0rE8BcVWwtYl7nvg5Kc", "the shared state is unchanged")
+    }
+}
+
+/// A counter threads can bump (a lock: XCTest has no atomics).
+final class ManagedAtomicCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func increment() { lock.withLock { count += 1 } }
+
+    var value: Int { lock.withLock { count } }
 }

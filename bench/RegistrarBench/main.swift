@@ -56,7 +56,10 @@ for index in 0..<count {
 }
 
 // Each phase is timed on its own pass over fresh requests, so the figures add up to a
-// registration without timer calls inside the measured loops.
+// registration without timer calls inside the measured loops. Never inlined, so
+// `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*7measure*'` counts the
+// instructions of exactly these phases (docs/performance.md).
+@inline(never)
 func measure(_ label: String, _ body: () throws -> Void) rethrows -> Double {
     let started = DispatchTime.now().uptimeNanoseconds
     try body()
