@@ -32,6 +32,28 @@ final class ListenFailureTests: XCTestCase {
         return (fd, Int(UInt16(bigEndian: bound.sin_port)))
     }
 
+    /// Starts a daemon (memory firewall, a scratch data directory) listening on `listen` and
+    /// returns the ListenError its start failed with; a start that succeeds is a failure.
+    private func failedStart(listen: String, file: StaticString = #filePath, line: UInt = #line) async throws -> ListenError? {
+        let directory = NSTemporaryDirectory() + "ListenFailureTests-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory + "/policies", withIntermediateDirectories: true)
+        let configuration = try ConfigurationLoader.parse(yaml: """
+            listen: [\(listen)]
+            data_dir: \(directory)
+            firewall: memory
+            policies_dir: \(directory)/policies
+            """, file: "test")
+        do {
+            let running = try await SIPWardenDaemon(configuration: configuration, logger: Logger(label: "test")).start()
+            await running.stop()
+            XCTFail("the start must fail: \(listen) holds a taken address", file: file, line: line)
+            return nil
+        } catch let error as ListenError {
+            return error
+        }
+    }
+
     func testATakenTCPPortFailsTheStartAndTheUDPListenerAlreadyOpenIsClosedAgain() async throws {
         let taken = bound(Int32(SOCK_STREAM.rawValue), port: 0, listening: true)
         XCTAssertGreaterThanOrEqual(taken.fd, 0)
@@ -41,24 +63,10 @@ final class ListenFailureTests: XCTestCase {
         let udpPort = probe.port
         close(probe.fd)
 
-        let directory = NSTemporaryDirectory() + "ListenFailureTests-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.createDirectory(atPath: directory + "/policies", withIntermediateDirectories: true)
-        let configuration = try ConfigurationLoader.parse(yaml: """
-            listen: [udp:127.0.0.1:\(udpPort), tcp:127.0.0.1:\(taken.port)]
-            data_dir: \(directory)
-            firewall: memory
-            policies_dir: \(directory)/policies
-            """, file: "test")
-        do {
-            let running = try await SIPWardenDaemon(configuration: configuration, logger: Logger(label: "test")).start()
-            await running.stop()
-            XCTFail("the start must fail: tcp:127.0.0.1:\(taken.port) is taken")
-        } catch let error as ListenError {
-            XCTAssertTrue(error.isAddressInUse)
-            XCTAssertEqual(error.description,
-                           "tcp:127.0.0.1:\(taken.port): address already in use — another sipwarden or SIP server is running there?")
-        }
+        let error = try await failedStart(listen: "udp:127.0.0.1:\(udpPort), tcp:127.0.0.1:\(taken.port)")
+        XCTAssertTrue(error?.isAddressInUse == true)
+        XCTAssertEqual(error?.description,
+                       "tcp:127.0.0.1:\(taken.port): address already in use — another sipwarden or SIP server is running there?")
         let again = bound(Int32(SOCK_DGRAM.rawValue), port: udpPort)
         XCTAssertGreaterThanOrEqual(again.fd, 0, "udp:127.0.0.1:\(udpPort) was closed by the failed start")
         if again.fd >= 0 { close(again.fd) }
@@ -81,22 +89,8 @@ final class ListenFailureTests: XCTestCase {
         _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
         let port = Int(UInt16(bigEndian: bound.sin_port))
 
-        let directory = NSTemporaryDirectory() + "ListenFailureTests-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.createDirectory(atPath: directory + "/policies", withIntermediateDirectories: true)
-        let configuration = try ConfigurationLoader.parse(yaml: """
-            listen: [udp:127.0.0.1:\(port)]
-            data_dir: \(directory)
-            firewall: memory
-            policies_dir: \(directory)/policies
-            """, file: "test")
-        do {
-            let running = try await SIPWardenDaemon(configuration: configuration, logger: Logger(label: "test")).start()
-            await running.stop()
-            XCTFail("the start must fail: udp:127.0.0.1:\(port) is taken")
-        } catch let error as ListenError {
-            XCTAssertEqual(error.description,
-                           "udp:127.0.0.1:\(port): address already in use — another sipwarden or SIP server is running there?")
-        }
+        let error = try await failedStart(listen: "udp:127.0.0.1:\(port)")
+        XCTAssertEqual(error?.description,
+                       "udp:127.0.0.1:\(port): address already in use — another sipwarden or SIP server is running there?")
     }
 }
