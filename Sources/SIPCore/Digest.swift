@@ -48,35 +48,26 @@ public enum Digest {
             if index > 0 { bytes.append(UInt8(ascii: ":")) }
             bytes.append(contentsOf: part.utf8)
         }
-        return bytes.withUnsafeBytes { raw in
-            switch algorithm {
-            case .md5:
-                var hasher = Insecure.MD5()
-                hasher.update(bufferPointer: raw)
-                return hasher.finalize().withUnsafeBytes { Hex.encode($0) }
-            case .sha256:
-                var hasher = SHA256()
-                hasher.update(bufferPointer: raw)
-                return hasher.finalize().withUnsafeBytes { Hex.encode($0) }
-            }
+        return bytes.withUnsafeBytes { hex($0, algorithm) }
+    }
+
+    /// The digest of `raw` with `algorithm`, as lower-case hex.
+    private static func hex(_ raw: UnsafeRawBufferPointer, _ algorithm: DigestAlgorithm) -> String {
+        switch algorithm {
+        case .md5:
+            var hasher = Insecure.MD5()
+            hasher.update(bufferPointer: raw)
+            return hasher.finalize().withUnsafeBytes { Hex.encode($0) }
+        case .sha256:
+            var hasher = SHA256()
+            hasher.update(bufferPointer: raw)
+            return hasher.finalize().withUnsafeBytes { Hex.encode($0) }
         }
     }
 
     /// H(text) as lower-case hex.
     static func hash(_ text: String, _ algorithm: DigestAlgorithm) -> String {
         var text = text
-        return text.withUTF8 { bytes in
-            let raw = UnsafeRawBufferPointer(bytes)
-            switch algorithm {
-            case .md5:
-                var hasher = Insecure.MD5()
-                hasher.update(bufferPointer: raw)
-                return hasher.finalize().withUnsafeBytes { Hex.encode($0) }
-            case .sha256:
-                var hasher = SHA256()
-                hasher.update(bufferPointer: raw)
-                return hasher.finalize().withUnsafeBytes { Hex.encode($0) }
-            }
-        }
+        return text.withUTF8 { hex(UnsafeRawBufferPointer($0), algorithm) }
     }
 }
