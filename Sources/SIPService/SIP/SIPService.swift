@@ -64,9 +64,6 @@ public final class SIPService: Sendable {
         self.tcpFirstMessageTimeout = configuration.tcpFirstMessageTimeout
     }
 
-    /// The kind of the event a closed junk TCP connection records.
-    static let transportJunk = "transport.junk"
-
     /// Handles one datagram or one framed stream message from `source` (`address` is the same
     /// peer as an `IPAddress`). Banned sources are dropped and the admission plugins asked
     /// before a byte is parsed.
@@ -118,7 +115,7 @@ public final class SIPService: Sendable {
     /// Records a `transport.junk` event: a TCP connection closed for what it did (or did not) send.
     func recordJunk(source: SourceAddress, detail: String) {
         security.record([SecurityEvent(
-            timeMilliseconds: SystemClock.now().milliseconds, kind: Self.transportJunk, sourceIP: source.ip,
+            timeMilliseconds: SystemClock.now().milliseconds, kind: SecurityEventKind.transportJunk, sourceIP: source.ip,
             sourcePort: source.port, transport: Transport.tcp.rawValue, detail: detail
         )])
         logger.debug("junk TCP connection closed", metadata: ["source": "\(source)", "detail": "\(detail)"])
