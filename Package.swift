@@ -216,3 +216,21 @@ if Context.environment["SIPWARDEN_FUZZ"] != nil {
             name: "fuzz-\(fuzzer.name)", dependencies: fuzzer.dependencies + ["CFuzzerDriver"], path: "Fuzz/Sources/\(fuzzer.name)"))
     }
 }
+
+// Issue 13, analysis: User-Agents normalised to devices (the rules in rules/devices.yaml),
+// countries from a MaxMind-format database (libmaxminddb), and the alert engine on the
+// per-minute rollups (pure logic, the clock passed in) with its webhook sender.
+package.targets += [
+    .target(name: "Devices", dependencies: [.product(name: "Yams", package: "Yams")]),
+    .systemLibrary(name: "CMaxMindDB", pkgConfig: "libmaxminddb", providers: [.apt(["libmaxminddb-dev"])]),
+    .target(name: "GeoIP", dependencies: ["CMaxMindDB", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
+    .target(name: "Alerts"),
+    // POSTs alert events as JSON (FoundationNetworking) from a task of its own, never an event loop.
+    .target(name: "AlertWebhook", dependencies: ["Alerts"]),
+    .testTarget(name: "DevicesTests", dependencies: ["Devices"]),
+    .testTarget(name: "GeoIPTests", dependencies: ["GeoIP", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
+    .testTarget(name: "AlertsTests", dependencies: ["Alerts", "AlertWebhook"]),
+]
+for target in package.targets where ["Configuration", "ConfigurationTests"].contains(target.name) {
+    target.dependencies += ["Alerts"]
+}

@@ -13,7 +13,7 @@
 #              sections are stripped (symbols stay, so crash backtraces keep their names).
 #   BINDIR     /usr/local/bin/{sipwarden,sipwardenctl} -> ../lib/sipwarden/...
 #   /etc/sipwarden/sipwarden.yaml (only when missing), sipwarden.example.yaml, policies/*.yaml
-#              (each only when missing); /etc/fail2ban/{filter.d,action.d,jail.d}/sipwarden.conf
+#              and devices.yaml (each only when missing); /etc/fail2ban/{filter.d,action.d,jail.d}/sipwarden.conf
 #              (the jail is disabled); /etc/logrotate.d/sipwarden
 #   UNITDIR    sipwarden.service (ExecStart follows BINDIR); SYSUSERSDIR sipwarden.conf
 #   MANDIR     man8/sipwarden.8, man8/sipwardenctl.8 (help2man, from each program's --help)
@@ -109,6 +109,7 @@ install_files() {
   put 640 "$root/systemd/sipwarden.yaml" "$SYSCONFDIR/sipwarden/sipwarden.yaml" config
   put 644 "$root/rules/sipwarden.example.yaml" "$SYSCONFDIR/sipwarden/sipwarden.example.yaml"
   for file in "$root"/rules/policies/*.yaml; do put 644 "$file" "$SYSCONFDIR/sipwarden/policies/$(basename "$file")" config; done
+  put 644 "$root/rules/devices.yaml" "$SYSCONFDIR/sipwarden/devices.yaml" config   # User-Agent rules of `analysis devices`
   local sub
   for sub in filter.d action.d jail.d; do put 644 "$root/rules/fail2ban/$sub/sipwarden.conf" "$SYSCONFDIR/fail2ban/$sub/sipwarden.conf"; done
   put 644 "$root/rules/logrotate/sipwarden" "$SYSCONFDIR/logrotate.d/sipwarden"

@@ -1,3 +1,4 @@
+import Alerts
 import Firewall
 import Foundation
 import Logging
@@ -78,6 +79,21 @@ public struct DaemonConfiguration: Sendable {
     /// Whether `control.tcp_listen` may be a non-loopback address (`control.allow_non_loopback`).
     public var controlAllowNonLoopback = false
 
+    // Issue 13, analysis (read in ConfigurationLoader+Analysis.swift).
+    /// The alert engine's thresholds and baseline (`alerts.*`).
+    public var alerts = AlertSettings()
+    /// URLs alert events are POSTed to as JSON (`alerts.webhook`); empty: none.
+    public var alertWebhooks: [URL] = []
+    /// Seconds one webhook POST may take (`alerts.webhook_timeout`).
+    public var alertWebhookTimeout: Double = 5
+    /// Alerts that may wait for the webhook at most; more are dropped and counted (`alerts.webhook_queue`).
+    public var alertWebhookQueue = 100
+    /// The MaxMind-format country database (`geoip.database`); nil: countries are unknown.
+    public var geoipDatabase: String?
+    /// The devices file (`analysis.devices_file`); nil: the first existing of the files
+    /// ``DevicesFile`` searches.
+    public var devicesFile: String?
+
     /// The built-in defaults.
     public init() {}
 
@@ -89,6 +105,12 @@ public struct DaemonConfiguration: Sendable {
     /// The policies directory in force, and how it was chosen.
     public var effectivePoliciesDirectory: PoliciesDirectory {
         PoliciesDirectory.resolve(configured: policiesDirectory, programDirectory: Self.programDirectory)
+    }
+
+    /// The devices file in force, and how it was chosen.
+    public var effectiveDevicesFile: DevicesFile {
+        DevicesFile.resolve(configured: devicesFile, programDirectory: Self.programDirectory,
+                            policiesDirectory: effectivePoliciesDirectory.path)
     }
 
     /// The directory holding this program (symlinks resolved).

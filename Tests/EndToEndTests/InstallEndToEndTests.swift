@@ -50,7 +50,7 @@ final class InstallEndToEndTests: XCTestCase {
         let programs = destination.appendingPathComponent("usr/local/lib/sipwarden")
         for file in ["usr/local/bin/sipwarden", "usr/local/bin/sipwardenctl", "usr/local/lib/sipwarden/libSIPWardenPolicy.so",
                      "usr/local/lib/sipwarden/libsipwarden-bruteforce.so", "usr/local/lib/sipwarden/libswiftCore.so",
-                     "etc/sipwarden/sipwarden.yaml", "etc/sipwarden/sipwarden.example.yaml", "etc/sipwarden/policies/bruteforce.yaml",
+                     "etc/sipwarden/sipwarden.yaml", "etc/sipwarden/sipwarden.example.yaml", "etc/sipwarden/policies/bruteforce.yaml", "etc/sipwarden/devices.yaml",
                      "etc/fail2ban/filter.d/sipwarden.conf", "etc/fail2ban/action.d/sipwarden.conf", "etc/fail2ban/jail.d/sipwarden.conf",
                      "etc/logrotate.d/sipwarden", "usr/local/lib/systemd/system/sipwarden.service", "usr/local/lib/sysusers.d/sipwarden.conf",
                      "usr/local/share/bash-completion/completions/sipwardenctl", "usr/local/share/zsh/site-functions/_sipwardenctl",
