@@ -35,8 +35,8 @@ final class HistoryEndToEndTests: XCTestCase {
         XCTAssertEqual(try RegistrationTestSupport.register("1001", password: "pw1001", client: phone1, port: port, userAgent: "Yealink SIP-T46S 66.86.0.15"), 200)
         let afterRegister = milliseconds()
         XCTAssertEqual(try RegistrationTestSupport.register("1001", password: "pw1001", client: phone1, port: port, userAgent: "Yealink SIP-T46S 66.86.0.15"), 200)
-        XCTAssertEqual(try RegistrationTestSupport.register("1002", password: "wrong", client: phone2, port: port, userAgent: "sipcli/v1.8"), 401)
-        XCTAssertEqual(try RegistrationTestSupport.register("9999", password: "guess", client: phone2, port: port, userAgent: "sipcli/v1.8"), 401)
+        XCTAssertEqual(try RegistrationTestSupport.register("1002", password: "wrong", client: phone2, port: port, userAgent: "Zoiper rv2.10.19.5"), 401)
+        XCTAssertEqual(try RegistrationTestSupport.register("9999", password: "guess", client: phone2, port: port, userAgent: "Zoiper rv2.10.19.5"), 401)
         XCTAssertEqual(try RegistrationTestSupport.register("1002", password: "pw1002", client: phone2, port: port, userAgent: "Grandstream GXP2170", expires: 2), 200)
 
         XCTAssertTrue(try TestEnvironment.eventually(15) {
@@ -84,7 +84,7 @@ final class HistoryEndToEndTests: XCTestCase {
         XCTAssertEqual(wrong["user"] as? String, "1002")
         XCTAssertEqual(wrong["source_ip"] as? String, "127.0.0.3")
         XCTAssertEqual((wrong["count"] as? NSNumber)?.intValue, 1)
-        XCTAssertEqual(wrong["user_agent"] as? String, "sipcli/v1.8")
+        XCTAssertEqual(wrong["user_agent"] as? String, "Zoiper rv2.10.19.5")
         XCTAssertTrue(failures.contains { $0["reason"] as? String == "unknown user" && $0["user"] as? String == "9999" }, "\(failures)")
         XCTAssertTrue(try daemon.ctlOK(["analysis", "failures"]).contains("wrong password"))
 
