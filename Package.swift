@@ -38,11 +38,20 @@ let package = Package(
             name: "SecurityLog",
             dependencies: [.product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "Logging", package: "swift-log")]
         ),
+        // The registration history (issue 13): its own SQLite file of events and rollups,
+        // written in batches by one background thread, bounded by retention and size.
+        .target(
+            name: "History",
+            dependencies: [
+                "ControlAPI", .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The daemon's settings and the YAML loader that reads them.
         .target(
             name: "Configuration",
             dependencies: [
-                "Registrar", "Store", "Firewall", "SecurityLog",
+                "Registrar", "Store", "Firewall", "SecurityLog", "History",
                 .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -79,6 +88,7 @@ let package = Package(
             name: "SIPService",
             dependencies: [
                 "SIPCore", "Registrar", "Store", "ControlAPI", "ControlServer", "Firewall", "SecurityLog", "Configuration", "PluginHost",
+                "History",
                 .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -103,6 +113,7 @@ let package = Package(
             name: "Daemon",
             dependencies: [
                 "SIPCore", "Registrar", "Store", "ControlAPI", "Firewall", "SecurityLog", "Configuration", "PluginHost", "ControlServer", "SIPService", "MetricsServer",
+                "History",
                 .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -131,6 +142,11 @@ let package = Package(
             path: "bench/PolicyBench"
         ),
         .executableTarget(
+            name: "history-bench",
+            dependencies: ["History", .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "Logging", package: "swift-log")],
+            path: "bench/HistoryBench"
+        ),
+        .executableTarget(
             name: "nft-bench",
             dependencies: ["Firewall", .product(name: "SIPWardenPolicy", package: "PolicyAPI")],
             path: "bench/NFTBench"
@@ -155,6 +171,10 @@ let package = Package(
             dependencies: ["Daemon", "Configuration", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "FirewallTests", dependencies: ["Firewall", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIPCore", "ControlAPI"]),
+        .testTarget(
+            name: "HistoryTests",
+            dependencies: ["History", "ControlAPI", .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The API types, policy files, the loader (against a plugin built in the separate package
         // Tests/Fixtures/ExternalPlugin, which the tests build), the plugin host and exec plugins.
         .testTarget(

@@ -70,10 +70,11 @@ public enum ConfigurationLoader {
             case "policies_dir": configuration.policiesDirectory = try reader.string(node, key: key)
             case "metrics": try readMetrics(node, into: &configuration, reader: reader)
             case "control": try readControl(node, into: &configuration, reader: reader)
+            case "history": try readHistory(node, into: &configuration, reader: reader)
             case "alerts": try readAlerts(node, into: &configuration, reader: reader)
             case "geoip": try readGeoIP(node, into: &configuration, reader: reader)
             case "analysis": try readAnalysis(node, into: &configuration, reader: reader)
-            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "security_log", "log_level", "registrar", "auth", "transport", "store", "firewall", "nftables", "trusted", "plugins_dir", "policies_dir", "metrics", "control", "keepalive"]
+            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "security_log", "log_level", "registrar", "auth", "transport", "store", "firewall", "nftables", "trusted", "plugins_dir", "policies_dir", "metrics", "control", "keepalive", "history"]
                 + ["alerts", "geoip", "analysis"])
             }
         }

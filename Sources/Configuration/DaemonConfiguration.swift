@@ -1,6 +1,7 @@
 import Alerts
 import Firewall
 import Foundation
+import History
 import Logging
 import Registrar
 import SIPWardenPolicy
@@ -52,6 +53,8 @@ public struct DaemonConfiguration: Sendable {
     public var expiredRetention: Int64 = 3600
     /// NAT keepalive and reachability (`keepalive.*`).
     public var keepalive = KeepaliveConfiguration()
+    /// The registration history (`history.*`).
+    public var history = HistorySettings()
 
     /// How bans are enforced (`firewall`).
     public var firewall: FirewallMode = .auto
@@ -134,4 +137,7 @@ public struct DaemonConfiguration: Sendable {
 
     /// The SQLite database path.
     public var databasePath: String { dataDirectory + "/sipwarden.sqlite" }
+
+    /// The registration history's database path (beside the main one).
+    public var historyPath: String { HistorySettings.path(dataDirectory: dataDirectory) }
 }

@@ -27,6 +27,9 @@
 /// | `addTrusted` | `POST /v1/trusted` | `TrustedRangeRequest` | 201, `TrustedRangeInfo` |
 /// | `removeTrusted` | `DELETE /v1/trusted?cidr=` | — | 204 (404 unknown, 409 from the configuration file) |
 /// | `stats` | `GET /v1/stats` | — | `StatsInfo` |
+/// | `history` | `GET /v1/history?aor=&number=&ip=&account=&kind=&since=&until=&limit=` | — | `[HistoryEventInfo]`, newest first (filters: `HistoryQuery`; 409 when the history is disabled) |
+/// | `analysisTrend` | `GET /v1/analysis/trend?since=&until=&step=` | — | `TrendReport` (`AnalysisQuery`) |
+/// | `analysisFailures` | `GET /v1/analysis/failures?since=&until=&limit=` | — | `[FailureGroup]`, most attempts first (`AnalysisQuery`) |
 ///
 /// A ban `{target}` is one path segment, percent-encoded (the "/" of a CIDR as `%2F`); an
 /// unencoded CIDR ("/v1/bans/192.0.2.0/24") is accepted too, for curl users.
@@ -84,6 +87,13 @@ public enum ControlRoute: Hashable, Sendable {
     case removeTrusted(cidr: String)
     /// `GET /v1/stats`.
     case stats
+    // Issue 13, registration history and analysis: see ControlRoute+History.swift.
+    /// `GET /v1/history`: recorded events, filtered, newest first.
+    case history(HistoryQuery)
+    /// `GET /v1/analysis/trend`: per-step registration figures from the rollups.
+    case analysisTrend(AnalysisQuery)
+    /// `GET /v1/analysis/failures`: failed attempts per user, source and reason.
+    case analysisFailures(AnalysisQuery)
 
     /// The version prefix of every path.
     public static let prefix = "/v1"
@@ -91,6 +101,7 @@ public enum ControlRoute: Hashable, Sendable {
     /// The HTTP method, upper case.
     public var method: String {
         if let method = operatorMethod { return method }
+        if let method = historyMethod { return method }
         switch self {
         case .health, .listRegistrations, .showRegistration, .listSubscribers, .listBans, .banWhy, .listPlugins: return "GET"
         case .addSubscriber, .importSubscribers, .addBan, .reloadPlugins, .unregister: return "POST"
@@ -102,6 +113,7 @@ public enum ControlRoute: Hashable, Sendable {
     /// The request target: the path, percent-encoded, with the query when there is one.
     public var target: String {
         if let target = operatorTarget { return target }
+        if let target = historyTarget { return target }
         switch self {
         case .health: return "/v1/health"
         case .listRegistrations(let query):
@@ -163,6 +175,7 @@ public enum ControlRoute: Hashable, Sendable {
         case .failure(let problem): return .badRequest(problem.message)
         }
         if let match = matchOperator(rest, query: query, pick: pick) { return match }
+        if let match = matchHistory(rest, query: query, pick: pick) { return match }
         switch rest.count {
         case 1:
             switch rest[0] {

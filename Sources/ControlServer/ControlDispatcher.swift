@@ -132,6 +132,9 @@ struct ControlDispatcher: Sendable {
         case .showSubscriber, .updateSubscriber, .setSubscriberPassword, .listAllowedRanges, .addAllowedRange,
              .removeAllowedRange, .listTrusted, .addTrusted, .removeTrusted, .stats:
             return try await performOperator(route, body: body)
+        // Issue 13, history and analysis: ControlDispatcher+History.swift.
+        case .history, .analysisTrend, .analysisFailures:
+            return try await performHistory(route)
         }
     }
 

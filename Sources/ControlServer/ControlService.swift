@@ -105,6 +105,18 @@ public protocol ControlService: Sendable {
 
     /// Traffic and security figures.
     func stats() async throws -> StatsInfo
+
+    // Issue 13, registration history and analysis; defaults (501) in ControlService+History.swift.
+
+    /// The recorded events `query` selects, newest first. Throw `ControlServiceError` 409 when
+    /// the history is disabled.
+    func history(_ query: HistoryQuery) async throws -> [HistoryEventInfo]
+
+    /// The registration trend over `query`'s window.
+    func trend(_ query: AnalysisQuery) async throws -> TrendReport
+
+    /// Failed attempts in `query`'s window per user, source and reason, most first.
+    func failures(_ query: AnalysisQuery) async throws -> [FailureGroup]
 }
 
 /// Answers for the ban and plugin routes until the daemon implements them: 501, so a

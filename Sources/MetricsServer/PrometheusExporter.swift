@@ -14,11 +14,15 @@ final class PrometheusExporter: Sendable {
     private let gauges: [String: Gauge]
     private let registersTotal: Counter
     private let pluginEventsDropped: Counter
+    private let historyWritten: Counter
+    private let historyDropped: Counter
     private let state = Mutex<ExportedCounts>(ExportedCounts())
 
     private struct ExportedCounts {
         var registersTotal = 0
         var pluginEventsDropped = 0
+        var historyWritten = 0
+        var historyDropped = 0
         var events: [String: Int] = [:]
         var eventCounters: [String: Counter] = [:]
     }
@@ -35,12 +39,22 @@ final class PrometheusExporter: Sendable {
         ("sipwarden_plugins_loaded", "Policy plugins loaded and receiving events."),
         ("sipwarden_plugins_failed", "Policy plugins that failed to load, or were disabled after throwing or getting stuck."),
         ("sipwarden_protection_active", "1 when at least one policy plugin is loaded and enforcing its bans, 0 when the security agent is off."),
+        // The registration history (present when history.enabled).
+        ("sipwarden_history_queue_depth", "Events waiting for the history's writer."),
+        ("sipwarden_history_database_bytes", "Bytes of the history file in use."),
+        ("sipwarden_history_minute_registrations", "New bindings in the current minute."),
+        ("sipwarden_history_minute_refreshes", "Refreshed bindings in the current minute."),
+        ("sipwarden_history_minute_removals", "Bindings ended (removed, lapsed, forced out) in the current minute."),
+        ("sipwarden_history_minute_failures", "Failed registration attempts in the current minute."),
+        ("sipwarden_history_minute_peak_per_second", "The current minute's most successful REGISTERs in one second."),
     ]
     /// The gauge names.
     static var gaugeNames: [String] { gaugeHelp.map(\.name) }
     static let registersTotalHelp = "Accepted REGISTERs since start."
     static let eventsTotalHelp = "Security events since start, by kind."
     static let pluginEventsDroppedHelp = "Events some policy plugin missed because its queue was full, since start."
+    static let historyWrittenHelp = "Events written to the registration history since start."
+    static let historyDroppedHelp = "Events the registration history did not record (queue full or a failed write) since start."
 
     /// An exporter with every metric registered at zero.
     init() {
@@ -50,6 +64,8 @@ final class PrometheusExporter: Sendable {
         registersTotal = registry.makeCounter(descriptor: Self.descriptor("sipwarden_registers_total", Self.registersTotalHelp))
         pluginEventsDropped = registry.makeCounter(
             descriptor: Self.descriptor("sipwarden_plugin_events_dropped_total", Self.pluginEventsDroppedHelp))
+        historyWritten = registry.makeCounter(descriptor: Self.descriptor("sipwarden_history_events_written_total", Self.historyWrittenHelp))
+        historyDropped = registry.makeCounter(descriptor: Self.descriptor("sipwarden_history_events_dropped_total", Self.historyDroppedHelp))
     }
 
     /// A metric's full name (no unit suffix added) and help text.
@@ -69,6 +85,14 @@ final class PrometheusExporter: Sendable {
         gauges["sipwarden_plugins_loaded"]?.set(to: Double(stats.pluginsLoaded ?? 0))
         gauges["sipwarden_plugins_failed"]?.set(to: Double(stats.pluginsFailed ?? 0))
         gauges["sipwarden_protection_active"]?.set(to: stats.protectionActive == true ? 1 : 0)
+        let history = stats.history ?? HistoryStatsInfo()
+        gauges["sipwarden_history_queue_depth"]?.set(to: Double(history.queueDepth))
+        gauges["sipwarden_history_database_bytes"]?.set(to: Double(history.databaseBytes))
+        gauges["sipwarden_history_minute_registrations"]?.set(to: Double(history.minuteRegistrations))
+        gauges["sipwarden_history_minute_refreshes"]?.set(to: Double(history.minuteRefreshes))
+        gauges["sipwarden_history_minute_removals"]?.set(to: Double(history.minuteRemovals))
+        gauges["sipwarden_history_minute_failures"]?.set(to: Double(history.minuteFailures))
+        gauges["sipwarden_history_minute_peak_per_second"]?.set(to: Double(history.minutePeakPerSecond))
         state.withLock { exported in
             if stats.registersTotal > exported.registersTotal {
                 registersTotal.increment(by: Int64(stats.registersTotal - exported.registersTotal))
@@ -77,6 +101,14 @@ final class PrometheusExporter: Sendable {
             if let dropped = stats.pluginEventsDropped, dropped > exported.pluginEventsDropped {
                 pluginEventsDropped.increment(by: Int64(dropped - exported.pluginEventsDropped))
                 exported.pluginEventsDropped = dropped
+            }
+            if history.eventsWritten > exported.historyWritten {
+                historyWritten.increment(by: Int64(history.eventsWritten - exported.historyWritten))
+                exported.historyWritten = history.eventsWritten
+            }
+            if history.eventsDropped > exported.historyDropped {
+                historyDropped.increment(by: Int64(history.eventsDropped - exported.historyDropped))
+                exported.historyDropped = history.eventsDropped
             }
             for (kind, count) in stats.events {
                 let counter = exported.eventCounters[kind] ?? {

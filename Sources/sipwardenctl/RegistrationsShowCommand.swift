@@ -11,14 +11,17 @@ struct RegistrationsShowCommand: AsyncParsableCommand {
             AOR may be sip:1001@example.com, 1001@example.com, or just 1001 when one domain has it. \
             Per binding: contact, source and received address, transport, user agent, \
             Call-ID/CSeq, q, registered at, last refresh, expires in, NAT, status, keepalive \
-            misses, and the Via path of the last REGISTER. Then the last events naming the AOR \
-            (from the end of the security log). Exit status 1 when the AOR has no binding, or \
+            misses, and the Via path of the last REGISTER. Then the last events naming the AOR, \
+            from the registration history (which survives restarts and log rotation; \
+            'sipwardenctl history --aor AOR' shows more), or from the end of the security log \
+            when history.enabled is false (the output says which). Exit status 1 when the AOR has no binding, or \
             when a bare user part such as 1001 is registered under several domains (the \
             message lists them; name one in full).
 
             --json keys: aor, account, bindings (each with every 'registrations list --json' key \
             plus via_path, contact_parameters, instance, reg_id, keepalive_misses, last_keepalive_answer_at, \
-            unreachable_since) and events (security event keys, docs/events.md).
+            unreachable_since), events (security event keys, docs/events.md) and events_source \
+            (history or security_log).
 
             Examples:
               sipwardenctl registrations show sip:1001@example.com
@@ -76,7 +79,8 @@ struct RegistrationsShowCommand: AsyncParsableCommand {
         }
         text += "\n"
         if detail.events.isEmpty {
-            text += "No recent events.\n"
+            text += detail.eventsSource == RegistrationDetail.eventsFromSecurityLog
+                ? "No recent events in the security log (the history is disabled).\n" : "No recent events.\n"
         } else {
             var table = TextTable(headers: ["TIME", "KIND", "SOURCE", "TRANSPORT", "USER", "DETAIL"])
             for event in detail.events {
@@ -85,7 +89,9 @@ struct RegistrationsShowCommand: AsyncParsableCommand {
                 table.append([time, event.kind, source, event.transport.isEmpty ? "-" : event.transport,
                               event.username ?? "-", event.detail ?? "-"])
             }
-            text += "Recent events:\n" + table.render()
+            text += (detail.eventsSource == RegistrationDetail.eventsFromSecurityLog
+                ? "Recent events (from the end of the security log: the history is disabled):\n"
+                : "Recent events (from the history):\n") + table.render()
         }
         Console.out(text)
     }

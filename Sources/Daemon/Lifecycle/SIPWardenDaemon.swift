@@ -3,6 +3,7 @@ import ControlAPI
 import ControlServer
 import Firewall
 import Foundation
+import History
 import Logging
 import MetricsServer
 import NIOCore
@@ -109,6 +110,7 @@ public final class SIPWardenDaemon: Sendable {
             builtIn: PluginHost.shippedPlugins, host: policyHost, logger: logger
         ) { decisions, plugin in security.apply(decisions, plugin: plugin) }
         security.attach(plugins)
+        let history = try HistoryWiring.open(configuration, service: service, security: security, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         var channels: [Channel] = []
         do {
@@ -142,13 +144,14 @@ public final class SIPWardenDaemon: Sendable {
             return RunningDaemon(
                 channels: channels, controlServer: controlServer, sweeper: sweeper, keepalive: keepalive, committer: committer,
                 store: store, group: group, plugins: plugins, securityLog: securityLog, logger: logger, metrics: metrics,
-                firewall: firewall.nftables, firewallCheck: firewallCheck
+                firewall: firewall.nftables, firewallCheck: firewallCheck, history: history
             )
         } catch {
             for channel in channels { try? await channel.close() }
             plugins.shutdown()
             securityLog.close()
             await committer.drainAndStop()
+            HistoryWiring.close(history, logger: logger)
             try? store.close()
             try? await group.shutdownGracefully()
             throw error
@@ -182,10 +185,13 @@ public final class RunningDaemon: Sendable {
     private let metrics: MetricsServer?
     private let firewall: NFTablesFirewall?
     private let firewallCheck: RepeatedTask?
+    private let history: HistoryRecorder?
 
     init(channels: [Channel], controlServer: ControlServer, sweeper: RepeatedTask, keepalive: RepeatedTask?, committer: GroupCommitter,
          store: SIPWardenStore, group: MultiThreadedEventLoopGroup, plugins: PluginHost, securityLog: SecurityLog, logger: Logger,
-         metrics: MetricsServer? = nil, firewall: NFTablesFirewall? = nil, firewallCheck: RepeatedTask? = nil) {
+         metrics: MetricsServer? = nil, firewall: NFTablesFirewall? = nil, firewallCheck: RepeatedTask? = nil,
+         history: HistoryRecorder? = nil) {
+        self.history = history
         self.metrics = metrics
         self.firewall = firewall
         self.firewallCheck = firewallCheck
@@ -232,6 +238,7 @@ public final class RunningDaemon: Sendable {
         plugins.shutdown()
         securityLog.close()
         await committer.drainAndStop()
+        HistoryWiring.close(history, logger: logger)
         do { try store.close() } catch { logger.error("closing the store failed", metadata: ["error": "\(error)"]) }
         // The nftables table stays (bans hold while the daemon restarts) unless configured otherwise.
         do { try firewall?.shutdown() } catch { logger.error("removing the nftables table failed", metadata: ["error": "\(error)"]) }

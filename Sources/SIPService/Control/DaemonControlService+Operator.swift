@@ -1,6 +1,7 @@
 import ControlAPI
 import ControlServer
 import Foundation
+import History
 import Registrar
 import SIPWardenPolicy
 import Store
@@ -106,7 +107,7 @@ extension DaemonControlService {
         }
         let figures = security.statistics
         let plugins = security.plugins?.plugins ?? []
-        return StatsInfo(
+        var info = StatsInfo(
             registrations: bindings, aors: aors, registersLastMinute: figures.registersOK.count(nowSeconds: now.seconds),
             authFailuresLastMinute: figures.authFailures.count(nowSeconds: now.seconds), registersTotal: figures.registerTimes.count,
             registerTimeAvgMs: figures.registerTimes.meanMilliseconds, registerTimeP99Ms: figures.registerTimes.quantileMilliseconds(0.99),
@@ -115,6 +116,8 @@ extension DaemonControlService {
             pluginsFailed: plugins.filter(\.state.isFailure).count,
             protectionActive: security.plugins?.isProtecting ?? false,
             pluginEventsDropped: Int(clamping: security.plugins?.statistics.eventsDropped ?? 0))
+        info.history = security.history?.statistics
+        return info
     }
 
     // MARK: - Helpers

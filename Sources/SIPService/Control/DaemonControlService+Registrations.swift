@@ -36,9 +36,21 @@ extension DaemonControlService {
                 unreachableSince: state?.unreachableSince.map(Self.date)
             )
         }
-        let events = SecurityLogTail.events(
-            aor: aor, path: SecurityLog.path(dataDirectory: configuration.dataDirectory), limit: RegistrationDetail.maxEvents)
-        return RegistrationDetail(aor: aor, account: bindings.first?.account, bindings: details, events: events)
+        // From the history (it survives restarts and log rotation); from the end of the
+        // security log only when the history is disabled.
+        let events: [BanEvidenceEvent]
+        let source: String
+        if let recorder = security.history {
+            events = try recorder.store.events(HistoryQuery(aor: aor, limit: RegistrationDetail.maxEvents), now: Date()).reversed().map(\.evidence)
+            source = RegistrationDetail.eventsFromHistory
+        } else {
+            events = SecurityLogTail.events(
+                aor: aor, path: SecurityLog.path(dataDirectory: configuration.dataDirectory), limit: RegistrationDetail.maxEvents)
+            source = RegistrationDetail.eventsFromSecurityLog
+        }
+        var detail = RegistrationDetail(aor: aor, account: bindings.first?.account, bindings: details, events: events)
+        detail.eventsSource = source
+        return detail
     }
 
     func unregister(_ request: UnregisterRequest, caller: String) async throws -> UnregisterResponse {

@@ -1,5 +1,6 @@
 import Firewall
 import Foundation
+import History
 import Logging
 import PluginHost
 import Registrar
@@ -23,6 +24,7 @@ public final class SecurityCoordinator: Sendable {
     let access: Mutex<AccessRanges>
     private let nextEventID = Atomic<UInt64>(1)
     private let pluginHost = Mutex<PluginHost?>(nil)
+    private let historyRecorder = Mutex<HistoryRecorder?>(nil)
     /// Traffic figures for `sipwardenctl stats` and the metrics endpoint.
     let statistics = TrafficStatistics()
 
@@ -49,12 +51,19 @@ public final class SecurityCoordinator: Sendable {
     /// The plugin host, once attached.
     var plugins: PluginHost? { pluginHost.withLock { $0 } }
 
+    /// Connects the registration history (created after the service, whose bindings it samples).
+    public func attach(history: HistoryRecorder) { historyRecorder.withLock { $0 = history } }
+
+    /// The registration history, once attached (nil when `history.enabled` is false).
+    public var history: HistoryRecorder? { historyRecorder.withLock { $0 } }
+
     // MARK: Events
 
-    /// Records events: numbered, logged, and handed to every plugin.
+    /// Records events: numbered, logged, handed to every plugin and queued for the history.
     func record(_ events: [SecurityEvent]) {
         guard !events.isEmpty else { return }
         let host = plugins
+        let history = history
         var numbered = events
         for index in numbered.indices {
             numbered[index].id = nextEventID.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -64,6 +73,8 @@ public final class SecurityCoordinator: Sendable {
             log.record(event)
             host?.submit(event)
         }
+        // Queued for the history's writer thread: never a disk write here.
+        history?.record(numbered)
     }
 
     // MARK: The packet path

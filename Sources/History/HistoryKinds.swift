@@ -1,0 +1,36 @@
+import SIPWardenPolicy
+
+/// Which security events the history keeps: the registration-related kinds, exactly, and
+/// whole families by prefix (alerts and trunks, whatever kinds they grow). A new kind is one
+/// line here.
+public enum HistoryKinds {
+    /// Kinds kept exactly.
+    public static let exact: Set<String> = [
+        SecurityEventKind.registerAccepted, SecurityEventKind.registerRefreshed, SecurityEventKind.registerRemoved,
+        SecurityEventKind.registerExpired, SecurityEventKind.registerForcedOut, SecurityEventKind.registerRejected,
+        SecurityEventKind.registerUnreachable, SecurityEventKind.registerReachable,
+        SecurityEventKind.authFailed, SecurityEventKind.authUnknownUser, SecurityEventKind.authStaleNonce,
+        SecurityEventKind.aclDenied, SecurityEventKind.rateExceeded, SecurityEventKind.hijackSuspected,
+        SecurityEventKind.banAdded, SecurityEventKind.banRemoved, SecurityEventKind.banExpired,
+    ]
+
+    /// Families kept by prefix.
+    public static let prefixes: [String] = ["register.", "alert.", "trunk."]
+
+    /// Whether events of `kind` go into the history.
+    public static func records(_ kind: String) -> Bool {
+        exact.contains(kind) || prefixes.contains { kind.hasPrefix($0) }
+    }
+
+    /// Kinds counted as new bindings in the rollups.
+    static let registrations: Set<String> = [SecurityEventKind.registerAccepted]
+    /// Kinds counted as refreshes.
+    static let refreshes: Set<String> = [SecurityEventKind.registerRefreshed]
+    /// Kinds counted as bindings ended.
+    static let removals: Set<String> = [SecurityEventKind.registerRemoved, SecurityEventKind.registerExpired, SecurityEventKind.registerForcedOut]
+    /// Kinds counted as failed attempts (by kind in the rollups).
+    static let failures: Set<String> = [
+        SecurityEventKind.authFailed, SecurityEventKind.authUnknownUser, SecurityEventKind.authStaleNonce, SecurityEventKind.aclDenied,
+        SecurityEventKind.registerRejected, SecurityEventKind.rateExceeded,
+    ]
+}
