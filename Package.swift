@@ -254,3 +254,6 @@ package.targets += [
 for target in package.targets where ["Configuration", "ConfigurationTests"].contains(target.name) {
     target.dependencies += ["Alerts"]
 }
+for target in package.targets where ["SIPService", "Daemon", "SIPServiceTests"].contains(target.name) {
+    target.dependencies += ["Alerts", "AlertWebhook", "Devices", "GeoIP"] + (target.name == "SIPServiceTests" ? ["History"] : [])
+}

@@ -30,6 +30,9 @@
 /// | `history` | `GET /v1/history?aor=&number=&ip=&account=&kind=&since=&until=&limit=` | — | `[HistoryEventInfo]`, newest first (filters: `HistoryQuery`; 409 when the history is disabled) |
 /// | `analysisTrend` | `GET /v1/analysis/trend?since=&until=&step=` | — | `TrendReport` (`AnalysisQuery`) |
 /// | `analysisFailures` | `GET /v1/analysis/failures?since=&until=&limit=` | — | `[FailureGroup]`, most attempts first (`AnalysisQuery`) |
+/// | `analysisDevices` | `GET /v1/analysis/devices?since=&until=` | — | `DeviceReport` (User-Agents normalised by the devices file; window default 30d) |
+/// | `analysisGeo` | `GET /v1/analysis/geo?since=&until=` | — | `GeoReport` (countries of live bindings and of failed attempts; window default 30d) |
+/// | `alerts` | `GET /v1/alerts?since=&until=&limit=` | — | `AlertsReport` (the alert engine's states and the alert events of the window, default 7d) |
 ///
 /// A ban `{target}` is one path segment, percent-encoded (the "/" of a CIDR as `%2F`); an
 /// unencoded CIDR ("/v1/bans/192.0.2.0/24") is accepted too, for curl users.
@@ -94,6 +97,13 @@ public enum ControlRoute: Hashable, Sendable {
     case analysisTrend(AnalysisQuery)
     /// `GET /v1/analysis/failures`: failed attempts per user, source and reason.
     case analysisFailures(AnalysisQuery)
+    // Issue 13, devices, countries and alerts: see ControlRoute+Analysis.swift.
+    /// `GET /v1/analysis/devices`: live bindings and AORs per vendor, model and firmware.
+    case analysisDevices(AnalysisQuery)
+    /// `GET /v1/analysis/geo`: countries of live bindings and of failed attempts.
+    case analysisGeo(AnalysisQuery)
+    /// `GET /v1/alerts`: the alert engine's states and recent alert events.
+    case alerts(AnalysisQuery)
 
     /// The version prefix of every path.
     public static let prefix = "/v1"
@@ -102,6 +112,7 @@ public enum ControlRoute: Hashable, Sendable {
     public var method: String {
         if let method = operatorMethod { return method }
         if let method = historyMethod { return method }
+        if let method = analysisMethod { return method }
         switch self {
         case .health, .listRegistrations, .showRegistration, .listSubscribers, .listBans, .banWhy, .listPlugins: return "GET"
         case .addSubscriber, .importSubscribers, .addBan, .reloadPlugins, .unregister: return "POST"
@@ -114,6 +125,7 @@ public enum ControlRoute: Hashable, Sendable {
     public var target: String {
         if let target = operatorTarget { return target }
         if let target = historyTarget { return target }
+        if let target = analysisTarget { return target }
         switch self {
         case .health: return "/v1/health"
         case .listRegistrations(let query):
@@ -175,6 +187,7 @@ public enum ControlRoute: Hashable, Sendable {
         case .failure(let problem): return .badRequest(problem.message)
         }
         if let match = matchOperator(rest, query: query, pick: pick) { return match }
+        if let match = matchAnalysis(rest, query: query, pick: pick) { return match }
         if let match = matchHistory(rest, query: query, pick: pick) { return match }
         switch rest.count {
         case 1:

@@ -7,7 +7,8 @@
 /// `register_time_p99_ms` (REGISTER processing time since the start, receipt to response
 /// including the durable commit; p99 is the upper bound of its histogram bucket, null before
 /// the first REGISTER), `registers_total`, `active_bans`, `events` (an object: event kind to
-/// count since the start).
+/// count since the start), `history` (the registration history's figures), `alerts` (the
+/// alert engine's `AlertStateInfo`s) and `alert_webhook` (delivered, failed, dropped).
 public struct StatsInfo: Codable, Hashable, Sendable {
     /// Live bindings.
     public var registrations: Int
@@ -44,6 +45,10 @@ public struct StatsInfo: Codable, Hashable, Sendable {
     /// The registration history's figures (`history`): events written and dropped, the
     /// current minute's counts; nil when the history is disabled or from older daemons.
     public var history: HistoryStatsInfo?
+    /// The alert engine's alerts now (`alerts`: `AlertStateInfo`s); nil when it does not run.
+    public var alerts: [AlertStateInfo]?
+    /// The alert webhook's figures (`alert_webhook`); nil without `alerts.webhook`.
+    public var alertWebhook: AlertsReport.Webhook?
 
     /// Creates a stats answer.
     public init(
@@ -84,6 +89,8 @@ public struct StatsInfo: Codable, Hashable, Sendable {
         case protectionActive = "protection_active"
         case pluginEventsDropped = "plugin_events_dropped"
         case history
+        case alerts
+        case alertWebhook = "alert_webhook"
     }
 
     /// Encodes every key, absent values as `null`.
@@ -105,5 +112,7 @@ public struct StatsInfo: Codable, Hashable, Sendable {
         try c.encodeIfPresent(protectionActive, forKey: .protectionActive)
         try c.encodeIfPresent(pluginEventsDropped, forKey: .pluginEventsDropped)
         try c.encodeIfPresent(history, forKey: .history)
+        try c.encodeIfPresent(alerts, forKey: .alerts)
+        try c.encodeIfPresent(alertWebhook, forKey: .alertWebhook)
     }
 }

@@ -135,6 +135,9 @@ struct ControlDispatcher: Sendable {
         // Issue 13, history and analysis: ControlDispatcher+History.swift.
         case .history, .analysisTrend, .analysisFailures:
             return try await performHistory(route)
+        // Issue 13, devices, countries and alerts: ControlDispatcher+Analysis.swift.
+        case .analysisDevices, .analysisGeo, .alerts:
+            return try await performAnalysis(route)
         }
     }
 

@@ -117,6 +117,17 @@ public protocol ControlService: Sendable {
 
     /// Failed attempts in `query`'s window per user, source and reason, most first.
     func failures(_ query: AnalysisQuery) async throws -> [FailureGroup]
+
+    // Issue 13, devices, countries and alerts; defaults (501) in ControlService+Analysis.swift.
+
+    /// Live bindings and AORs per normalised device.
+    func devices(_ query: AnalysisQuery) async throws -> DeviceReport
+
+    /// Countries of live bindings' and failed attempts' sources.
+    func geo(_ query: AnalysisQuery) async throws -> GeoReport
+
+    /// The alert engine's states and the alert events of the window.
+    func alerts(_ query: AnalysisQuery) async throws -> AlertsReport
 }
 
 /// Answers for the ban and plugin routes until the daemon implements them: 501, so a

@@ -16,6 +16,7 @@ final class PrometheusExporter: Sendable {
     private let pluginEventsDropped: Counter
     private let historyWritten: Counter
     private let historyDropped: Counter
+    private let webhookCounters: [String: Counter]
     private let state = Mutex<ExportedCounts>(ExportedCounts())
 
     private struct ExportedCounts {
@@ -25,6 +26,8 @@ final class PrometheusExporter: Sendable {
         var historyDropped = 0
         var events: [String: Int] = [:]
         var eventCounters: [String: Counter] = [:]
+        var alertGauges: [String: Gauge] = [:]
+        var webhook: [String: UInt64] = [:]
     }
 
     /// Every gauge and its help text (docs/cli.md lists them).
@@ -55,6 +58,19 @@ final class PrometheusExporter: Sendable {
     static let pluginEventsDroppedHelp = "Events some policy plugin missed because its queue was full, since start."
     static let historyWrittenHelp = "Events written to the registration history since start."
     static let historyDroppedHelp = "Events the registration history did not record (queue full or a failed write) since start."
+    /// The alert engine's per-alert gauges (label `alert`: bindings_drop, failures_spike, registrations_spike).
+    static let alertGaugeHelp: [(name: String, help: String)] = [
+        ("sipwarden_alert_raised", "1 while the alert engine's alert is raised, 0 otherwise."),
+        ("sipwarden_alert_observed", "The alert's figure in the last minute the engine saw."),
+        ("sipwarden_alert_expected", "What the alert's baseline expected in that minute (0 while it is still learning)."),
+        ("sipwarden_alert_deviation", "The deviation of the alert's band in that minute (0 while it is still learning)."),
+    ]
+    /// The alert webhook's counters.
+    static let webhookHelp: [(name: String, help: String)] = [
+        ("sipwarden_alert_webhook_delivered_total", "Alert webhook POSTs answered 2xx since start."),
+        ("sipwarden_alert_webhook_failed_total", "Alert webhook POSTs that failed (no connection, timeout, non-2xx) since start."),
+        ("sipwarden_alert_webhook_dropped_total", "Alerts the webhook dropped on a full queue since start."),
+    ]
 
     /// An exporter with every metric registered at zero.
     init() {
@@ -66,6 +82,11 @@ final class PrometheusExporter: Sendable {
             descriptor: Self.descriptor("sipwarden_plugin_events_dropped_total", Self.pluginEventsDroppedHelp))
         historyWritten = registry.makeCounter(descriptor: Self.descriptor("sipwarden_history_events_written_total", Self.historyWrittenHelp))
         historyDropped = registry.makeCounter(descriptor: Self.descriptor("sipwarden_history_events_dropped_total", Self.historyDroppedHelp))
+        var webhookCounters: [String: Counter] = [:]
+        for metric in Self.webhookHelp {
+            webhookCounters[metric.name] = registry.makeCounter(descriptor: Self.descriptor(metric.name, metric.help))
+        }
+        self.webhookCounters = webhookCounters
     }
 
     /// A metric's full name (no unit suffix added) and help text.
@@ -109,6 +130,30 @@ final class PrometheusExporter: Sendable {
             if history.eventsDropped > exported.historyDropped {
                 historyDropped.increment(by: Int64(history.eventsDropped - exported.historyDropped))
                 exported.historyDropped = history.eventsDropped
+            }
+            for state in stats.alerts ?? [] {
+                let values: [String: Double] = [
+                    "sipwarden_alert_raised": state.raised ? 1 : 0, "sipwarden_alert_observed": state.observed ?? 0,
+                    "sipwarden_alert_expected": state.expected ?? 0, "sipwarden_alert_deviation": state.deviation ?? 0,
+                ]
+                for metric in Self.alertGaugeHelp {
+                    let key = metric.name + "\u{0}" + state.alert
+                    let gauge = exported.alertGauges[key] ?? {
+                        let made = registry.makeGauge(descriptor: Self.descriptor(metric.name, metric.help), labels: [("alert", state.alert)])
+                        exported.alertGauges[key] = made
+                        return made
+                    }()
+                    gauge.set(to: values[metric.name] ?? 0)
+                }
+            }
+            if let webhook = stats.alertWebhook {
+                for (name, value) in [("sipwarden_alert_webhook_delivered_total", webhook.delivered),
+                                      ("sipwarden_alert_webhook_failed_total", webhook.failed),
+                                      ("sipwarden_alert_webhook_dropped_total", webhook.dropped)] {
+                    let before = exported.webhook[name] ?? 0
+                    if value > before { webhookCounters[name]?.increment(by: Int64(value - before)) }
+                    exported.webhook[name] = value
+                }
             }
             for (kind, count) in stats.events {
                 let counter = exported.eventCounters[kind] ?? {

@@ -29,6 +29,8 @@ struct Sipwardenctl: AsyncParsableCommand {
             AllowCommand.self, TrustedCommand.self, StatsCommand.self, PolicyCommand.self,
             // Issue 13, registration history and analysis:
             HistoryCommand.self, AnalysisCommand.self,
+            // Issue 13, alerts on registration anomalies:
+            AlertsCommand.self,
         ]
     )
 

@@ -50,7 +50,7 @@ public enum SecurityEventKind {
     public static let banRemoved = "ban.removed"
     /// A ban reached its expiry.
     public static let banExpired = "ban.expired"
-    /// A plugin raised an alert.
+    /// An alert was raised: by a plugin, or by the alert engine (a registration figure left its band).
     public static let alertRaised = "alert.raised"
     /// A plugin threw or died and was disabled.
     public static let pluginFailed = "plugin.failed"
@@ -58,6 +58,8 @@ public enum SecurityEventKind {
     public static let banWouldAdd = "ban.would_add"
     /// An exec plugin's command died and is started again after a backoff.
     public static let pluginRestarted = "plugin.restarted"
+    /// An alert of the alert engine cleared: its figure is back in its band.
+    public static let alertCleared = "alert.cleared"
 
     /// Every kind of schema version 1.
     public static let all: [String] = [
@@ -67,5 +69,6 @@ public enum SecurityEventKind {
         requestOptions, requestUnsupported, transportJunk,
         scannerDetected, rateExceeded, hijackSuspected, banAdded, banRemoved, banExpired, alertRaised, pluginFailed,
         banWouldAdd, pluginRestarted,
+        alertCleared,
     ]
 }

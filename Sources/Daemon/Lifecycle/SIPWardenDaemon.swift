@@ -111,6 +111,7 @@ public final class SIPWardenDaemon: Sendable {
         ) { decisions, plugin in security.apply(decisions, plugin: plugin) }
         security.attach(plugins)
         let history = try HistoryWiring.open(configuration, service: service, security: security, logger: logger)
+        let alerts = AnalysisWiring.open(configuration, security: security, history: history, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         var channels: [Channel] = []
         do {
@@ -144,13 +145,14 @@ public final class SIPWardenDaemon: Sendable {
             return RunningDaemon(
                 channels: channels, controlServer: controlServer, sweeper: sweeper, keepalive: keepalive, committer: committer,
                 store: store, group: group, plugins: plugins, securityLog: securityLog, logger: logger, metrics: metrics,
-                firewall: firewall.nftables, firewallCheck: firewallCheck, history: history
+                firewall: firewall.nftables, firewallCheck: firewallCheck, history: history, alerts: alerts
             )
         } catch {
             for channel in channels { try? await channel.close() }
             plugins.shutdown()
             securityLog.close()
             await committer.drainAndStop()
+            await alerts?.finish()
             HistoryWiring.close(history, logger: logger)
             try? store.close()
             try? await group.shutdownGracefully()
@@ -186,12 +188,14 @@ public final class RunningDaemon: Sendable {
     private let firewall: NFTablesFirewall?
     private let firewallCheck: RepeatedTask?
     private let history: HistoryRecorder?
+    private let alerts: AlertMonitor?
 
     init(channels: [Channel], controlServer: ControlServer, sweeper: RepeatedTask, keepalive: RepeatedTask?, committer: GroupCommitter,
          store: SIPWardenStore, group: MultiThreadedEventLoopGroup, plugins: PluginHost, securityLog: SecurityLog, logger: Logger,
          metrics: MetricsServer? = nil, firewall: NFTablesFirewall? = nil, firewallCheck: RepeatedTask? = nil,
-         history: HistoryRecorder? = nil) {
+         history: HistoryRecorder? = nil, alerts: AlertMonitor? = nil) {
         self.history = history
+        self.alerts = alerts
         self.metrics = metrics
         self.firewall = firewall
         self.firewallCheck = firewallCheck
@@ -238,6 +242,7 @@ public final class RunningDaemon: Sendable {
         plugins.shutdown()
         securityLog.close()
         await committer.drainAndStop()
+        await alerts?.finish()
         HistoryWiring.close(history, logger: logger)
         do { try store.close() } catch { logger.error("closing the store failed", metadata: ["error": "\(error)"]) }
         // The nftables table stays (bans hold while the daemon restarts) unless configured otherwise.

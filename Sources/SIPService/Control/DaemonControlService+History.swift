@@ -15,7 +15,7 @@ extension DaemonControlService {
     }
 
     func failures(_ query: AnalysisQuery) async throws -> [FailureGroup] {
-        try historyStore().failures(query, now: Date())
+        placeFailures(try historyStore().failures(query, now: Date()))
     }
 
     /// The history store, or 409 saying how to turn it on.

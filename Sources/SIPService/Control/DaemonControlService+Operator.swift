@@ -117,6 +117,14 @@ extension DaemonControlService {
             protectionActive: security.plugins?.isProtecting ?? false,
             pluginEventsDropped: Int(clamping: security.plugins?.statistics.eventsDropped ?? 0))
         info.history = security.history?.statistics
+        if let monitor = security.analysis?.monitor {
+            info.alerts = Self.alertStates(monitor.states)
+            info.alertWebhook = monitor.webhook.map { sender in
+                let figures = sender.statistics
+                return AlertsReport.Webhook(urls: sender.urls.count, delivered: figures.delivered, failed: figures.failed,
+                                            dropped: figures.dropped, lastError: figures.lastError)
+            }
+        }
         return info
     }
 

@@ -25,6 +25,7 @@ public final class SecurityCoordinator: Sendable {
     private let nextEventID = Atomic<UInt64>(1)
     private let pluginHost = Mutex<PluginHost?>(nil)
     private let historyRecorder = Mutex<HistoryRecorder?>(nil)
+    private let analysisContext = Mutex<AnalysisContext?>(nil)
     /// Traffic figures for `sipwardenctl stats` and the metrics endpoint.
     let statistics = TrafficStatistics()
 
@@ -56,6 +57,15 @@ public final class SecurityCoordinator: Sendable {
 
     /// The registration history, once attached (nil when `history.enabled` is false).
     public var history: HistoryRecorder? { historyRecorder.withLock { $0 } }
+
+    /// Connects the device rules, the GeoIP database and the alert monitor (issue 13).
+    public func attach(analysis: AnalysisContext) { analysisContext.withLock { $0 = analysis } }
+
+    /// The analysis context, once attached.
+    public var analysis: AnalysisContext? { analysisContext.withLock { $0 } }
+
+    /// Records events the daemon's own background jobs raise (the alert monitor's alerts).
+    public func recordBackground(_ events: [SecurityEvent]) { record(events) }
 
     // MARK: Events
 
