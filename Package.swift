@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Registrar", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI"]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "SecurityLog", "Registrar"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "SecurityLog", "Registrar", "History"]),
         .testTarget(name: "SecurityLogTests", dependencies: ["SecurityLog", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         // The control server against a fake service, and sipwardenctl against that server.
         .testTarget(name: "ControlServerTests", dependencies: ["ControlServer", "ControlAPI"]),

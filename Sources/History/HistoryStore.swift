@@ -130,7 +130,7 @@ public final class HistoryStore: Sendable {
     /// Deletes raw events older than `settings.retentionSeconds` and rollups older than
     /// `settings.rollupRetentionSeconds` before `nowMilliseconds`; then, while the file uses
     /// more than `settings.maxSizeBytes`, the oldest raw events (and, once none is left, the
-    /// oldest rollups); then hands the freed pages back to the file system.
+    /// oldest rollups); then hands the freed pages back to the file system and truncates the WAL.
     @discardableResult
     public func enforceRetention(nowMilliseconds: Int64, settings: HistorySettings) throws -> HistoryRetentionResult {
         var result = HistoryRetentionResult()
@@ -164,9 +164,9 @@ public final class HistoryStore: Sendable {
                 }
                 try db.execute(sql: "PRAGMA incremental_vacuum")
             }
-            if result.expiredEvents + result.expiredRollups + result.cappedEvents + result.cappedRollups > 0 {
-                _ = try? db.checkpoint(.truncate)
-            }
+            // The WAL keeps the size it grew to; truncated once a run, it holds at most about
+            // a minute of writes beside the capped file.
+            _ = try? db.checkpoint(.truncate)
             result.usedBytes = try Self.usedBytes(db)
         }
         return result

@@ -121,7 +121,8 @@ final class RegistrationQueryTests: XCTestCase {
             events: [BanEvidenceEvent(timeMilliseconds: 1000, kind: "register.accepted", sourceIP: "192.0.2.10")])
         let data = try ControlJSON.makeEncoder().encode(detail)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
-        XCTAssertEqual(Set(object.keys), ["aor", "account", "bindings", "events"])
+        XCTAssertEqual(Set(object.keys), ["aor", "account", "bindings", "events", "events_source"])
+        XCTAssertTrue(object["events_source"] is NSNull, "unset: null, the key still there")
         let binding = try XCTUnwrap((object["bindings"] as? [[String: Any]])?.first)
         XCTAssertEqual(Set(binding.keys), Set(RegistrationInfo.CodingKeys.allCases.map(\.rawValue)).union(
             ["via_path", "contact_parameters", "instance", "reg_id", "keepalive_misses", "last_keepalive_answer_at", "unreachable_since"]))

@@ -147,12 +147,12 @@ final class RegistrationManagementEndToEndTests: XCTestCase {
             let object = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
             kinds = (object?["events"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } ?? []
             return kinds.contains("register.accepted")
-        }, "the security log's events about the AOR: \(kinds)")
+        }, "the history's events about the AOR: \(kinds)")
 
         let text = try daemon.ctl(["registrations", "show", "sip:1002@127.0.0.1"])
         XCTAssertEqual(text.status, 0, text.stderr)
         for expected in ["sip:1002@127.0.0.1 (account acme)", "Call-ID", "Via path", "SIP/2.0/UDP 127.0.0.3", "NAT           yes",
-                         "Recent events:", "register.accepted"] {
+                         "Recent events (from the history):", "register.accepted"] {
             XCTAssertTrue(text.stdout.contains(expected), "\(expected) in:\n\(text.stdout)")
         }
     }
