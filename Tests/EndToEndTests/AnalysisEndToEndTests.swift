@@ -124,6 +124,35 @@ final class AnalysisEndToEndTests: XCTestCase {
         }
     }
 
+    func testCheckConfigChecksTheDevicesFileAndTheGeoIPDatabase() throws {
+        let sipwarden = try TestEnvironment.program("sipwarden")
+        let scratch = try TestEnvironment.temporaryDirectory("analysis-check")
+        let database = try testDatabase()
+        let shipped = TestEnvironment.packageRoot.appendingPathComponent("rules/devices.yaml").path
+        let config = scratch.appendingPathComponent("sipwarden.yaml").path
+        try "data_dir: \(scratch.path)/var\nanalysis:\n  devices_file: \(shipped)\ngeoip:\n  database: \(database)\n".write(
+            toFile: config, atomically: true, encoding: .utf8)
+        let good = try ProcessRunner.run(sipwarden, ["--check-config", "--config", config])
+        XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
+        XCTAssertNotNil(good.stdout.range(of: #"devices file: ok, \d+ rules, (\d+) of \1 samples hold"#, options: .regularExpression), good.stdout)
+        XCTAssertTrue(good.stdout.contains("geoip.database: ok, SIPWarden-Test-Country"), good.stdout)
+
+        // An operator's rule that steals a sample, and a database that is not one.
+        let devices = scratch.appendingPathComponent("devices.yaml").path
+        let text = try String(contentsOfFile: shipped, encoding: .utf8)
+            .replacingOccurrences(of: "devices:\n", with: "devices:\n  - vendor: Mine\n    match: '^Yealink'\n")
+        try text.write(toFile: devices, atomically: true, encoding: .utf8)
+        let corrupt = scratch.appendingPathComponent("corrupt.mmdb").path
+        try "not a database".write(toFile: corrupt, atomically: true, encoding: .utf8)
+        try "data_dir: \(scratch.path)/var\nanalysis:\n  devices_file: \(devices)\ngeoip:\n  database: \(corrupt)\n".write(
+            toFile: config, atomically: true, encoding: .utf8)
+        let bad = try ProcessRunner.run(sipwarden, ["--check-config", "--config", config])
+        XCTAssertEqual(bad.status, 2, bad.stdout + bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("\(devices): samples: 'Yealink SIP-T46S 66.86.0.15' normalises to Mine"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("GeoIP database \(corrupt): cannot open it"), bad.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("var").path), "nothing was started")
+    }
+
     func testADropOfBindingsAgainstTheLearnedBaselineReachesTheWebhook() throws {
         let python = try TestEnvironment.tool("python3", package: "python3")
         let work = try TestEnvironment.temporaryDirectory("webhook")

@@ -17,7 +17,7 @@ public enum ConfigurationCheck {
         public var problems: [String] = []
     }
 
-    /// Checks the policy files `configuration` points at.
+    /// Checks the policy files `configuration` points at, the devices file and the GeoIP database.
     public static func run(_ configuration: DaemonConfiguration) -> Report {
         var report = Report()
         let set = PolicySet(configuration)
@@ -46,6 +46,7 @@ public enum ConfigurationCheck {
                 report.problems.append(error.description)
             }
         }
+        checkAnalysis(configuration, into: &report)
         return report
     }
 
