@@ -112,7 +112,9 @@ public final class AlertMonitor: Sendable {
                 events += feed.engine.observe(MinuteRollup(
                     minute: minute, activeBindings: bindings, registrations: point.registrations + point.refreshes, failures: point.failures))
             }
-            feed.lastMinute = max(feed.lastMinute ?? lastComplete, lastComplete)
+            // The warm-up ends at the last complete minute, whether or not it has a row. Later
+            // steps only move past minutes they fed, so a row the writer is late with is read next time.
+            if !emit { feed.lastMinute = max(feed.lastMinute ?? lastComplete, lastComplete) }
             return events
         }
         if emit, !events.isEmpty { publish(events, at: now) }
