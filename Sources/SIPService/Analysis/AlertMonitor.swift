@@ -22,7 +22,7 @@ public final class AlertMonitor: Sendable {
     public let settings: AlertSettings
     /// The webhook sender, when `alerts.webhook` is set.
     public let webhook: AlertWebhook?
-    private let store: HistoryStore
+    private let rollups: @Sendable (_ since: Date, _ until: Date, _ now: Date) throws -> [TrendPoint]
     private let record: @Sendable ([SecurityEvent]) -> Void
     private let logger: Logger
     private let engine: Mutex<Feed>
@@ -37,11 +37,19 @@ public final class AlertMonitor: Sendable {
         var lastBindings: Int?
     }
 
-    /// A monitor over `store`; `record` takes the alert events (the security coordinator's record).
-    public init(settings: AlertSettings, store: HistoryStore, webhook: AlertWebhook?, logger: Logger,
-                record: @escaping @Sendable ([SecurityEvent]) -> Void) {
+    /// A monitor over `store`'s minute rollups; `record` takes the alert events (the security coordinator's record).
+    public convenience init(settings: AlertSettings, store: HistoryStore, webhook: AlertWebhook?, logger: Logger,
+                            record: @escaping @Sendable ([SecurityEvent]) -> Void) {
+        self.init(settings: settings, webhook: webhook, logger: logger, record: record) { since, until, now in
+            try store.trend(AnalysisQuery(since: RFC3339.format(since), until: RFC3339.format(until), step: .minute), now: now).points
+        }
+    }
+
+    /// A monitor over the minute rollups `rollups` returns for a window (its start and end minutes, inclusive).
+    init(settings: AlertSettings, webhook: AlertWebhook?, logger: Logger, record: @escaping @Sendable ([SecurityEvent]) -> Void,
+         rollups: @escaping @Sendable (_ since: Date, _ until: Date, _ now: Date) throws -> [TrendPoint]) {
         self.settings = settings
-        self.store = store
+        self.rollups = rollups
         self.webhook = webhook
         self.logger = logger
         self.record = record
@@ -92,9 +100,7 @@ public final class AlertMonitor: Sendable {
         guard start <= lastComplete else { return 0 }
         let points: [TrendPoint]
         do {
-            let query = AnalysisQuery(since: RFC3339.format(Date(timeIntervalSince1970: TimeInterval(start))),
-                                      until: RFC3339.format(Date(timeIntervalSince1970: TimeInterval(lastComplete))), step: .minute)
-            points = try store.trend(query, now: now).points
+            points = try rollups(Date(timeIntervalSince1970: TimeInterval(start)), Date(timeIntervalSince1970: TimeInterval(lastComplete)), now)
         } catch {
             logger.error("alerts: cannot read the history's rollups", metadata: ["error": "\(error)"])
             return 0
