@@ -130,6 +130,7 @@ final class OperatorEndToEndTests: XCTestCase {
             "registrations", "aors", "registers_last_minute", "registers_per_second", "auth_failures_last_minute",
             "auth_failures_per_second", "registers_total", "register_time_avg_ms", "register_time_p99_ms", "active_bans", "events",
             "plugins_loaded", "plugins_failed", "protection_active", "plugin_events_dropped", "history",
+            "alerts",  // the alert engine's states (alert_webhook only with alerts.webhook)
         ])
         XCTAssertEqual(stats["registrations"] as? Int, 1)
         XCTAssertEqual(stats["aors"] as? Int, 1)
