@@ -124,6 +124,31 @@ final class AnalysisEndToEndTests: XCTestCase {
         }
     }
 
+    func testAMissingDatabaseIsNamedAndSIGHUPReadsItOnceItIsThere() throws {
+        let written = try testDatabase()
+        let path = try TestEnvironment.temporaryDirectory("geoip-later").appendingPathComponent("countries.mmdb").path
+        let daemon = try RegistrationTestSupport.startDaemon("analysis-reload", yaml: "geoip:\n  database: \(path)\n")
+        daemons.append(daemon)
+        XCTAssertTrue(daemon.log().contains("geoip.database: GeoIP database \(path): no such file"), daemon.log())
+        try daemon.addSubscriber("2001", password: "pw2001")
+        let phone = try SIPTestClient(.udp, localIP: "127.0.0.70", serverPort: daemon.port)
+        XCTAssertEqual(try RegistrationTestSupport.register("2001", password: "pw2001", client: phone, port: daemon.port), 200)
+        let before = try object(daemon, ["analysis", "geo", "--json"])
+        XCTAssertTrue(before["database"] is NSNull)
+        XCTAssertTrue((before["note"] as? String)?.contains("\(path): no such file") ?? false, "\(before)")
+        XCTAssertEqual((before["bindings"] as? [[String: Any]])?.first?["code"] as? String, "loopback")
+
+        try FileManager.default.copyItem(atPath: written, toPath: path)
+        kill(daemon.pid, SIGHUP)
+        var after: [String: Any] = [:]
+        XCTAssertTrue(try TestEnvironment.eventually(10) {
+            after = try object(daemon, ["analysis", "geo", "--json"])
+            return after["database"] as? String == path
+        }, "\(after)")
+        XCTAssertTrue(after["note"] is NSNull)
+        XCTAssertEqual((after["bindings"] as? [[String: Any]])?.first?["code"] as? String, "DE")
+    }
+
     func testCheckConfigChecksTheDevicesFileAndTheGeoIPDatabase() throws {
         let sipwarden = try TestEnvironment.program("sipwarden")
         let scratch = try TestEnvironment.temporaryDirectory("analysis-check")

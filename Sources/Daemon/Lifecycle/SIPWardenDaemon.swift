@@ -38,10 +38,11 @@ public final class SIPWardenDaemon: Sendable {
         let systemd = SystemdNotifier(logger: logger)
         let running = try await start()
         let reload = ReloadSignal(signal: SIGHUP) { [logger] in
-            logger.info("SIGHUP: reloading policies, reopening logs")
+            logger.info("SIGHUP: reloading policies, the devices file and the GeoIP database, reopening logs")
             logger.notice("audit: policy plugins reloaded", metadata: ["audit": "plugins.reload", "caller": "signal SIGHUP"])
             systemd?.reloading()
             running.reloadPolicies()
+            running.reloadAnalysis()
             running.reopenLogs()
             systemd?.notify("READY=1")
         }
@@ -145,7 +146,8 @@ public final class SIPWardenDaemon: Sendable {
             return RunningDaemon(
                 channels: channels, controlServer: controlServer, sweeper: sweeper, keepalive: keepalive, committer: committer,
                 store: store, group: group, plugins: plugins, securityLog: securityLog, logger: logger, metrics: metrics,
-                firewall: firewall.nftables, firewallCheck: firewallCheck, history: history, alerts: alerts
+                firewall: firewall.nftables, firewallCheck: firewallCheck, history: history, alerts: alerts,
+                reloadAnalysis: { [configuration, logger] in AnalysisWiring.reload(configuration, security: security, logger: logger) }
             )
         } catch {
             for channel in channels { try? await channel.close() }
@@ -189,13 +191,15 @@ public final class RunningDaemon: Sendable {
     private let firewallCheck: RepeatedTask?
     private let history: HistoryRecorder?
     private let alerts: AlertMonitor?
+    private let analysisReload: @Sendable () -> Void
 
     init(channels: [Channel], controlServer: ControlServer, sweeper: RepeatedTask, keepalive: RepeatedTask?, committer: GroupCommitter,
          store: SIPWardenStore, group: MultiThreadedEventLoopGroup, plugins: PluginHost, securityLog: SecurityLog, logger: Logger,
          metrics: MetricsServer? = nil, firewall: NFTablesFirewall? = nil, firewallCheck: RepeatedTask? = nil,
-         history: HistoryRecorder? = nil, alerts: AlertMonitor? = nil) {
+         history: HistoryRecorder? = nil, alerts: AlertMonitor? = nil, reloadAnalysis: @escaping @Sendable () -> Void = {}) {
         self.history = history
         self.alerts = alerts
+        self.analysisReload = reloadAnalysis
         self.metrics = metrics
         self.firewall = firewall
         self.firewallCheck = firewallCheck
@@ -217,6 +221,11 @@ public final class RunningDaemon: Sendable {
     /// Re-reads the policy files (SIGHUP, `sipwardenctl plugins reload`); bindings and bans stay.
     public func reloadPolicies() {
         _ = plugins.reload()
+    }
+
+    /// Re-reads the devices file and the GeoIP database (SIGHUP).
+    public func reloadAnalysis() {
+        analysisReload()
     }
 
     /// Closes and reopens the log files at their paths (SIGUSR1, SIGHUP), for logrotate.

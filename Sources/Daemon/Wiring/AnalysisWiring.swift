@@ -31,4 +31,12 @@ enum AnalysisWiring {
         ])
         return monitor
     }
+
+    /// Reads the devices file and the GeoIP database again (SIGHUP: after geoipupdate replaced
+    /// the database, or an operator added a rule); the alert monitor carries on.
+    static func reload(_ configuration: DaemonConfiguration, security: SecurityCoordinator, logger: Logger) {
+        let fresh = AnalysisContext.load(configuration, logger: logger)
+        if let monitor = security.analysis?.monitor { fresh.attach(monitor: monitor) }
+        security.attach(analysis: fresh)
+    }
 }
