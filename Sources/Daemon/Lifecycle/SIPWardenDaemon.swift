@@ -110,6 +110,7 @@ public final class SIPWardenDaemon: Sendable {
         ) { decisions, plugin in security.apply(decisions, plugin: plugin) }
         security.attach(plugins)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let background = BackgroundWork()
         var channels: [Channel] = []
         do {
             for address in configuration.listen {
@@ -129,25 +130,25 @@ public final class SIPWardenDaemon: Sendable {
                 try await MetricsServer.start(address: address, group: group, logger: logger) { try await control.stats() }
             }
             logger.info("control socket ready", metadata: ["path": "\(configuration.effectiveControlSocketPath)"])
-            let sweeper = group.next().scheduleRepeatedTask(
-                initialDelay: .seconds(configuration.sweepInterval), delay: .seconds(configuration.sweepInterval)
-            ) { _ in service.sweep() }
+            // The sweep, the drift check and the keepalive round block (SQLite, netlink, a scan of
+            // every binding): they run on the background thread, never on the SIP event loops.
+            let sweeper = background.repeatedly(every: .seconds(configuration.sweepInterval), on: group.next()) { service.sweep() }
             let firewallCheck = firewall.nftables.map { [logger] nftables in
-                let interval = TimeAmount.seconds(configuration.nftables.checkInterval)
-                return group.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+                background.repeatedly(every: .seconds(configuration.nftables.checkInterval), on: group.next()) {
                     FirewallSelection.checkDrift(nftables, logger: logger)
                 }
             }
-            let keepalive = Self.startKeepalive(service: service, configuration: configuration.keepalive, group: group)
+            let keepalive = Self.startKeepalive(service: service, configuration: configuration.keepalive, group: group, background: background)
             return RunningDaemon(
                 channels: channels, controlServer: controlServer, sweeper: sweeper, keepalive: keepalive, committer: committer,
                 store: store, group: group, plugins: plugins, securityLog: securityLog, logger: logger, metrics: metrics,
-                firewall: firewall.nftables, firewallCheck: firewallCheck
+                firewall: firewall.nftables, firewallCheck: firewallCheck, background: background
             )
         } catch {
             for channel in channels { try? await channel.close() }
             plugins.shutdown()
             securityLog.close()
+            await background.shutdown()
             await committer.drainAndStop()
             try? store.close()
             try? await group.shutdownGracefully()
@@ -182,10 +183,13 @@ public final class RunningDaemon: Sendable {
     private let metrics: MetricsServer?
     private let firewall: NFTablesFirewall?
     private let firewallCheck: RepeatedTask?
+    private let background: BackgroundWork
 
     init(channels: [Channel], controlServer: ControlServer, sweeper: RepeatedTask, keepalive: RepeatedTask?, committer: GroupCommitter,
          store: SIPWardenStore, group: MultiThreadedEventLoopGroup, plugins: PluginHost, securityLog: SecurityLog, logger: Logger,
-         metrics: MetricsServer? = nil, firewall: NFTablesFirewall? = nil, firewallCheck: RepeatedTask? = nil) {
+         metrics: MetricsServer? = nil, firewall: NFTablesFirewall? = nil, firewallCheck: RepeatedTask? = nil,
+         background: BackgroundWork) {
+        self.background = background
         self.metrics = metrics
         self.firewall = firewall
         self.firewallCheck = firewallCheck
@@ -226,6 +230,7 @@ public final class RunningDaemon: Sendable {
         sweeper.cancel()
         firewallCheck?.cancel()
         keepalive?.cancel()
+        await background.shutdown()  // a sweep or round under way finishes before the store closes
         for channel in channels { try? await channel.close() }
         try? await controlServer.stop()
         await metrics?.stop()
