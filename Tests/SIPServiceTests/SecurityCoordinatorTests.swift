@@ -65,6 +65,18 @@ final class SecurityCoordinatorTests: XCTestCase {
         XCTAssertEqual(store.banHistory.map(\.action), [.added, .added, .removed, .added, .added])
     }
 
+    /// Bug fix: a plugin's unban was recorded in the ban history as lifted by "operator", for
+    /// "lifted", whatever plugin lifted it and why.
+    func testTheBanHistoryNamesWhoLiftedABanAndWhy() throws {
+        let coordinator = try coordinator()
+        coordinator.apply([ban("203.0.113.30")], plugin: "bruteforce")
+        coordinator.apply([.unban(target: IPRange("203.0.113.30")!, reason: "password reset")], plugin: "hijack")
+        let removed = store.banHistory.filter { $0.action == .removed }
+        XCTAssertEqual(removed.count, 1)
+        XCTAssertEqual(removed.first?.source, "hijack")
+        XCTAssertEqual(removed.first?.reason, "password reset")
+    }
+
     func testUnbanningWhatIsNotBannedChangesNothingButIsLogged() throws {
         let coordinator = try coordinator()
         coordinator.apply([.unban(target: IPRange("198.51.100.9")!, reason: "nothing")], plugin: "bruteforce")

@@ -175,8 +175,8 @@ public final class SecurityCoordinator: Sendable {
 
     /// Lifts the ban on `target`; returns whether there was one.
     func unban(_ target: IPRange, reason: String, source: String, now: Timestamp) throws -> Bool {
-        // As before the StoreBackend seam: the history names the operator, whoever lifted it.
-        let removed = try store.removeBan(target: target.description, at: nil, source: "operator", reason: "lifted")
+        // The history names who lifted it (the operator or the plugin) and why.
+        let removed = try store.removeBan(target: target.description, at: now, source: source, reason: reason)
         try firewall.unban([target])
         guard removed != nil else { return false }
         record([SecurityEvent(
