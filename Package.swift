@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "SIPCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Registrar", dependencies: ["SIPCore"]),
         .target(name: "Store", dependencies: ["Registrar", .product(name: "GRDB", package: "GRDB.swift")]),
+        // An in-memory `StoreBackend` for unit tests; only test targets depend on it.
+        .target(name: "StoreTesting", dependencies: ["Store", "Registrar"]),
         .target(name: "ControlAPI"),
         .systemLibrary(name: "CNFTables", pkgConfig: "libnftnl", providers: [.apt(["libnftnl-dev", "libmnl-dev"])]),
         .target(name: "Firewall", dependencies: ["CNFTables", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
@@ -164,11 +166,16 @@ let package = Package(
             dependencies: [
                 "SIPService", "ControlServer", "Registrar", "Store", "SecurityLog", "Firewall",
                 .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "NIOCore", package: "swift-nio"),
+                "StoreTesting", "SIPCore", "Configuration", "PluginHost", .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "MetricsServerTests", dependencies: ["MetricsServer", "ControlAPI"]),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "Configuration", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "Daemon", "Configuration", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
         .testTarget(name: "FirewallTests", dependencies: ["Firewall", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIPCore", "ControlAPI"]),
         .testTarget(

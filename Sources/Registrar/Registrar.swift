@@ -170,16 +170,6 @@ public struct Registrar: Sendable {
         return (changes, events)
     }
 
-    /// Removes bindings on an operator's order (force-unregister).
-    public mutating func forceRemove(aor: String, contactKey: String?) -> (changes: [BindingChange], events: [RegistrarEvent]) {
-        let targets = location.allBindings().filter { $0.aor == aor && (contactKey == nil || $0.contactKey == contactKey) }
-        for binding in targets { location.remove(aor: aor, contactKey: binding.contactKey) }
-        return (
-            targets.map { .remove(aor: aor, contactKey: $0.contactKey) },
-            targets.map { RegistrarEvent(kind: .registerForcedOut, aor: aor, contact: $0.contact, detail: "operator") }
-        )
-    }
-
     /// Removes these bindings (matched by AOR and contact key) at once, whatever their
     /// expiry: an operator's force-unregister, or the daemon dropping a phone that stopped
     /// answering keepalives. Returns the removals to persist and the bindings removed.

@@ -24,33 +24,13 @@ enum BanTable {
         try Row.fetchOne(db, sql: selectOneSQL, arguments: [target]).map(ban(from:))
     }
 
-    /// Writes `ban` merged with the row already stored for its target, records the
-    /// history, and returns what is now stored.
-    ///
-    /// A re-ban while the stored one is in force keeps the first creation time and the later
-    /// expiry; the reason and source are those of whichever ban lasts longer (the one that
-    /// decides when the address is free again); evidence from both is kept, bounded. A stored
-    /// ban that lapsed but was not swept yet is recorded as expired and replaced.
+    /// Writes `ban` merged with the row already stored for its target (`StoredBan.merging`),
+    /// records the history, and returns what is now stored. A stored ban that lapsed but was
+    /// not swept yet is recorded as expired and replaced.
     static func upsert(_ ban: StoredBan, in db: Database) throws -> StoredBan {
-        let incoming = try evidenceObjects(ban.evidenceJSON, target: ban.target)
-        var merged = ban
-        if let existing = try fetch(target: ban.target, in: db) {
-            if existing.isActive(at: ban.createdAt) {
-                merged.createdAt = min(existing.createdAt, ban.createdAt)
-                if existing.expiresAt > ban.expiresAt {
-                    merged.expiresAt = existing.expiresAt
-                    merged.source = existing.source
-                    merged.reason = existing.reason
-                }
-                // Stored evidence that no longer parses (a hand edit) is dropped, not fatal.
-                let stored = (try? evidenceObjects(existing.evidenceJSON, target: existing.target)) ?? []
-                merged.evidenceJSON = try encodeEvidence(stored + incoming)
-            } else {
-                try recordHistory(existing.target, .expired, at: existing.expiresAt, existing.source, existing.reason, in: db)
-                merged.evidenceJSON = try encodeEvidence(incoming)
-            }
-        } else {
-            merged.evidenceJSON = try encodeEvidence(incoming)
+        let (merged, lapsed) = try StoredBan.merging(ban, into: try fetch(target: ban.target, in: db))
+        if let lapsed {
+            try recordHistory(lapsed.target, .expired, at: lapsed.expiresAt, lapsed.source, lapsed.reason, in: db)
         }
         try db.cachedStatement(sql: upsertSQL).execute(arguments: [
             merged.target, merged.expiresAt.milliseconds, merged.createdAt.milliseconds, merged.source,

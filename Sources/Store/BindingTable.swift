@@ -21,8 +21,6 @@ enum BindingTable {
         """
     static let deleteSQL = "DELETE FROM bindings WHERE aor = ? AND contact_key = ?"
     static let selectAllSQL = "SELECT \(columns) FROM bindings ORDER BY aor, contact_key"
-    static let deleteExpiredSQL = "DELETE FROM bindings WHERE expires_at_ms <= ?"
-    static let countSQL = "SELECT COUNT(*) FROM bindings"
 
     /// Applies `changes` in order inside the caller's transaction.
     static func apply(_ changes: [BindingChange], in db: Database) throws {

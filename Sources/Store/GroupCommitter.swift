@@ -38,14 +38,14 @@ public final class GroupCommitter: Sendable {
         case idle(waiters: [CheckedContinuation<Void, Never>])
     }
 
-    private let store: SIPWardenStore
+    private let store: any StoreBackend
     private let maxBatch: Int
     private let queue = DispatchQueue(label: "sipwarden.store.group-commit", qos: .userInitiated)
     private let state = Mutex(State())
 
     /// Creates a committer writing to `store`, at most `maxBatch` changes per transaction
     /// (a single larger submission still goes in one transaction of its own).
-    public init(store: SIPWardenStore, maxBatch: Int = 4096) {
+    public init(store: any StoreBackend, maxBatch: Int = 4096) {
         self.store = store
         self.maxBatch = max(1, maxBatch)
     }

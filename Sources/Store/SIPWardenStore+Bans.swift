@@ -3,24 +3,16 @@ import GRDB
 import Registrar
 
 extension SIPWardenStore {
-    /// Stores a ban, or merges it into the one already stored for its target, and records
-    /// it in the ban history; one transaction.
+    /// Stores many bans in one transaction (a batch of plugin decisions): all or none.
     ///
     /// Banning a target again while its ban is in force keeps the longer expiry (a shorter
     /// re-ban never shortens it), the first creation time, and the evidence of both (the
-    /// `StoredBan.maximumEvidence` most recent events, duplicates dropped). `ban.createdAt`
-    /// is taken as "now" for deciding whether the stored ban is still in force.
+    /// `StoredBan.maximumEvidence` most recent events, duplicates dropped); each ban's
+    /// `createdAt` is taken as "now" for deciding whether the stored ban is still in force
+    /// (`StoredBan.merging`). Each ban is recorded in the ban history.
     ///
-    /// - Returns: The ban as now stored (with the effective expiry the firewall should use).
-    /// - Throws: `StoreError.invalidRow` when `evidenceJSON` is not a JSON array of objects.
-    @discardableResult
-    public func upsertBan(_ ban: StoredBan) throws -> StoredBan {
-        try pool.write { db in try BanTable.upsert(ban, in: db) }
-    }
-
-    /// Stores many bans in one transaction (a batch of plugin decisions): all or none.
-    ///
-    /// - Returns: Each ban as now stored, in the order given.
+    /// - Returns: Each ban as now stored (with the effective expiry the firewall should use), in the order given.
+    /// - Throws: `StoreError.invalidRow` when an `evidenceJSON` is not a JSON array of objects.
     @discardableResult
     public func upsertBans(_ bans: [StoredBan]) throws -> [StoredBan] {
         guard !bans.isEmpty else { return [] }

@@ -24,25 +24,9 @@ extension SIPWardenStore {
     }
 
     /// Applies several change lists in order in one write transaction (group commit).
-    func apply(batch: [[BindingChange]]) throws {
+    public func apply(batch: [[BindingChange]]) throws {
         try pool.write { db in
             for changes in batch { try BindingTable.apply(changes, in: db) }
         }
-    }
-
-    /// Removes every binding whose expiry is at or before `expiringAtOrBefore`.
-    ///
-    /// - Returns: The number of bindings removed.
-    public func removeBindings(expiringAtOrBefore: Timestamp) throws -> Int {
-        try pool.write { db in
-            try db.cachedStatement(sql: BindingTable.deleteExpiredSQL)
-                .execute(arguments: [expiringAtOrBefore.milliseconds])
-            return db.changesCount
-        }
-    }
-
-    /// The number of stored bindings, expired ones included.
-    public func bindingCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: BindingTable.countSQL) ?? 0 }
     }
 }

@@ -251,10 +251,10 @@ final class NFTablesFirewallTests: XCTestCase {
         let connection = try NFTablesConnection(networkNamespace: namespace.name)
         _ = try firewall(in: namespace)
         var batch = connection.makeBatch()
-        batch.appendElements(.add, set: NFTablesLayout.ban4, table: "sipwarden", elements: [
+        try batch.appendElements(.add, set: NFTablesLayout.ban4, table: "sipwarden", elements: [
             NFTablesSetElement.address(0xC000_0201, family: 4, timeoutMilliseconds: 60_000),
         ])
-        batch.appendElements(.delete, set: NFTablesLayout.ban4, table: "sipwarden", elements: [
+        try batch.appendElements(.delete, set: NFTablesLayout.ban4, table: "sipwarden", elements: [
             NFTablesSetElement.address(0xC000_0202, family: 4),
             NFTablesSetElement.address(0xC000_0203, family: 4),
         ])

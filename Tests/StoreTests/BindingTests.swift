@@ -99,7 +99,7 @@ final class BindingTests: StoreTestCase {
         XCTAssertEqual(try store.removeBindings(expiringAtOrBefore: Timestamp(milliseconds: 200)), 0)
 
         let plan = try store.pool.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + BindingTable.deleteExpiredSQL, arguments: [0])
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SIPWardenStore.deleteExpiredBindingsSQL, arguments: [0])
                 .map { $0["detail"] as String }.joined(separator: "; ")
         }
         XCTAssertTrue(plan.contains("bindings_expires_at"), plan)

@@ -3,10 +3,13 @@ import NIOCore
 import SIPService
 
 extension SIPWardenDaemon {
-    /// Starts the keepalive rounds when `keepalive.enabled` (every `keepalive.interval` seconds).
-    static func startKeepalive(service: SIPService, configuration: KeepaliveConfiguration, group: any EventLoopGroup) -> RepeatedTask? {
+    /// Starts the keepalive rounds when `keepalive.enabled` (every `keepalive.interval`
+    /// seconds), on `background`: a round scans every live binding.
+    static func startKeepalive(
+        service: SIPService, configuration: KeepaliveConfiguration, group: any EventLoopGroup, background: BackgroundWork
+    ) -> RepeatedTask? {
         guard configuration.enabled else { return nil }
-        return group.next().scheduleRepeatedTask(initialDelay: .seconds(configuration.interval), delay: .seconds(configuration.interval)) { _ in
+        return background.repeatedly(every: .seconds(configuration.interval), on: group.next()) {
             service.keepaliveRound()
         }
     }

@@ -114,6 +114,7 @@ public final class SIPWardenDaemon: Sendable {
         let history = try HistoryWiring.open(configuration, service: service, security: security, logger: logger)
         let alerts = AnalysisWiring.open(configuration, security: security, history: history, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let background = BackgroundWork()
         var channels: [Channel] = []
         do {
             for address in configuration.listen {
@@ -133,26 +134,26 @@ public final class SIPWardenDaemon: Sendable {
                 try await MetricsServer.start(address: address, group: group, logger: logger) { try await control.stats() }
             }
             logger.info("control socket ready", metadata: ["path": "\(configuration.effectiveControlSocketPath)"])
-            let sweeper = group.next().scheduleRepeatedTask(
-                initialDelay: .seconds(configuration.sweepInterval), delay: .seconds(configuration.sweepInterval)
-            ) { _ in service.sweep() }
+            // The sweep, the drift check and the keepalive round block (SQLite, netlink, a scan of
+            // every binding): they run on the background thread, never on the SIP event loops.
+            let sweeper = background.repeatedly(every: .seconds(configuration.sweepInterval), on: group.next()) { service.sweep() }
             let firewallCheck = firewall.nftables.map { [logger] nftables in
-                let interval = TimeAmount.seconds(configuration.nftables.checkInterval)
-                return group.next().scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+                background.repeatedly(every: .seconds(configuration.nftables.checkInterval), on: group.next()) {
                     FirewallSelection.checkDrift(nftables, logger: logger)
                 }
             }
-            let keepalive = Self.startKeepalive(service: service, configuration: configuration.keepalive, group: group)
+            let keepalive = Self.startKeepalive(service: service, configuration: configuration.keepalive, group: group, background: background)
             return RunningDaemon(
                 channels: channels, controlServer: controlServer, sweeper: sweeper, keepalive: keepalive, committer: committer,
                 store: store, group: group, plugins: plugins, securityLog: securityLog, logger: logger, metrics: metrics,
-                firewall: firewall.nftables, firewallCheck: firewallCheck, history: history, alerts: alerts,
+                firewall: firewall.nftables, firewallCheck: firewallCheck, background: background, history: history, alerts: alerts,
                 reloadAnalysis: { [configuration, logger] in AnalysisWiring.reload(configuration, security: security, logger: logger) }
             )
         } catch {
             for channel in channels { try? await channel.close() }
             plugins.shutdown()
             securityLog.close()
+            await background.shutdown()
             await committer.drainAndStop()
             await alerts?.finish()
             HistoryWiring.close(history, logger: logger)
@@ -189,6 +190,7 @@ public final class RunningDaemon: Sendable {
     private let metrics: MetricsServer?
     private let firewall: NFTablesFirewall?
     private let firewallCheck: RepeatedTask?
+    private let background: BackgroundWork
     private let history: HistoryRecorder?
     private let alerts: AlertMonitor?
     private let analysisReload: @Sendable () -> Void
@@ -196,7 +198,9 @@ public final class RunningDaemon: Sendable {
     init(channels: [Channel], controlServer: ControlServer, sweeper: RepeatedTask, keepalive: RepeatedTask?, committer: GroupCommitter,
          store: SIPWardenStore, group: MultiThreadedEventLoopGroup, plugins: PluginHost, securityLog: SecurityLog, logger: Logger,
          metrics: MetricsServer? = nil, firewall: NFTablesFirewall? = nil, firewallCheck: RepeatedTask? = nil,
+         background: BackgroundWork,
          history: HistoryRecorder? = nil, alerts: AlertMonitor? = nil, reloadAnalysis: @escaping @Sendable () -> Void = {}) {
+        self.background = background
         self.history = history
         self.alerts = alerts
         self.analysisReload = reloadAnalysis
@@ -245,6 +249,7 @@ public final class RunningDaemon: Sendable {
         sweeper.cancel()
         firewallCheck?.cancel()
         keepalive?.cancel()
+        await background.shutdown()  // a sweep or round under way finishes before the store closes
         for channel in channels { try? await channel.close() }
         try? await controlServer.stop()
         await metrics?.stop()

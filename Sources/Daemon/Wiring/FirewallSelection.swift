@@ -1,6 +1,7 @@
 import Configuration
 import Firewall
 import Logging
+import NIOPosix
 import SIPWardenPolicy
 
 /// The firewall backend the daemon runs with, and why it was chosen.
@@ -67,7 +68,9 @@ struct FirewallSelectionError: Error, CustomStringConvertible {
 
 extension FirewallSelection {
     /// The periodic drift check: repairs what changed behind the daemon's back, and says so.
+    /// Netlink round trips: runs on `BackgroundWork`, never on an event loop.
     static func checkDrift(_ nftables: NFTablesFirewall, logger: Logger) {
+        assert(MultiThreadedEventLoopGroup.currentEventLoop == nil, "the nftables drift check blocks and must not run on an event loop")
         do {
             for repair in try nftables.verifyAndRepair() {
                 logger.warning("firewall drift repaired: \(repair)")

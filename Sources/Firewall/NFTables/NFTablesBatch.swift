@@ -14,7 +14,7 @@ struct NFTablesBatch: ~Copyable {
     /// What one message of the batch did, to explain an error about it.
     struct MessageRecord {
         var seq: UInt32
-        var operation: String
+        var operation: NFTablesOperation
         /// For set-element messages: its elements (labels are made only for an error) and
         /// where each starts in the message.
         var elements: ArraySlice<NFTablesSetElement> = []
@@ -41,14 +41,15 @@ struct NFTablesBatch: ~Copyable {
 
     /// Appends one object message built by `payload` on a header of `type` and `flags`.
     mutating func append(
-        _ operation: String, type: UInt32, flags: Int32, payload: (UnsafeMutablePointer<nlmsghdr>) -> Void
-    ) {
+        _ operation: NFTablesOperation, type: UInt32, flags: Int32, payload: (UnsafeMutablePointer<nlmsghdr>) -> Void
+    ) throws(NFTablesError) {
         let seq = takeSeq()
-        buffer.append { buffer in
-            let header = nftnl_nlmsg_build_hdr(buffer, UInt16(type), UInt16(NFPROTO_INET), UInt16(flags | NLM_F_ACK), seq)!
+        let placed = buffer.append { buffer in
+            guard let header = nftnl_nlmsg_build_hdr(buffer, UInt16(type), UInt16(NFPROTO_INET), UInt16(flags | NLM_F_ACK), seq) else { return nil }
             payload(header)
             return header
         }
+        guard placed.length > 0 else { throw .cannotBuild("the netlink message to \(operation)") }
         records.append(MessageRecord(seq: seq, operation: operation))
     }
 
@@ -56,39 +57,39 @@ struct NFTablesBatch: ~Copyable {
     /// split so that no message holds more than `elementsPerMessage`.
     mutating func appendElements(
         _ verb: NFTablesElementVerb, set: NFTablesSetDefinition, table: String, elements: some Collection<NFTablesSetElement>
-    ) {
+    ) throws(NFTablesError) {
         // Chunks are slices of one array: recording them shares its storage, no element copies.
         var pending = Array(elements)[...]
         while !pending.isEmpty {
             let chunk = pending.prefix(Self.elementsPerMessage)
             pending = pending.dropFirst(chunk.count)
             let seq = takeSeq()
-            let object = set.elementContainer(table: table)
-            for element in chunk { nftnl_set_elem_add(object, element.makeKernelElement()) }
+            let object = try set.elementContainer(table: table)
+            defer { nftnl_set_free(object) }
+            for element in chunk { nftnl_set_elem_add(object, try element.makeKernelElement()) }
+            let operation = NFTablesOperation.elements(verb, count: chunk.count, set: set.name)
             // Per element at most: nest 4 + key nest 4 + data 4+16 + flags 8 + timeout 12 + comment.
             let room = 1024 + chunk.reduce(0) { $0 + 64 + ($1.comment.map { $0.utf8.count + 8 } ?? 0) }
             let placed = buffer.append(room: room) { buffer in
-                let header = nftnl_nlmsg_build_hdr(buffer, UInt16(verb.messageType), UInt16(NFPROTO_INET), UInt16(verb.flags | NLM_F_ACK), seq)!
+                guard let header = nftnl_nlmsg_build_hdr(
+                    buffer, UInt16(verb.messageType), UInt16(NFPROTO_INET), UInt16(verb.flags | NLM_F_ACK), seq) else { return nil }
                 nftnl_set_elems_nlmsg_build_payload(header, object)
                 return header
             }
-            nftnl_set_free(object)
+            guard placed.length > 0 else { throw .cannotBuild("the netlink message to \(operation)") }
             let offsets = Self.elementOffsets(in: buffer.header(at: placed.offset))
             precondition(offsets.count == chunk.count, "set-element message lost elements: \(offsets.count) of \(chunk.count) encoded")
-            records.append(MessageRecord(
-                seq: seq, operation: "\(verb.word) \(chunk.count) element\(chunk.count == 1 ? "" : "s") \(verb.preposition) set \(set.name)",
-                elements: chunk, elementOffsets: offsets
-            ))
+            records.append(MessageRecord(seq: seq, operation: operation, elements: chunk, elementOffsets: offsets))
         }
     }
 
     /// Appends a message that empties a set (a set-element delete naming no element).
-    mutating func appendFlush(set: NFTablesSetDefinition, table: String) {
-        let object = set.elementContainer(table: table)
-        append("flush set \(set.name)", type: NFT_MSG_DELSETELEM.rawValue, flags: 0) { header in
+    mutating func appendFlush(set: NFTablesSetDefinition, table: String) throws(NFTablesError) {
+        let object = try set.elementContainer(table: table)
+        defer { nftnl_set_free(object) }
+        try append(.flushSet(set.name), type: NFT_MSG_DELSETELEM.rawValue, flags: 0) { header in
             nftnl_set_elems_nlmsg_build_payload(header, object)
         }
-        nftnl_set_free(object)
     }
 
     /// Closes the batch; nothing may be appended after.

@@ -19,8 +19,8 @@ struct NFTablesChainDefinition: Hashable, Sendable {
     }
 
     /// A libnftnl chain object (for `NFT_MSG_NEWCHAIN`); the caller frees it.
-    func makeKernelChain(table: String) -> OpaquePointer {
-        let chain = nftnl_chain_alloc()!
+    func makeKernelChain(table: String) throws(NFTablesError) -> OpaquePointer {
+        let chain = try allocated(nftnl_chain_alloc(), "chain \(name)")
         nftnl_chain_set_str(chain, attribute(NFTNL_CHAIN_TABLE), table)
         nftnl_chain_set_str(chain, attribute(NFTNL_CHAIN_NAME), name)
         if let hook {
@@ -33,8 +33,8 @@ struct NFTablesChainDefinition: Hashable, Sendable {
     }
 
     /// A libnftnl rule object naming only this chain: a rule delete with it empties the chain.
-    func makeFlushRule(table: String) -> OpaquePointer {
-        let rule = nftnl_rule_alloc()!
+    func makeFlushRule(table: String) throws(NFTablesError) -> OpaquePointer {
+        let rule = try allocated(nftnl_rule_alloc(), "the rule flushing chain \(name)")
         nftnl_rule_set_str(rule, attribute(NFTNL_RULE_TABLE), table)
         nftnl_rule_set_str(rule, attribute(NFTNL_RULE_CHAIN), name)
         nftnl_rule_set_u32(rule, attribute(NFTNL_RULE_FAMILY), UInt32(NFPROTO_INET))

@@ -42,7 +42,7 @@ final class NFTablesConnection {
                 let position = record.elementOffsets.lastIndex { $0 <= Int(offset) }
                 element = position.map { record.elements[record.elements.startIndex + $0].label }
             }
-            failures.append(NFTablesFailure(operation: record.operation, element: element, errno: error, kernelMessage: message))
+            failures.append(NFTablesFailure(action: record.operation, element: element, errno: error, kernelMessage: message))
         }
         if !failures.isEmpty {
             if failures.allSatisfy({ $0.errno == EPERM }) { throw .notPermitted }
@@ -55,10 +55,10 @@ final class NFTablesConnection {
 
     /// Whether our table exists.
     func tableExists(_ table: String) throws(NFTablesError) -> Bool {
-        let object = nftnl_table_alloc()!
+        let object = try allocated(nftnl_table_alloc(), "table inet \(table)")
         defer { nftnl_table_free(object) }
         nftnl_table_set_str(object, attribute(NFTNL_TABLE_NAME), table)
-        let replies = try request(type: NFT_MSG_GETTABLE.rawValue, flags: NLM_F_ACK) { nftnl_table_nlmsg_build_payload($0, object) }
+        let replies = try request(.get("table inet \(table)"), type: NFT_MSG_GETTABLE.rawValue, flags: NLM_F_ACK) { nftnl_table_nlmsg_build_payload($0, object) }
         return try Self.found(replies, what: "table inet \(table)")
     }
 
@@ -73,10 +73,11 @@ final class NFTablesConnection {
         let replies = try getElements([element], set: set, table: table)
         guard try Self.found(replies, what: "element \(element.label) of set \(set.name)") else { return nil }
         for case .data(_, let bytes) in replies {
-            let parsed = nftnl_set_alloc()!
+            let parsed = try allocated(nftnl_set_alloc(), "set \(set.name) to parse an answer into")
             defer { nftnl_set_free(parsed) }
             let ok = bytes.withUnsafeBytes { raw in
-                nftnl_set_elems_nlmsg_parse(raw.baseAddress!.assumingMemoryBound(to: nlmsghdr.self), parsed) >= 0
+                guard let base = raw.baseAddress else { return false }
+                return nftnl_set_elems_nlmsg_parse(base.assumingMemoryBound(to: nlmsghdr.self), parsed) >= 0
             }
             guard ok, let iterator = nftnl_set_elems_iter_create(parsed) else { continue }
             defer { nftnl_set_elems_iter_destroy(iterator) }
@@ -90,29 +91,30 @@ final class NFTablesConnection {
     /// One GETSETELEM request for `elements`: the kernel answers each found one, or ENOENT at
     /// the first missing.
     private func getElements(_ elements: [NFTablesSetElement], set: NFTablesSetDefinition, table: String) throws(NFTablesError) -> [NetlinkReply] {
-        let object = set.elementContainer(table: table)
+        let object = try set.elementContainer(table: table)
         defer { nftnl_set_free(object) }
-        for element in elements { nftnl_set_elem_add(object, element.makeKernelElement()) }
-        return try request(type: NFT_MSG_GETSETELEM.rawValue, flags: NLM_F_ACK) { nftnl_set_elems_nlmsg_build_payload($0, object) }
+        for element in elements { nftnl_set_elem_add(object, try element.makeKernelElement()) }
+        return try request(.get("\(elements.count) elements of set \(set.name)"), type: NFT_MSG_GETSETELEM.rawValue, flags: NLM_F_ACK) { nftnl_set_elems_nlmsg_build_payload($0, object) }
     }
 
     /// The handles of the rules in `table`, by chain.
     func ruleHandles(table: String) throws(NFTablesError) -> [String: [UInt64]] {
-        let object = nftnl_rule_alloc()!
+        let object = try allocated(nftnl_rule_alloc(), "the rule listing table inet \(table)")
         defer { nftnl_rule_free(object) }
         nftnl_rule_set_str(object, attribute(NFTNL_RULE_TABLE), table)
-        let replies = try request(type: NFT_MSG_GETRULE.rawValue, flags: NLM_F_DUMP) { nftnl_rule_nlmsg_build_payload($0, object) }
+        let replies = try request(.listRules(table: table), type: NFT_MSG_GETRULE.rawValue, flags: NLM_F_DUMP) { nftnl_rule_nlmsg_build_payload($0, object) }
         var handles: [String: [UInt64]] = [:]
         for reply in replies {
             switch reply {
             case .ack(_, let error, _, let message) where error != 0:
                 if error == ENOENT { return [:] }
-                throw .batchFailed([NFTablesFailure(operation: "list rules of table \(table)", errno: error, kernelMessage: message)])
+                throw .batchFailed([NFTablesFailure(action: .listRules(table: table), errno: error, kernelMessage: message)])
             case .data(_, let bytes):
-                let rule = nftnl_rule_alloc()!
+                let rule = try allocated(nftnl_rule_alloc(), "a rule of table inet \(table) to parse an answer into")
                 defer { nftnl_rule_free(rule) }
                 let ok = bytes.withUnsafeBytes { raw in
-                    nftnl_rule_nlmsg_parse(raw.baseAddress!.assumingMemoryBound(to: nlmsghdr.self), rule) >= 0
+                    guard let base = raw.baseAddress else { return false }
+                    return nftnl_rule_nlmsg_parse(base.assumingMemoryBound(to: nlmsghdr.self), rule) >= 0
                 }
                 guard ok, let chainName = nftnl_rule_get_str(rule, attribute(NFTNL_RULE_CHAIN)) else { continue }
                 let tableName = nftnl_rule_get_str(rule, attribute(NFTNL_RULE_TABLE)).map { String(cString: $0) }
@@ -126,15 +128,18 @@ final class NFTablesConnection {
     }
 
     /// Sends one request (outside a batch) and collects its replies.
-    private func request(type: UInt32, flags: Int32, payload: (UnsafeMutablePointer<nlmsghdr>) -> Void) throws(NFTablesError) -> [NetlinkReply] {
+    private func request(
+        _ operation: NFTablesOperation, type: UInt32, flags: Int32, payload: (UnsafeMutablePointer<nlmsghdr>) -> Void
+    ) throws(NFTablesError) -> [NetlinkReply] {
         var buffer = NFTablesMessageBuffer()
         let requestSeq = seq
         seq &+= 1
-        buffer.append { bytes in
-            let header = nftnl_nlmsg_build_hdr(bytes, UInt16(type), UInt16(NFPROTO_INET), UInt16(flags), requestSeq)!
+        let placed = buffer.append { bytes in
+            guard let header = nftnl_nlmsg_build_hdr(bytes, UInt16(type), UInt16(NFPROTO_INET), UInt16(flags), requestSeq) else { return nil }
             payload(header)
             return header
         }
+        guard placed.length > 0 else { throw .cannotBuild("the netlink message to \(operation)") }
         try buffer.withBytes { bytes throws(NFTablesError) in try socket.send(bytes) }
         return try socket.awaitReplies(seq: requestSeq)
     }
@@ -144,7 +149,7 @@ final class NFTablesConnection {
         for case .ack(_, let error, _, let message) in replies where error != 0 {
             if error == ENOENT { return false }
             if error == EPERM { throw .notPermitted }
-            throw .batchFailed([NFTablesFailure(operation: "get \(what)", errno: error, kernelMessage: message)])
+            throw .batchFailed([NFTablesFailure(action: .get(what), errno: error, kernelMessage: message)])
         }
         return true
     }
@@ -153,7 +158,7 @@ final class NFTablesConnection {
         switch error {
         case EPERM: .notPermitted
         case EPROTONOSUPPORT, EOPNOTSUPP: .nfTablesMissing(errno: error)
-        default: .batchFailed([NFTablesFailure(operation: "begin batch", errno: error, kernelMessage: message)])
+        default: .batchFailed([NFTablesFailure(action: .beginBatch, errno: error, kernelMessage: message)])
         }
     }
 }

@@ -18,6 +18,8 @@ public enum NFTablesError: Error, Equatable, CustomStringConvertible {
     case io(operation: String, errno: Int32)
     /// The kernel's answers did not match what was sent.
     case protocolViolation(String)
+    /// libnftnl could not allocate or build a message part (memory ran out); names the part.
+    case cannotBuild(String)
 
     /// A one-line explanation with what to do.
     public var description: String {
@@ -41,6 +43,8 @@ public enum NFTablesError: Error, Equatable, CustomStringConvertible {
             return "netlink \(operation) failed: \(Self.text(code))"
         case .protocolViolation(let detail):
             return "unexpected netlink answer: \(detail)"
+        case .cannotBuild(let what):
+            return "libnftnl could not build \(what) (out of memory?); nothing was sent, the change can be retried"
         }
     }
 

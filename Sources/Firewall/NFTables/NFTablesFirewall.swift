@@ -45,9 +45,9 @@ public final class NFTablesFirewall: FirewallBackend {
         (session.state.singles, session.state.ranges) = Self.view(of: live)
         session.state.allowed = allowed
         var batch = session.connection.makeBatch()
-        Self.appendLayout(&batch, layout: Self.layout(options))
-        Self.appendBanSetsRewrite(&batch, singles: session.state.singles, ranges: session.state.ranges, now: now, table: options.table)
-        for family in [4, 6] { Self.appendAllowSetRewrite(&batch, family: family, ranges: allowed, table: options.table) }
+        try Self.appendLayout(&batch, layout: Self.layout(options))
+        try Self.appendBanSetsRewrite(&batch, singles: session.state.singles, ranges: session.state.ranges, now: now, table: options.table)
+        for family in [4, 6] { try Self.appendAllowSetRewrite(&batch, family: family, ranges: allowed, table: options.table) }
         try Self.commitLayout(&session, batch, table: options.table)
         session.state.refreshesTimeouts = options.forceDeleteAndAdd ? false : try Self.probeTimeoutRefresh(&session, table: options.table)
         self.session = Mutex(session)
@@ -86,19 +86,19 @@ public final class NFTablesFirewall: FirewallBackend {
             }
             guard !singles.isEmpty || !changedFamilies.isEmpty else { return }
             let table = options.table
-            try Self.commitSkippingVanished(&session) { batch, vanished in
+            try Self.commitSkippingVanished(&session) { (batch: inout NFTablesBatch, vanished: Set<String>) throws(NFTablesError) in
                 for family in [4, 6] {
                     let set = NFTablesLayout.banSet(family: family)
                     let deletes = replaced.filter { $0.network.familyNumber == family && !vanished.contains($0.description) }
                     if !deletes.isEmpty {
-                        batch.appendElements(.delete, set: set, table: table, elements: deletes.map { Self.element(for: $0, timeout: 0) })
+                        try batch.appendElements(.delete, set: set, table: table, elements: deletes.map { Self.element(for: $0, timeout: 0) })
                     }
                     let adds = singles.lazy.filter { $0.key.network.familyNumber == family }
                         .map { Self.element(for: $0.key, timeout: UInt64($0.value - now)) }
-                    if !adds.isEmpty { batch.appendElements(.add, set: set, table: table, elements: Array(adds)) }
+                    if !adds.isEmpty { try batch.appendElements(.add, set: set, table: table, elements: Array(adds)) }
                 }
                 for family in changedFamilies.sorted() {
-                    Self.appendRangeSetRewrite(&batch, family: family, ranges: ranges, now: now, table: table)
+                    try Self.appendRangeSetRewrite(&batch, family: family, ranges: ranges, now: now, table: table)
                 }
             }
             session.state.singles.reserveCapacity(session.state.singles.count + singles.count)
@@ -127,15 +127,15 @@ public final class NFTablesFirewall: FirewallBackend {
             }
             let table = options.table
             if !deletes.isEmpty || !changedFamilies.isEmpty {
-                try Self.commitSkippingVanished(&session) { batch, vanished in
+                try Self.commitSkippingVanished(&session) { (batch: inout NFTablesBatch, vanished: Set<String>) throws(NFTablesError) in
                     for family in [4, 6] {
                         let set = NFTablesLayout.banSet(family: family)
                         let elements = deletes.filter { $0.network.familyNumber == family && !vanished.contains($0.description) }
                             .map { Self.element(for: $0, timeout: 0) }
-                        if !elements.isEmpty { batch.appendElements(.delete, set: set, table: table, elements: elements) }
+                        if !elements.isEmpty { try batch.appendElements(.delete, set: set, table: table, elements: elements) }
                     }
                     for family in changedFamilies.sorted() {
-                        Self.appendRangeSetRewrite(&batch, family: family, ranges: ranges, now: now, table: table)
+                        try Self.appendRangeSetRewrite(&batch, family: family, ranges: ranges, now: now, table: table)
                     }
                 }
             }
@@ -152,7 +152,7 @@ public final class NFTablesFirewall: FirewallBackend {
     public func setAllowed(_ ranges: [IPRange]) throws {
         try session.withLock { (session: inout Session) throws(NFTablesError) in
             var batch = session.connection.makeBatch()
-            for family in [4, 6] { Self.appendAllowSetRewrite(&batch, family: family, ranges: ranges, table: options.table) }
+            for family in [4, 6] { try Self.appendAllowSetRewrite(&batch, family: family, ranges: ranges, table: options.table) }
             try session.connection.commit(batch)
             session.state.allowed = ranges
         }
@@ -166,7 +166,7 @@ public final class NFTablesFirewall: FirewallBackend {
         try session.withLock { (session: inout Session) throws(NFTablesError) in
             let (singles, ranges) = Self.view(of: live)
             var batch = session.connection.makeBatch()
-            Self.appendBanSetsRewrite(&batch, singles: singles, ranges: ranges, now: now, table: options.table)
+            try Self.appendBanSetsRewrite(&batch, singles: singles, ranges: ranges, now: now, table: options.table)
             try session.connection.commit(batch)
             session.state.singles = singles
             session.state.ranges = ranges
@@ -183,9 +183,9 @@ public final class NFTablesFirewall: FirewallBackend {
             let layout = Self.layout(options)
             guard try session.connection.tableExists(table) else {
                 var batch = session.connection.makeBatch()
-                Self.appendLayout(&batch, layout: layout)
-                Self.appendBanSetsRewrite(&batch, singles: session.state.singles, ranges: session.state.ranges, now: now, table: table)
-                for family in [4, 6] { Self.appendAllowSetRewrite(&batch, family: family, ranges: session.state.allowed, table: table) }
+                try Self.appendLayout(&batch, layout: layout)
+                try Self.appendBanSetsRewrite(&batch, singles: session.state.singles, ranges: session.state.ranges, now: now, table: table)
+                for family in [4, 6] { try Self.appendAllowSetRewrite(&batch, family: family, ranges: session.state.allowed, table: table) }
                 try Self.commitLayout(&session, batch, table: table)
                 return ["table inet \(table) was missing: re-created it with \(session.state.singles.count + session.state.ranges.count) bans and \(session.state.allowed.count) allowed ranges"]
             }
@@ -193,7 +193,7 @@ public final class NFTablesFirewall: FirewallBackend {
             let handles = try session.connection.ruleHandles(table: table)
             if handles != session.state.ruleHandles {
                 var batch = session.connection.makeBatch()
-                Self.appendLayout(&batch, layout: layout)
+                try Self.appendLayout(&batch, layout: layout)
                 try Self.commitLayout(&session, batch, table: table)
                 repairs.append("rules of table inet \(table) were changed by hand: restored its \(layout.rules.count) rules")
             }
@@ -208,17 +208,17 @@ public final class NFTablesFirewall: FirewallBackend {
                 }
                 var batch = session.connection.makeBatch()
                 let restored: Int
-                switch set.name {
-                case "allow4", "allow6":
-                    Self.appendAllowSetRewrite(&batch, family: family, ranges: session.state.allowed, table: table)
+                switch set.role {
+                case .allowed:
+                    try Self.appendAllowSetRewrite(&batch, family: family, ranges: session.state.allowed, table: table)
                     restored = session.state.allowed.filter { $0.network.familyNumber == family }.count
-                case "bannet4", "bannet6":
-                    Self.appendRangeSetRewrite(&batch, family: family, ranges: session.state.ranges, now: now, table: table)
+                case .rangeBans:
+                    try Self.appendRangeSetRewrite(&batch, family: family, ranges: session.state.ranges, now: now, table: table)
                     restored = session.state.ranges.keys.filter { $0.network.familyNumber == family }.count
-                default:
+                case .bans, .ports:
                     let live = session.state.singles.filter { $0.key.network.familyNumber == family && $0.value > now }
-                    batch.appendFlush(set: set, table: table)
-                    batch.appendElements(.add, set: set, table: table, elements: Self.sentinelElements(family: family, interval: false)
+                    try batch.appendFlush(set: set, table: table)
+                    try batch.appendElements(.add, set: set, table: table, elements: Self.sentinelElements(family: family, interval: false)
                         + live.map { Self.element(for: $0.key, timeout: UInt64($0.value - now)) })
                     restored = live.count
                 }
@@ -250,7 +250,7 @@ public final class NFTablesFirewall: FirewallBackend {
         guard !elements.isEmpty, try !session.connection.elementsExist(elements, set: set, table: table) else { return nil }
         let everything = session.state.singles.filter { $0.key.network.familyNumber == family && $0.value > now }
         var batch = session.connection.makeBatch()
-        batch.appendElements(.add, set: set, table: table, elements: everything.map { element(for: $0.key, timeout: UInt64($0.value - now)) })
+        try batch.appendElements(.add, set: set, table: table, elements: everything.map { element(for: $0.key, timeout: UInt64($0.value - now)) })
         try session.connection.commit(batch)
         return "set \(set.name) of table inet \(table) lost bans (deleted by hand?): re-added its \(everything.count) bans"
     }
@@ -258,11 +258,11 @@ public final class NFTablesFirewall: FirewallBackend {
     /// Deletes the table and everything in it.
     public func removeTable() throws {
         try session.withLock { (session: inout Session) throws(NFTablesError) in
-            let object = nftnl_table_alloc()!
+            let object = try allocated(nftnl_table_alloc(), "table inet \(options.table)")
             defer { nftnl_table_free(object) }
             nftnl_table_set_str(object, attribute(NFTNL_TABLE_NAME), options.table)
             var batch = session.connection.makeBatch()
-            batch.append("delete table inet \(options.table)", type: NFT_MSG_DELTABLE.rawValue, flags: 0) { nftnl_table_nlmsg_build_payload($0, object) }
+            try batch.append(.deleteTable(options.table), type: NFT_MSG_DELTABLE.rawValue, flags: 0) { nftnl_table_nlmsg_build_payload($0, object) }
             try session.connection.commit(batch)
             session.state = NFTablesState()
         }
@@ -288,37 +288,37 @@ public final class NFTablesFirewall: FirewallBackend {
 
     /// Appends what creates the table, sets and chains (kept, elements and all, when they
     /// exist) and replaces our chains' rules and the port set. Never touches ban or allow elements.
-    private static func appendLayout(_ batch: inout NFTablesBatch, layout: NFTablesLayout) {
+    private static func appendLayout(_ batch: inout NFTablesBatch, layout: NFTablesLayout) throws(NFTablesError) {
         let table = layout.table
-        let tableObject = nftnl_table_alloc()!
+        let tableObject = try allocated(nftnl_table_alloc(), "table inet \(table)")
+        defer { nftnl_table_free(tableObject) }
         nftnl_table_set_str(tableObject, attribute(NFTNL_TABLE_NAME), table)
-        batch.append("create table inet \(table)", type: NFT_MSG_NEWTABLE.rawValue, flags: NLM_F_CREATE) { nftnl_table_nlmsg_build_payload($0, tableObject) }
-        nftnl_table_free(tableObject)
+        try batch.append(.create(.table(table)), type: NFT_MSG_NEWTABLE.rawValue, flags: NLM_F_CREATE) { nftnl_table_nlmsg_build_payload($0, tableObject) }
         for set in layout.sets {
-            let object = set.makeKernelSet(table: table)
-            batch.append("create set \(set.name)", type: NFT_MSG_NEWSET.rawValue, flags: NLM_F_CREATE) { nftnl_set_nlmsg_build_payload($0, object) }
-            nftnl_set_free(object)
+            let object = try set.makeKernelSet(table: table)
+            defer { nftnl_set_free(object) }
+            try batch.append(.create(.set(set.name)), type: NFT_MSG_NEWSET.rawValue, flags: NLM_F_CREATE) { nftnl_set_nlmsg_build_payload($0, object) }
         }
         for chain in layout.chains {
-            let object = chain.makeKernelChain(table: table)
-            batch.append("create chain \(chain.name)", type: NFT_MSG_NEWCHAIN.rawValue, flags: NLM_F_CREATE) { nftnl_chain_nlmsg_build_payload($0, object) }
-            nftnl_chain_free(object)
+            let object = try chain.makeKernelChain(table: table)
+            defer { nftnl_chain_free(object) }
+            try batch.append(.create(.chain(chain.name)), type: NFT_MSG_NEWCHAIN.rawValue, flags: NLM_F_CREATE) { nftnl_chain_nlmsg_build_payload($0, object) }
         }
         for chain in layout.chains {
-            let object = chain.makeFlushRule(table: table)
-            batch.append("flush chain \(chain.name)", type: NFT_MSG_DELRULE.rawValue, flags: 0) { nftnl_rule_nlmsg_build_payload($0, object) }
-            nftnl_rule_free(object)
+            let object = try chain.makeFlushRule(table: table)
+            defer { nftnl_rule_free(object) }
+            try batch.append(.flushChain(chain.name), type: NFT_MSG_DELRULE.rawValue, flags: 0) { nftnl_rule_nlmsg_build_payload($0, object) }
         }
         for rule in layout.rules {
-            let object = rule.makeKernelRule(table: table)
-            batch.append("add rule \(rule.chain) \(rule.nftText)", type: NFT_MSG_NEWRULE.rawValue, flags: NLM_F_CREATE | NLM_F_APPEND) {
+            let object = try rule.makeKernelRule(table: table)
+            defer { nftnl_rule_free(object) }
+            try batch.append(.addRule(chain: rule.chain, text: rule.nftText), type: NFT_MSG_NEWRULE.rawValue, flags: NLM_F_CREATE | NLM_F_APPEND) {
                 nftnl_rule_nlmsg_build_payload($0, object)
             }
-            nftnl_rule_free(object)
         }
         if !layout.allPorts {
-            batch.appendFlush(set: NFTablesLayout.sipports, table: table)
-            batch.appendElements(.add, set: NFTablesLayout.sipports, table: table, elements: Set(layout.ports).sorted().map {
+            try batch.appendFlush(set: NFTablesLayout.sipports, table: table)
+            try batch.appendElements(.add, set: NFTablesLayout.sipports, table: table, elements: Set(layout.ports).sorted().map {
                 NFTablesSetElement(key: UInt128($0), length: 2)
             })
         }
@@ -330,8 +330,9 @@ public final class NFTablesFirewall: FirewallBackend {
         do {
             try session.connection.commit(batch)
         } catch .batchFailed(let failures) {
-            if let clash = failures.first(where: { $0.operation.hasPrefix("create") && [EEXIST, EBUSY, EOPNOTSUPP].contains($0.errno) }) {
-                throw .changedByHand(object: clash.operation.replacingOccurrences(of: "create ", with: "") + " of table inet \(table)", errno: clash.errno)
+            for failure in failures where [EEXIST, EBUSY, EOPNOTSUPP].contains(failure.errno) {
+                guard let object = failure.action.created else { continue }
+                throw .changedByHand(object: "\(object) of table inet \(table)", errno: failure.errno)
             }
             throw .batchFailed(failures)
         }
@@ -357,12 +358,12 @@ public final class NFTablesFirewall: FirewallBackend {
         let probe = { (timeout: UInt64) in NFTablesSetElement.address(UInt128(UInt32.max), family: 4, timeoutMilliseconds: timeout, name: "255.255.255.255 (probe)") }
         for timeout: UInt64 in [60_000, 3_600_000] {
             var batch = session.connection.makeBatch()
-            batch.appendElements(.add, set: NFTablesLayout.ban4, table: table, elements: [probe(timeout)])
+            try batch.appendElements(.add, set: NFTablesLayout.ban4, table: table, elements: [probe(timeout)])
             try session.connection.commit(batch)
         }
         let remaining = try session.connection.elementExpiration(probe(0), set: NFTablesLayout.ban4, table: table) ?? 0
         var batch = session.connection.makeBatch()
-        batch.appendElements(.delete, set: NFTablesLayout.ban4, table: table, elements: [probe(0)])
+        try batch.appendElements(.delete, set: NFTablesLayout.ban4, table: table, elements: [probe(0)])
         try session.connection.commit(batch)
         return remaining > 120_000
     }
@@ -371,17 +372,17 @@ public final class NFTablesFirewall: FirewallBackend {
     /// (an admin removed them, or they just lapsed), builds it again without them. `build`
     /// gets the labels of those elements.
     private static func commitSkippingVanished(
-        _ session: inout Session, _ build: (inout NFTablesBatch, Set<String>) -> Void
+        _ session: inout Session, _ build: (inout NFTablesBatch, Set<String>) throws(NFTablesError) -> Void
     ) throws(NFTablesError) {
         var vanished: Set<String> = []
         for _ in 0..<4 {
             var batch = session.connection.makeBatch()
-            build(&batch, vanished)
+            try build(&batch, vanished)
             do {
                 try session.connection.commit(batch)
                 return
             } catch .batchFailed(let failures) {
-                let missing = failures.filter { $0.errno == ENOENT && $0.operation.hasPrefix("delete") && $0.element != nil }
+                let missing = failures.filter { $0.errno == ENOENT && $0.action.deletesElements && $0.element != nil }
                 guard missing.count == failures.count else { throw .batchFailed(failures) }
                 vanished.formUnion(missing.compactMap(\.element))
             }
@@ -391,42 +392,44 @@ public final class NFTablesFirewall: FirewallBackend {
 
     private static func appendBanSetsRewrite(
         _ batch: inout NFTablesBatch, singles: [IPRange: Int64], ranges: [IPRange: Int64], now: Int64, table: String
-    ) {
+    ) throws(NFTablesError) {
         for family in [4, 6] {
             let set = NFTablesLayout.banSet(family: family)
-            batch.appendFlush(set: set, table: table)
+            try batch.appendFlush(set: set, table: table)
             var elements = sentinelElements(family: family, interval: false)
             for (target, expiry) in singles where target.network.familyNumber == family && expiry > now {
                 elements.append(element(for: target, timeout: UInt64(expiry - now)))
             }
-            batch.appendElements(.add, set: set, table: table, elements: elements)
-            appendRangeSetRewrite(&batch, family: family, ranges: ranges, now: now, table: table)
+            try batch.appendElements(.add, set: set, table: table, elements: elements)
+            try appendRangeSetRewrite(&batch, family: family, ranges: ranges, now: now, table: table)
         }
     }
 
     /// Empties bannet4 or bannet6 and refills it with the disjoint cover of the range bans and
     /// the sentinel (interval sets refuse overlapping elements).
-    private static func appendRangeSetRewrite(_ batch: inout NFTablesBatch, family: Int, ranges: [IPRange: Int64], now: Int64, table: String) {
+    private static func appendRangeSetRewrite(
+        _ batch: inout NFTablesBatch, family: Int, ranges: [IPRange: Int64], now: Int64, table: String
+    ) throws(NFTablesError) {
         let set = NFTablesLayout.rangeBanSet(family: family)
         var intervals = [IntervalCover.Interval(first: 0, last: 0, expiry: .max)]
         for (range, expiry) in ranges where range.network.familyNumber == family && expiry > now {
             let bounds = range.numericBounds
             intervals.append(.init(first: bounds.first, last: bounds.last, expiry: expiry))
         }
-        batch.appendFlush(set: set, table: table)
-        batch.appendElements(.add, set: set, table: table, elements: intervalElements(IntervalCover.cover(intervals), family: family, now: now))
+        try batch.appendFlush(set: set, table: table)
+        try batch.appendElements(.add, set: set, table: table, elements: intervalElements(IntervalCover.cover(intervals), family: family, now: now))
     }
 
     /// Empties allow4 or allow6 and refills it with the merged allowed ranges and the sentinel.
-    private static func appendAllowSetRewrite(_ batch: inout NFTablesBatch, family: Int, ranges: [IPRange], table: String) {
+    private static func appendAllowSetRewrite(_ batch: inout NFTablesBatch, family: Int, ranges: [IPRange], table: String) throws(NFTablesError) {
         let set = NFTablesLayout.allowSet(family: family)
         var intervals = [IntervalCover.Interval(first: 0, last: 0, expiry: .max)]
         for range in ranges where range.network.familyNumber == family {
             let bounds = range.numericBounds
             intervals.append(.init(first: bounds.first, last: bounds.last, expiry: .max))
         }
-        batch.appendFlush(set: set, table: table)
-        batch.appendElements(.add, set: set, table: table, elements: intervalElements(IntervalCover.cover(intervals), family: family, now: 0))
+        try batch.appendFlush(set: set, table: table)
+        try batch.appendElements(.add, set: set, table: table, elements: intervalElements(IntervalCover.cover(intervals), family: family, now: 0))
     }
 
     private static func intervalElements(_ cover: [IntervalCover.Interval], family: Int, now: Int64) -> [NFTablesSetElement] {

@@ -19,13 +19,13 @@ struct NFTablesLayout: Sendable {
     /// Whether a banned source is dropped on every port.
     var allPorts: Bool
 
-    static let ban4 = NFTablesSetDefinition(name: "ban4", keyType: .ipv4Address, interval: false, timeout: true, id: 1)
-    static let ban6 = NFTablesSetDefinition(name: "ban6", keyType: .ipv6Address, interval: false, timeout: true, id: 2)
-    static let bannet4 = NFTablesSetDefinition(name: "bannet4", keyType: .ipv4Address, interval: true, timeout: true, id: 3)
-    static let bannet6 = NFTablesSetDefinition(name: "bannet6", keyType: .ipv6Address, interval: true, timeout: true, id: 4)
-    static let allow4 = NFTablesSetDefinition(name: "allow4", keyType: .ipv4Address, interval: true, timeout: false, id: 5)
-    static let allow6 = NFTablesSetDefinition(name: "allow6", keyType: .ipv6Address, interval: true, timeout: false, id: 6)
-    static let sipports = NFTablesSetDefinition(name: "sipports", keyType: .port, interval: false, timeout: false, id: 7)
+    static let ban4 = NFTablesSetDefinition(name: "ban4", role: .bans, keyType: .ipv4Address, interval: false, timeout: true, id: 1)
+    static let ban6 = NFTablesSetDefinition(name: "ban6", role: .bans, keyType: .ipv6Address, interval: false, timeout: true, id: 2)
+    static let bannet4 = NFTablesSetDefinition(name: "bannet4", role: .rangeBans, keyType: .ipv4Address, interval: true, timeout: true, id: 3)
+    static let bannet6 = NFTablesSetDefinition(name: "bannet6", role: .rangeBans, keyType: .ipv6Address, interval: true, timeout: true, id: 4)
+    static let allow4 = NFTablesSetDefinition(name: "allow4", role: .allowed, keyType: .ipv4Address, interval: true, timeout: false, id: 5)
+    static let allow6 = NFTablesSetDefinition(name: "allow6", role: .allowed, keyType: .ipv6Address, interval: true, timeout: false, id: 6)
+    static let sipports = NFTablesSetDefinition(name: "sipports", role: .ports, keyType: .port, interval: false, timeout: false, id: 7)
 
     static let prerouting = NFTablesChainDefinition(name: "prerouting", hook: (UInt32(NF_INET_PRE_ROUTING.rawValue), -300))
     static let bans = NFTablesChainDefinition(name: "bans", hook: nil)

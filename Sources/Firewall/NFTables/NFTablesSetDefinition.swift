@@ -34,8 +34,22 @@ struct NFTablesSetDefinition: Hashable, Sendable {
         }
     }
 
+    /// What a set holds, for the code that refills it.
+    enum Role: Hashable, Sendable {
+        /// Single banned addresses (ban4, ban6).
+        case bans
+        /// Banned ranges, as disjoint intervals (bannet4, bannet6).
+        case rangeBans
+        /// Allowed (trusted) ranges (allow4, allow6).
+        case allowed
+        /// The SIP ports the rules apply to (sipports).
+        case ports
+    }
+
     /// The set's name in the table ("ban4").
     var name: String
+    /// What it holds.
+    var role: Role
     /// The key type.
     var keyType: KeyType
     /// Whether elements are ranges (`flags interval`).
@@ -57,8 +71,8 @@ struct NFTablesSetDefinition: Hashable, Sendable {
     }
 
     /// A libnftnl set object describing the whole set (for `NFT_MSG_NEWSET`). The caller frees it.
-    func makeKernelSet(table: String) -> OpaquePointer {
-        let set = elementContainer(table: table)
+    func makeKernelSet(table: String) throws(NFTablesError) -> OpaquePointer {
+        let set = try elementContainer(table: table)
         nftnl_set_set_u32(set, attribute(NFTNL_SET_KEY_TYPE), keyType.datatype)
         nftnl_set_set_u32(set, attribute(NFTNL_SET_KEY_LEN), keyType.length)
         nftnl_set_set_u32(set, attribute(NFTNL_SET_ID), id)
@@ -67,8 +81,8 @@ struct NFTablesSetDefinition: Hashable, Sendable {
     }
 
     /// A libnftnl set object naming only the set, to carry elements. The caller frees it.
-    func elementContainer(table: String) -> OpaquePointer {
-        let set = nftnl_set_alloc()!
+    func elementContainer(table: String) throws(NFTablesError) -> OpaquePointer {
+        let set = try allocated(nftnl_set_alloc(), "set \(name)")
         nftnl_set_set_str(set, attribute(NFTNL_SET_TABLE), table)
         nftnl_set_set_str(set, attribute(NFTNL_SET_NAME), name)
         nftnl_set_set_u32(set, attribute(NFTNL_SET_FAMILY), UInt32(NFPROTO_INET))

@@ -30,13 +30,13 @@ struct NFTablesSetElement: Sendable {
         return intervalEnd ? text + " (interval end)" : text
     }
 
-    /// A libnftnl element carrying this one's attributes.
-    func makeKernelElement() -> OpaquePointer {
-        let element = nftnl_set_elem_alloc()!
+    /// A libnftnl element carrying this one's attributes; an error names the element.
+    func makeKernelElement() throws(NFTablesError) -> OpaquePointer {
+        let element = try allocated(nftnl_set_elem_alloc(), "set element \(label)")
         var bigEndian = key.bigEndian
         withUnsafeBytes(of: &bigEndian) { bytes in
-            let start = bytes.count - length
-            _ = nftnl_set_elem_set(element, attribute(NFTNL_SET_ELEM_KEY), bytes.baseAddress! + start, UInt32(length))
+            // The last `length` bytes of the 16 (a UInt128 always has a base address).
+            _ = nftnl_set_elem_set(element, attribute(NFTNL_SET_ELEM_KEY), bytes.baseAddress.map { $0 + (bytes.count - length) }, UInt32(length))
         }
         if intervalEnd { nftnl_set_elem_set_u32(element, attribute(NFTNL_SET_ELEM_FLAGS), UInt32(NFT_SET_ELEM_INTERVAL_END.rawValue)) }
         if timeoutMilliseconds > 0 { nftnl_set_elem_set_u64(element, attribute(NFTNL_SET_ELEM_TIMEOUT), timeoutMilliseconds) }

@@ -13,13 +13,13 @@ final class DaemonControlService: ControlService {
     let service: SIPService
     /// Bans, plugins and events.
     var security: SecurityCoordinator { service.security }
-    let store: SIPWardenStore
+    let store: any StoreBackend
     let configuration: DaemonConfiguration
     private let startedAt: Timestamp
     /// Where the audit lines go (DaemonControlService+Audit.swift).
     let logger: Logger
 
-    init(service: SIPService, store: SIPWardenStore, configuration: DaemonConfiguration, startedAt: Timestamp,
+    init(service: SIPService, store: any StoreBackend, configuration: DaemonConfiguration, startedAt: Timestamp,
          logger: Logger = Logger(label: "sipwarden.control")) {
         self.service = service
         self.logger = logger
@@ -166,7 +166,7 @@ final class DaemonControlService: ControlService {
 extension SIPService {
     /// The control API's operations (`ControlService`) over this service, `store` and
     /// `configuration`; `startedAt` is the daemon's start, for the uptime in `health`.
-    public func controlService(store: SIPWardenStore, configuration: DaemonConfiguration, startedAt: Timestamp,
+    public func controlService(store: any StoreBackend, configuration: DaemonConfiguration, startedAt: Timestamp,
                                logger: Logger = Logger(label: "sipwarden.control")) -> any ControlService {
         DaemonControlService(service: self, store: store, configuration: configuration, startedAt: startedAt, logger: logger)
     }

@@ -27,6 +27,7 @@ enum KeepaliveProbe {
     /// A random lower-case hex string of `length` characters.
     static func randomToken(_ length: Int = 16) -> String {
         var generator = SystemRandomNumberGenerator()
-        return String((0..<length).map { _ in "0123456789abcdef".randomElement(using: &generator)! })
+        let digits = Array("0123456789abcdef")
+        return String((0..<length).map { _ in digits[Int.random(in: 0..<digits.count, using: &generator)] })
     }
 }

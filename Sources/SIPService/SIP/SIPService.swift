@@ -249,8 +249,10 @@ public final class SIPService: Sendable {
         return response.statusCode
     }
 
-    /// Removes lapsed bindings and persists their removal; sweeps lapsed bans too.
+    /// Removes lapsed bindings and persists their removal; sweeps lapsed bans too. Blocks
+    /// (the store, the firewall): call it off the event loops.
     public func sweep() {
+        BlockingWork.assertOffEventLoop("the sweep")
         let now = SystemClock.now()
         let events = state.withLock { state -> [RegistrarEvent] in
             let (changes, events, lapsed) = state.registrar.expireReporting(now: now)
@@ -275,8 +277,10 @@ public final class SIPService: Sendable {
     }
 
     /// One keepalive round (`keepalive.*`): probes the bindings due and marks or removes the
-    /// silent ones. Call it every `keepalive.interval` seconds when keepalives are enabled.
+    /// silent ones. Call it every `keepalive.interval` seconds when keepalives are enabled,
+    /// off the event loops (it scans every live binding).
     public func keepaliveRound() {
+        BlockingWork.assertOffEventLoop("the keepalive round")
         keepalive.tick(service: self)
     }
 

@@ -16,7 +16,7 @@ import Synchronization
 /// firewall at start and lapsed ones are swept from both. Trusted ranges are never banned.
 public final class SecurityCoordinator: Sendable {
     private let firewall: any FirewallBackend
-    private let store: SIPWardenStore
+    private let store: any StoreBackend
     private let log: SecurityLog
     private let logger: Logger
     /// Never-banned ranges and per-phone ranges: what the firewall lets through
@@ -31,7 +31,7 @@ public final class SecurityCoordinator: Sendable {
 
     /// Creates the coordinator over `firewall` (bans restored into it already), `store` and
     /// `log`; `trusted` (the configuration's `trusted`) becomes the firewall's allowed set.
-    public init(firewall: any FirewallBackend, store: SIPWardenStore, log: SecurityLog, trusted: [IPRange], logger: Logger) throws {
+    public init(firewall: any FirewallBackend, store: any StoreBackend, log: SecurityLog, trusted: [IPRange], logger: Logger) throws {
         self.firewall = firewall
         self.store = store
         self.log = log
@@ -196,7 +196,8 @@ public final class SecurityCoordinator: Sendable {
 
     /// Lifts the ban on `target`; returns whether there was one.
     func unban(_ target: IPRange, reason: String, source: String, now: Timestamp) throws -> Bool {
-        let removed = try store.removeBan(target: target.description)
+        // The history names who lifted it (the operator or the plugin) and why.
+        let removed = try store.removeBan(target: target.description, at: now, source: source, reason: reason)
         try firewall.unban([target])
         guard removed != nil else { return false }
         record([SecurityEvent(
@@ -207,7 +208,7 @@ public final class SecurityCoordinator: Sendable {
     }
 
     /// The stored bans in force, as firewall entries: what a firewall backend is opened with.
-    public static func storedBans(_ store: SIPWardenStore) throws -> [FirewallBan] {
+    public static func storedBans(_ store: any StoreBackend) throws -> [FirewallBan] {
         try store.bans(activeAt: SystemClock.now()).compactMap { ban in
             IPRange(ban.target).map { FirewallBan(target: $0, expiresAtMilliseconds: ban.expiresAt.milliseconds) }
         }
