@@ -70,7 +70,8 @@ public enum ConfigurationLoader {
             case "policies_dir": configuration.policiesDirectory = try reader.string(node, key: key)
             case "metrics": try readMetrics(node, into: &configuration, reader: reader)
             case "control": try readControl(node, into: &configuration, reader: reader)
-            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "security_log", "log_level", "registrar", "auth", "transport", "store", "firewall", "nftables", "trusted", "plugins_dir", "policies_dir", "metrics", "control", "keepalive"])
+            case "console": try readConsole(node, into: &configuration, reader: reader)
+            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "security_log", "log_level", "registrar", "auth", "transport", "store", "firewall", "nftables", "trusted", "plugins_dir", "policies_dir", "metrics", "control", "keepalive", "console"])
             }
         }
         try validate(configuration, file: file)
@@ -96,6 +97,7 @@ public enum ConfigurationLoader {
                                      message: "must lie between registrar.min_expires (\(registrar.minExpires)) and registrar.max_expires (\(registrar.maxExpires))")
         }
         try validateOperator(configuration, file: file)
+        try validateConsole(configuration, file: file)
         if configuration.listen.isEmpty {
             throw ConfigurationError(file: file, key: "listen", value: "[]", message: "at least one listen address is needed")
         }

@@ -27,6 +27,14 @@
 /// | `addTrusted` | `POST /v1/trusted` | `TrustedRangeRequest` | 201, `TrustedRangeInfo` |
 /// | `removeTrusted` | `DELETE /v1/trusted?cidr=` | — | 204 (404 unknown, 409 from the configuration file) |
 /// | `stats` | `GET /v1/stats` | — | `StatsInfo` |
+/// | `registrationPage` | `GET /v1/registrations/page?{filters}&offset=&limit=` | — | `RegistrationPage` (issue 15) |
+/// | `listConsoleUsers` | `GET /v1/console/users` | — | `[ConsoleUserInfo]` |
+/// | `addConsoleUser` | `POST /v1/console/users` | `ConsoleUserAddRequest` | 201 (200 replaced), `ConsoleUserInfo` |
+/// | `removeConsoleUser` | `DELETE /v1/console/users/{name}` | — | 204 (404 when unknown) |
+/// | `consoleLogin` | `POST /v1/console/login` | `ConsoleLoginRequest` | `ConsoleLoginResponse` (401 wrong name or password) |
+/// | `showPolicy` | `GET /v1/plugins/{name}/policy` | — | `PolicyFileText` |
+/// | `updatePolicy` | `PUT /v1/plugins/{name}/policy` | `PolicyFileText` | `[PluginInfo]` after the reload (400 when the loader refuses it) |
+/// | `securityEvents` | `GET /v1/events?limit=` | — | `[BanEvidenceEvent]`, the latest security events, oldest first |
 ///
 /// A ban `{target}` is one path segment, percent-encoded (the "/" of a CIDR as `%2F`); an
 /// unencoded CIDR ("/v1/bans/192.0.2.0/24") is accepted too, for curl users.
@@ -84,13 +92,30 @@ public enum ControlRoute: Hashable, Sendable {
     case removeTrusted(cidr: String)
     /// `GET /v1/stats`.
     case stats
+    // Issue 15, the web console: see ControlRoute+Console.swift.
+    /// `GET /v1/registrations/page`: one page of the filtered, sorted table.
+    case registrationPage(RegistrationQuery, offset: Int, limit: Int)
+    /// `GET /v1/console/users`.
+    case listConsoleUsers
+    /// `POST /v1/console/users`.
+    case addConsoleUser
+    /// `DELETE /v1/console/users/{name}`.
+    case removeConsoleUser(name: String)
+    /// `POST /v1/console/login`.
+    case consoleLogin
+    /// `GET /v1/plugins/{name}/policy`: a plugin's policy file.
+    case showPolicy(plugin: String)
+    /// `PUT /v1/plugins/{name}/policy`: check, write and reload a plugin's policy file.
+    case updatePolicy(plugin: String)
+    /// `GET /v1/events?limit=`: the latest security events.
+    case securityEvents(limit: Int)
 
     /// The version prefix of every path.
     public static let prefix = "/v1"
 
     /// The HTTP method, upper case.
     public var method: String {
-        if let method = operatorMethod { return method }
+        if let method = operatorMethod ?? consoleMethod { return method }
         switch self {
         case .health, .listRegistrations, .showRegistration, .listSubscribers, .listBans, .banWhy, .listPlugins: return "GET"
         case .addSubscriber, .importSubscribers, .addBan, .reloadPlugins, .unregister: return "POST"
@@ -101,7 +126,7 @@ public enum ControlRoute: Hashable, Sendable {
 
     /// The request target: the path, percent-encoded, with the query when there is one.
     public var target: String {
-        if let target = operatorTarget { return target }
+        if let target = operatorTarget ?? consoleTarget { return target }
         switch self {
         case .health: return "/v1/health"
         case .listRegistrations(let query):
@@ -131,7 +156,7 @@ public enum ControlRoute: Hashable, Sendable {
     public var hasRequestBody: Bool {
         switch self {
         case .addSubscriber, .importSubscribers, .addBan, .updateSubscriber, .setSubscriberPassword, .addAllowedRange, .addTrusted,
-             .unregister:
+             .unregister, .addConsoleUser, .consoleLogin, .updatePolicy:
             return true
         default: return false
         }
@@ -163,6 +188,7 @@ public enum ControlRoute: Hashable, Sendable {
         case .failure(let problem): return .badRequest(problem.message)
         }
         if let match = matchOperator(rest, query: query, pick: pick) { return match }
+        if let match = matchConsole(rest, query: query, pick: pick) { return match }
         switch rest.count {
         case 1:
             switch rest[0] {

@@ -132,6 +132,10 @@ struct ControlDispatcher: Sendable {
         case .showSubscriber, .updateSubscriber, .setSubscriberPassword, .listAllowedRanges, .addAllowedRange,
              .removeAllowedRange, .listTrusted, .addTrusted, .removeTrusted, .stats:
             return try await performOperator(route, body: body)
+        // Issue 15, the web console: ControlDispatcher+Console.swift.
+        case .registrationPage, .listConsoleUsers, .addConsoleUser, .removeConsoleUser, .consoleLogin, .showPolicy, .updatePolicy,
+             .securityEvents:
+            return try await performConsole(route, body: body)
         }
     }
 

@@ -58,6 +58,9 @@ public enum SecurityEventKind {
     public static let banWouldAdd = "ban.would_add"
     /// An exec plugin's command died and is started again after a backoff.
     public static let pluginRestarted = "plugin.restarted"
+    /// A web-console login with a wrong user name or password (counted by the brute-force
+    /// policy like `auth.failed`).
+    public static let consoleLoginFailed = "console.login_failed"
 
     /// Every kind of schema version 1.
     public static let all: [String] = [
@@ -67,5 +70,6 @@ public enum SecurityEventKind {
         requestOptions, requestUnsupported, transportJunk,
         scannerDetected, rateExceeded, hijackSuspected, banAdded, banRemoved, banExpired, alertRaised, pluginFailed,
         banWouldAdd, pluginRestarted,
+        consoleLoginFailed,
     ]
 }

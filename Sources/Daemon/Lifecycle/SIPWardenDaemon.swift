@@ -5,6 +5,7 @@ import Firewall
 import Foundation
 import Logging
 import MetricsServer
+import ConsoleServer
 import NIOCore
 import NIOPosix
 import PluginHost
@@ -129,6 +130,7 @@ public final class SIPWardenDaemon: Sendable {
                 try await MetricsServer.start(address: address, group: group, logger: logger) { try await control.stats() }
             }
             logger.info("control socket ready", metadata: ["path": "\(configuration.effectiveControlSocketPath)"])
+            let console = try await Self.startConsole(configuration, control: control, group: group, logger: logger)
             let sweeper = group.next().scheduleRepeatedTask(
                 initialDelay: .seconds(configuration.sweepInterval), delay: .seconds(configuration.sweepInterval)
             ) { _ in service.sweep() }
@@ -142,7 +144,7 @@ public final class SIPWardenDaemon: Sendable {
             return RunningDaemon(
                 channels: channels, controlServer: controlServer, sweeper: sweeper, keepalive: keepalive, committer: committer,
                 store: store, group: group, plugins: plugins, securityLog: securityLog, logger: logger, metrics: metrics,
-                firewall: firewall.nftables, firewallCheck: firewallCheck
+                firewall: firewall.nftables, firewallCheck: firewallCheck, console: console
             )
         } catch {
             for channel in channels { try? await channel.close() }
@@ -182,10 +184,13 @@ public final class RunningDaemon: Sendable {
     private let metrics: MetricsServer?
     private let firewall: NFTablesFirewall?
     private let firewallCheck: RepeatedTask?
+    private let console: ConsoleServer?
 
     init(channels: [Channel], controlServer: ControlServer, sweeper: RepeatedTask, keepalive: RepeatedTask?, committer: GroupCommitter,
          store: SIPWardenStore, group: MultiThreadedEventLoopGroup, plugins: PluginHost, securityLog: SecurityLog, logger: Logger,
-         metrics: MetricsServer? = nil, firewall: NFTablesFirewall? = nil, firewallCheck: RepeatedTask? = nil) {
+         metrics: MetricsServer? = nil, firewall: NFTablesFirewall? = nil, firewallCheck: RepeatedTask? = nil,
+         console: ConsoleServer? = nil) {
+        self.console = console
         self.metrics = metrics
         self.firewall = firewall
         self.firewallCheck = firewallCheck
@@ -229,6 +234,7 @@ public final class RunningDaemon: Sendable {
         for channel in channels { try? await channel.close() }
         try? await controlServer.stop()
         await metrics?.stop()
+        await console?.stop()
         plugins.shutdown()
         securityLog.close()
         await committer.drainAndStop()
