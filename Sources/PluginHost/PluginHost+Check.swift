@@ -26,7 +26,11 @@ extension PluginHost {
         do throws(PluginLoadError) {
             _ = try PluginLoader.load(library: libraryPath(policy), configuration: policy.configuration, host: scoped)
         } catch {
-            throw CheckProblem(description: error.description, key: nil)
+            // "LIBRARY: the plugin could not start: FILE: KEY: invalid value ...": the part after
+            // the library is what the operator has to fix.
+            let marker = "the plugin could not start: "
+            let text = error.description.range(of: marker).map { String(error.description[$0.upperBound...]) } ?? error.description
+            throw CheckProblem(description: text, key: nil)
         }
     }
 }

@@ -28,7 +28,7 @@ struct Sipwardenctl: AsyncParsableCommand {
             // Issue 5, operator control:
             AllowCommand.self, TrustedCommand.self, StatsCommand.self, PolicyCommand.self,
             // Issue 15, the web console:
-            ConsoleCommand.self,
+            ConsoleCommand.self, EventsCommand.self,
         ]
     )
 

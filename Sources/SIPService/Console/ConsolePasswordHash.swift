@@ -1,6 +1,7 @@
 import _CryptoExtras
 import Crypto
 import Foundation
+import Synchronization
 
 /// The web console's password hashing: PBKDF2-HMAC-SHA256 (swift-crypto's `_CryptoExtras`)
 /// with a random 16-byte salt and `iterations` rounds; checked in constant time.
@@ -10,6 +11,19 @@ enum ConsolePasswordHash {
     /// Bytes of salt and of hash.
     static let saltBytes = 16
     static let hashBytes = 32
+    /// Hashings allowed at once: a flood of logins must not become a flood of threads.
+    static let maximumConcurrent = 4
+    private static let running = Atomic<Int>(0)
+
+    /// Runs `work` when fewer than `maximumConcurrent` hashings run, else returns nil at once.
+    static func bounded<T>(_ work: () throws -> T) rethrows -> T? {
+        guard running.add(1, ordering: .acquiring).newValue <= maximumConcurrent else {
+            running.subtract(1, ordering: .releasing)
+            return nil
+        }
+        defer { running.subtract(1, ordering: .releasing) }
+        return try work()
+    }
 
     /// A fresh random salt.
     static func makeSalt() -> [UInt8] {

@@ -43,7 +43,12 @@ extension DaemonControlService {
         let iterations = stored?.iterations ?? ConsolePasswordHash.iterations
         let expected = stored?.hash ?? Array(repeating: 0, count: ConsolePasswordHash.hashBytes)
         let password = request.password
-        let matches = await Self.offThread { ConsolePasswordHash.matches(password, salt: salt, iterations: iterations, expected: expected) }
+        let outcome = await Self.offThread {
+            ConsolePasswordHash.bounded { ConsolePasswordHash.matches(password, salt: salt, iterations: iterations, expected: expected) }
+        }
+        guard let matches = outcome else {
+            throw ControlServiceError(status: 503, message: "too many console logins at once; try again in a moment")
+        }
         if let stored, matches, let role = ConsoleRole(rawValue: stored.role) {
             audit("console.login", "console login", ["user": "\(stored.name)", "client": "\(request.client)"])
             return ConsoleLoginResponse(username: stored.name, role: role)
