@@ -5,6 +5,11 @@ import XCTest
 /// Selenium script Tests/Browser/console_browser_test.py, against a real daemon with a phone
 /// registering by sipsak. The script checks what the browser shows; this test then checks the
 /// daemon's side (bans, firewall, ranges, policy file, security log, audit lines).
+///
+/// As root (CI) the daemon runs with the nftables backend in a network namespace of its own,
+/// and the browser and sipsak run in that namespace too, so the bans are checked in the
+/// kernel's sets; otherwise it runs with the memory backend, checked by sending from the banned
+/// address.
 final class ConsoleBrowserEndToEndTests: XCTestCase {
     /// Where the screenshots go: the test's output directory under .build.
     static var outputDirectory: URL {
@@ -43,8 +48,16 @@ final class ConsoleBrowserEndToEndTests: XCTestCase {
             let shipped = TestEnvironment.packageRoot.appendingPathComponent("rules/policies/\(name).yaml")
             try FileManager.default.copyItem(at: shipped, to: policies.appendingPathComponent("\(name).yaml"))
         }
-        let daemon = try DaemonProcess.started(
-            "console-browser", yaml: "console:\n  listen: 127.0.0.1:\(consolePort)\n", extraArguments: ["--policies-dir", policies.path])
+        let configFile = try TestEnvironment.temporaryDirectory("console-browser-config").appendingPathComponent("sipwarden.yaml")
+        try "console:\n  listen: 127.0.0.1:\(consolePort)\n".write(to: configFile, atomically: true, encoding: .utf8)
+        // The kernel's firewall when this host allows it (root with nft): the namespace's own.
+        let kernel = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/nft")
+        let namespaces = kernel ? try VethNamespaces(serverAddresses: ["10.236.0.1/24"], clientAddresses: ["10.236.0.2/24"]) : nil
+        let daemon = try DaemonProcess(
+            label: "console-browser",
+            extraArguments: ["--config", configFile.path, "--policies-dir", policies.path] + (kernel ? ["--firewall", "nftables"] : []),
+            namespace: namespaces?.server)
+        try daemon.start()
         try addConsoleUser(daemon, "admin", role: "admin", password: "admin-secret-1")
         try addConsoleUser(daemon, "watcher", role: "viewer", password: "viewer-secret-1")
         try daemon.addSubscriber("1001", password: "phone-secret")
@@ -62,7 +75,9 @@ final class ConsoleBrowserEndToEndTests: XCTestCase {
         ]
         let arguments = String(decoding: try JSONSerialization.data(withJSONObject: settings), as: UTF8.self)
         let script = TestEnvironment.packageRoot.appendingPathComponent("Tests/Browser/console_browser_test.py").path
-        let run = try ProcessRunner.run(python, [script, arguments], timeout: 300)
+        let run = try namespaces.map { namespaces in
+            try ProcessRunner.run("/usr/bin/env", ["ip", "netns", "exec", namespaces.server, python, script, arguments], timeout: 300)
+        } ?? ProcessRunner.run(python, [script, arguments], timeout: 300)
         XCTAssertEqual(run.status, 0, "the browser script failed:\n\(run.stdout)\n\(run.stderr)\n--- daemon log tail:\n\(daemon.log().suffix(3000))")
         XCTAssertTrue(run.stdout.contains("ALL OK"), run.stdout)
         for name in ["login", "registrations", "registration-details", "security", "ban-why", "phones", "rules", "rules-error",
@@ -78,14 +93,22 @@ final class ConsoleBrowserEndToEndTests: XCTestCase {
         XCTAssertFalse(bans.contains { $0["address"] as? String == "127.0.0.98" }, "the viewer banned nothing")
         let bruteForceBan = bans.first { $0["address"] as? String == "127.0.0.1" }
         XCTAssertEqual(bruteForceBan?["source"] as? String, "bruteforce", "the failed logins were banned by the brute-force policy: \(bans)")
-        // The firewall backend (memory: the daemon drops a banned source's packets unread) holds
-        // the console's ban; an address beside it still gets answers.
-        let banned = try SIPTestClient(.udp, localIP: "127.0.0.99", serverPort: daemon.port)
-        banned.send(SIPMessages.options(client: banned, port: daemon.port))
-        XCTAssertNil(banned.receiveText(timeout: 1.5), "a source banned in the console is dropped by the firewall backend")
-        let neighbour = try SIPTestClient(.udp, localIP: "127.0.0.97", serverPort: daemon.port)
-        neighbour.send(SIPMessages.options(client: neighbour, port: daemon.port))
-        XCTAssertNotNil(neighbour.receiveText(timeout: 5), "an address that is not banned is answered")
+        if let namespaces {
+            XCTAssertTrue(daemon.log().contains("nftables backend (as configured)"), "the kernel's firewall enforces the bans")
+            // The kernel's set holds the console's ban and the brute-force ban of the browser.
+            let set = try namespaces.nft(["list", "set", "inet", "sipwarden", "ban4"])
+            XCTAssertTrue(set.contains("127.0.0.99") && set.contains("127.0.0.1 "), set)
+            XCTAssertFalse(set.contains("127.0.0.98"), set)
+        } else {
+            // The memory backend drops a banned source's packets unread; an address beside it
+            // still gets answers.
+            let banned = try SIPTestClient(.udp, localIP: "127.0.0.99", serverPort: daemon.port)
+            banned.send(SIPMessages.options(client: banned, port: daemon.port))
+            XCTAssertNil(banned.receiveText(timeout: 1.5), "a source banned in the console is dropped by the firewall backend")
+            let neighbour = try SIPTestClient(.udp, localIP: "127.0.0.97", serverPort: daemon.port)
+            neighbour.send(SIPMessages.options(client: neighbour, port: daemon.port))
+            XCTAssertNotNil(neighbour.receiveText(timeout: 5), "an address that is not banned is answered")
+        }
 
         let ranges = try daemon.ctlOK(["allow", "list", "1001", "--json"])
         XCTAssertTrue(ranges.contains("198.51.100.0/24") && !ranges.contains("10.0.0.300"), ranges)
