@@ -122,6 +122,17 @@ def run(driver):
     shot(driver, "registrations")
     step("registration_appears_and_counts_down")
 
+    # Readable on a phone: at a phone's width the page itself does not scroll sideways (only the
+    # table inside its scroll box may), and every page is one keypress away (access keys 1-6).
+    driver.set_window_size(390, 844)
+    overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    check(overflow <= 1, f"the page fits a phone's width (overflow {overflow}px)")
+    shot(driver, "registrations-phone")
+    driver.set_window_size(1366, 900)
+    keys = [link.get_attribute("accesskey") for link in driver.find_elements(By.CSS_SELECTOR, "nav a[accesskey]")]
+    check(keys == ["1", "2", "3", "4", "5", "6"], f"the pages have access keys: {keys}")
+    step("phone_and_keyboard")
+
     # Filters, sorting and export come from the daemon.
     driver.get(BASE + "/registrations?number=9999")
     check("No bindings match." in body_text(driver), "a filter with no match shows none")
