@@ -13,6 +13,9 @@ final class ConsoleApp: Sendable {
     let logger: Logger
     /// Recent answers of "is this address banned?" (a few seconds), so pages stay fast.
     private let banCache = Mutex<[String: (checked: ContinuousClock.Instant, ban: BanInfo?)]>([:])
+    /// The accounts as last read (a few seconds), so a removed account or a changed role takes
+    /// effect on its open sessions at once.
+    private let accountCache = Mutex<(checked: ContinuousClock.Instant, roles: [String: ConsoleRole])?>(nil)
 
     init(control: LocalControl, sessions: ConsoleSessions, logger: Logger) {
         self.control = control
@@ -39,9 +42,14 @@ final class ConsoleApp: Sendable {
         if request.path == "/login" {
             return request.method == "POST" ? await login(request) : loginPage()
         }
-        guard let session = sessions.session(request.cookies[ConsoleSessions.cookieName]) else {
+        guard var session = sessions.session(request.cookies[ConsoleSessions.cookieName]) else {
             return .redirect("/login")
         }
+        guard let role = await role(of: session.user) else {
+            sessions.end(session.token)
+            return .redirect("/login", headers: [("Set-Cookie", ConsoleSessions.clearedCookie)])
+        }
+        session.role = role
         if request.method == "POST" {
             guard let csrf = request.form["csrf"], csrf == session.csrf else {
                 return .html(403, page("Refused", "", session, HTML.problem(
@@ -134,6 +142,18 @@ final class ConsoleApp: Sendable {
             cache[client] = (now, ban)
         }
         return ban
+    }
+
+    /// The account's role now; nil when it was removed (its sessions end).
+    private func role(of user: String) async -> ConsoleRole? {
+        let now = ContinuousClock.now
+        if let cached = accountCache.withLock({ $0 }), now - cached.checked < .seconds(2) { return cached.roles[user] }
+        guard case .success(let users) = await read(.listConsoleUsers, [ConsoleUserInfo].self, as: nil) else {
+            return accountCache.withLock { $0 }?.roles[user]
+        }
+        let roles = Dictionary(users.map { ($0.name, $0.role) }, uniquingKeysWith: { first, _ in first })
+        accountCache.withLock { $0 = (now, roles) }
+        return roles[user]
     }
 
     /// Forgets the cached ban answers (after the console banned or unbanned something).

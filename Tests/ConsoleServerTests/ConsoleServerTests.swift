@@ -14,6 +14,11 @@ final class ConsoleServerTests: XCTestCase {
     final class FakeService: ControlService {
         let logins = Mutex<[ConsoleLoginRequest]>([])
         let banRequests = Mutex<[(BanAddRequest, String)]>([])
+        let accounts = Mutex<[ConsoleUserInfo]>([
+            ConsoleUserInfo(name: "alice", role: .admin, createdAt: Date()), ConsoleUserInfo(name: "vic", role: .viewer, createdAt: Date()),
+        ])
+
+        func consoleUsers() async throws -> [ConsoleUserInfo] { accounts.withLock { $0 } }
 
         func registrations() async throws -> [RegistrationInfo] { [] }
         func subscribers() async throws -> [SubscriberInfo] { [] }
@@ -124,5 +129,27 @@ final class ConsoleServerTests: XCTestCase {
         XCTAssertEqual(refused.status, 403)
         XCTAssertTrue(refused.body.contains("is a viewer"), refused.body)
         XCTAssertTrue(service.banRequests.withLock { $0.isEmpty })
+    }
+
+    func testARemovedAccountLosesItsSession() throws {
+        let session = try cookie(try login("vic", "vic-password"))
+        XCTAssertEqual(try HTTPTestExchange.send(port: port, method: "GET", path: "/security", cookie: session).status, 200)
+        service.accounts.withLock { $0.removeAll { $0.name == "vic" } }
+        let port = self.port
+        XCTAssertTrue(
+            try TestWait.until { try HTTPTestExchange.send(port: port, method: "GET", path: "/security", cookie: session).status == 303 },
+            "the session ends once the account is gone (the console re-reads accounts every 2 s)")
+    }
+}
+
+/// Polls until a condition holds (at most 10 s).
+enum TestWait {
+    static func until(_ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        repeat {
+            if try condition() { return true }
+            usleep(100_000)
+        } while Date() < deadline
+        return false
     }
 }

@@ -58,6 +58,7 @@ final class ConsoleBrowserEndToEndTests: XCTestCase {
             extraArguments: ["--config", configFile.path, "--policies-dir", policies.path] + (kernel ? ["--firewall", "nftables"] : []),
             namespace: namespaces?.server)
         try daemon.start()
+        print("console browser test: firewall backend \(kernel ? "nftables, in namespace \(namespaces?.server ?? "")" : "memory")")
         try addConsoleUser(daemon, "admin", role: "admin", password: "admin-secret-1")
         try addConsoleUser(daemon, "watcher", role: "viewer", password: "viewer-secret-1")
         try daemon.addSubscriber("1001", password: "phone-secret")
