@@ -6,8 +6,8 @@ struct ConsoleUserRemoveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remove", abstract: "Remove a web console account.",
         discussion: """
-            Exit status 1 when there is no such account. Its open console sessions end when \
-            they expire.
+            Exit status 1 when there is no such account. Its open console sessions end within \
+            two seconds.
 
             Examples:
               sipwardenctl console user remove bob
