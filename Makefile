@@ -4,7 +4,7 @@
 SWIFT        ?= swift
 BUILD_PACKAGES = libsqlite3-dev libnftnl-dev libmnl-dev pkg-config libmaxminddb-dev
 INSTALL_PACKAGES = patchelf help2man binutils
-TEST_PACKAGES  = $(BUILD_PACKAGES) $(INSTALL_PACKAGES) sip-tester sipsak linphone-cli procps python3 gcc nftables iproute2 fail2ban systemd libmaxmind-db-writer-perl
+TEST_PACKAGES  = $(BUILD_PACKAGES) $(INSTALL_PACKAGES) sip-tester sipsak linphone-cli procps python3 gcc nftables iproute2 fail2ban systemd libmaxmind-db-writer-perl chromium chromium-driver python3-selenium
 ARGS         ?=
 
 # Install locations (DESTDIR is prepended to every one of them; see scripts/install.sh).
@@ -51,6 +51,9 @@ release: deps
 	$(SWIFT) build -c release
 
 run: release
+	@echo "Web console: off unless configured. To serve it, put 'console: {listen: 127.0.0.1:8080}' in a config file,"
+	@echo "run 'make run ARGS=\"--config FILE\"', add an account with 'sipwardenctl console user add NAME --role admin'"
+	@echo "and open http://127.0.0.1:8080/ (README, 'Web console')."
 	$$($(SWIFT) build -c release --show-bin-path)/sipwarden --policies-dir rules/policies $(ARGS)
 
 test: deps-test

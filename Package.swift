@@ -95,6 +95,20 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // PBKDF2 for the web console's password hashes.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // The web console (issue 15): HTML pages over the daemon's own NIO HTTP stack, acting
+        // only through the control API's dispatcher (ControlServer's LocalControl).
+        .target(
+            name: "ConsoleServer",
+            dependencies: [
+                "ControlAPI", "ControlServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The Prometheus endpoint: `GET /metrics` answered from the `sipwardenctl stats` figures.
@@ -116,6 +130,7 @@ let package = Package(
             dependencies: [
                 "SIPCore", "Registrar", "Store", "ControlAPI", "Firewall", "SecurityLog", "Configuration", "PluginHost", "ControlServer", "SIPService", "MetricsServer",
                 "History",
+                "ConsoleServer",
                 .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -170,6 +185,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "MetricsServerTests", dependencies: ["MetricsServer", "ControlAPI"]),
+        .testTarget(name: "ConsoleServerTests", dependencies: ["ConsoleServer", "ControlServer", "ControlAPI"]),
         .testTarget(
             name: "DaemonTests",
             dependencies: [

@@ -74,8 +74,9 @@ public enum ConfigurationLoader {
             case "alerts": try readAlerts(node, into: &configuration, reader: reader)
             case "geoip": try readGeoIP(node, into: &configuration, reader: reader)
             case "analysis": try readAnalysis(node, into: &configuration, reader: reader)
+            case "console": try readConsole(node, into: &configuration, reader: reader)
             default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "security_log", "log_level", "registrar", "auth", "transport", "store", "firewall", "nftables", "trusted", "plugins_dir", "policies_dir", "metrics", "control", "keepalive", "history"]
-                + ["alerts", "geoip", "analysis"])
+                + ["alerts", "geoip", "analysis", "console"])
             }
         }
         try validate(configuration, file: file)
@@ -101,6 +102,7 @@ public enum ConfigurationLoader {
                                      message: "must lie between registrar.min_expires (\(registrar.minExpires)) and registrar.max_expires (\(registrar.maxExpires))")
         }
         try validateOperator(configuration, file: file)
+        try validateConsole(configuration, file: file)
         if configuration.listen.isEmpty {
             throw ConfigurationError(file: file, key: "listen", value: "[]", message: "at least one listen address is needed")
         }

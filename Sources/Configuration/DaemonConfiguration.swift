@@ -68,6 +68,14 @@ public struct DaemonConfiguration: Sendable {
     /// directories ``PoliciesDirectory`` searches (never the working directory).
     public var policiesDirectory: String?
 
+    // Issue 15, the web console (read in ConfigurationLoader+Console.swift).
+    /// Where the web console is served (`console.listen`); nil: off.
+    public var consoleListen: HostPort?
+    /// Whether `console.listen` may be a non-loopback address (`console.allow_non_loopback`).
+    public var consoleAllowNonLoopback = false
+    /// How long a console login lasts, in seconds (`console.session_lifetime`).
+    public var consoleSessionLifetime = 8 * 3600
+
     // Issue 5, operator control (read in ConfigurationLoader+Operator.swift).
     /// Where Prometheus metrics are served (`metrics.listen`); nil: off.
     public var metricsListen: HostPort?

@@ -33,6 +33,14 @@
 /// | `analysisDevices` | `GET /v1/analysis/devices?since=&until=` | — | `DeviceReport` (User-Agents normalised by the devices file; window default 30d) |
 /// | `analysisGeo` | `GET /v1/analysis/geo?since=&until=` | — | `GeoReport` (countries of live bindings and of failed attempts; window default 30d) |
 /// | `alerts` | `GET /v1/alerts?since=&until=&limit=` | — | `AlertsReport` (the alert engine's states and the alert events of the window, default 7d) |
+/// | `registrationPage` | `GET /v1/registrations/page?{filters}&offset=&limit=` | — | `RegistrationPage` (issue 15) |
+/// | `listConsoleUsers` | `GET /v1/console/users` | — | `[ConsoleUserInfo]` |
+/// | `addConsoleUser` | `POST /v1/console/users` | `ConsoleUserAddRequest` | 201 (200 replaced), `ConsoleUserInfo` |
+/// | `removeConsoleUser` | `DELETE /v1/console/users/{name}` | — | 204 (404 when unknown) |
+/// | `consoleLogin` | `POST /v1/console/login` | `ConsoleLoginRequest` | `ConsoleLoginResponse` (401 wrong name or password) |
+/// | `showPolicy` | `GET /v1/plugins/{name}/policy` | — | `PolicyFileText` |
+/// | `updatePolicy` | `PUT /v1/plugins/{name}/policy` | `PolicyFileText` | `[PluginInfo]` after the reload (400 when the loader refuses it) |
+/// | `securityEvents` | `GET /v1/events?limit=` | — | `[BanEvidenceEvent]`, the latest security events, oldest first |
 ///
 /// A ban `{target}` is one path segment, percent-encoded (the "/" of a CIDR as `%2F`); an
 /// unencoded CIDR ("/v1/bans/192.0.2.0/24") is accepted too, for curl users.
@@ -104,13 +112,30 @@ public enum ControlRoute: Hashable, Sendable {
     case analysisGeo(AnalysisQuery)
     /// `GET /v1/alerts`: the alert engine's states and recent alert events.
     case alerts(AnalysisQuery)
+    // Issue 15, the web console: see ControlRoute+Console.swift.
+    /// `GET /v1/registrations/page`: one page of the filtered, sorted table.
+    case registrationPage(RegistrationQuery, offset: Int, limit: Int)
+    /// `GET /v1/console/users`.
+    case listConsoleUsers
+    /// `POST /v1/console/users`.
+    case addConsoleUser
+    /// `DELETE /v1/console/users/{name}`.
+    case removeConsoleUser(name: String)
+    /// `POST /v1/console/login`.
+    case consoleLogin
+    /// `GET /v1/plugins/{name}/policy`: a plugin's policy file.
+    case showPolicy(plugin: String)
+    /// `PUT /v1/plugins/{name}/policy`: check, write and reload a plugin's policy file.
+    case updatePolicy(plugin: String)
+    /// `GET /v1/events?limit=`: the latest security events.
+    case securityEvents(limit: Int)
 
     /// The version prefix of every path.
     public static let prefix = "/v1"
 
     /// The HTTP method, upper case.
     public var method: String {
-        if let method = operatorMethod { return method }
+        if let method = operatorMethod ?? consoleMethod { return method }
         if let method = historyMethod { return method }
         if let method = analysisMethod { return method }
         switch self {
@@ -123,7 +148,7 @@ public enum ControlRoute: Hashable, Sendable {
 
     /// The request target: the path, percent-encoded, with the query when there is one.
     public var target: String {
-        if let target = operatorTarget { return target }
+        if let target = operatorTarget ?? consoleTarget { return target }
         if let target = historyTarget { return target }
         if let target = analysisTarget { return target }
         switch self {
@@ -155,7 +180,7 @@ public enum ControlRoute: Hashable, Sendable {
     public var hasRequestBody: Bool {
         switch self {
         case .addSubscriber, .importSubscribers, .addBan, .updateSubscriber, .setSubscriberPassword, .addAllowedRange, .addTrusted,
-             .unregister:
+             .unregister, .addConsoleUser, .consoleLogin, .updatePolicy:
             return true
         default: return false
         }
@@ -189,6 +214,7 @@ public enum ControlRoute: Hashable, Sendable {
         if let match = matchOperator(rest, query: query, pick: pick) { return match }
         if let match = matchAnalysis(rest, query: query, pick: pick) { return match }
         if let match = matchHistory(rest, query: query, pick: pick) { return match }
+        if let match = matchConsole(rest, query: query, pick: pick) { return match }
         switch rest.count {
         case 1:
             switch rest[0] {

@@ -1,10 +1,10 @@
 /// Percent-encoding of path segments and query values (RFC 3986 §2.1): everything but the
 /// unreserved characters is escaped, so a username such as "+1 555" travels intact.
-enum PercentEncoding {
+public enum PercentEncoding {
     private static let hex = Array("0123456789ABCDEF".utf8)
 
     /// Escapes every byte that is not ALPHA / DIGIT / "-" / "." / "_" / "~".
-    static func encode(_ text: String) -> String {
+    public static func encode(_ text: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
@@ -21,7 +21,7 @@ enum PercentEncoding {
 
     /// Undoes `encode` (any `%HH` escape is accepted); nil for a malformed escape or bytes
     /// that are not UTF-8.
-    static func decode(_ text: Substring) -> String? {
+    public static func decode(_ text: Substring) -> String? {
         guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)

@@ -138,6 +138,10 @@ struct ControlDispatcher: Sendable {
         // Issue 13, devices, countries and alerts: ControlDispatcher+Analysis.swift.
         case .analysisDevices, .analysisGeo, .alerts:
             return try await performAnalysis(route)
+        // Issue 15, the web console: ControlDispatcher+Console.swift.
+        case .registrationPage, .listConsoleUsers, .addConsoleUser, .removeConsoleUser, .consoleLogin, .showPolicy, .updatePolicy,
+             .securityEvents:
+            return try await performConsole(route, body: body)
         }
     }
 

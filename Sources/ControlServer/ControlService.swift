@@ -128,6 +128,36 @@ public protocol ControlService: Sendable {
 
     /// The alert engine's states and the alert events of the window.
     func alerts(_ query: AnalysisQuery) async throws -> AlertsReport
+    // Issue 15, the web console; defaults in ControlService+Console.swift.
+
+    /// One page of the bindings `query` selects, with the total; the default slices
+    /// `registrations(matching:)`.
+    func registrationPage(matching query: RegistrationQuery, offset: Int, limit: Int) async throws -> RegistrationPage
+
+    /// Every console account, by name.
+    func consoleUsers() async throws -> [ConsoleUserInfo]
+
+    /// Creates (or, with `replace`, replaces) an account, keeping only a salted hash of the
+    /// password; returns it and whether one was replaced. Refuse an existing one with 409.
+    func addConsoleUser(_ request: ConsoleUserAddRequest) async throws -> (user: ConsoleUserInfo, replaced: Bool)
+
+    /// Removes an account; false when there is none (404).
+    func removeConsoleUser(name: String) async throws -> Bool
+
+    /// Checks a login; nil (401) when the name or password is wrong, which the service
+    /// records as a `console.login_failed` security event from `request.client`.
+    func consoleLogin(_ request: ConsoleLoginRequest) async throws -> ConsoleLoginResponse?
+
+    /// A plugin's policy file; nil when no plugin has that name (404).
+    func policyFile(plugin: String) async throws -> PolicyFileText?
+
+    /// Checks `text` with the loader the daemon uses, and only when it passes writes it as the
+    /// plugin's policy file and reloads; returns the plugins after. A refused text throws
+    /// `ControlServiceError` 400 naming the key and value, and nothing changes.
+    func updatePolicyFile(plugin: String, text: String) async throws -> [PluginInfo]
+
+    /// The latest `limit` security events, oldest first.
+    func securityEvents(limit: Int) async throws -> [BanEvidenceEvent]
 }
 
 /// Answers for the ban and plugin routes until the daemon implements them: 501, so a

@@ -40,13 +40,13 @@ public final class PluginHost: Sendable {
     /// Where the policy files are read from; empty when there is no policies directory.
     public let policiesDirectory: String
     private let builtIn: [String]
-    private let host: any PolicyHost
-    private let logger: Logger
+    let host: any PolicyHost
+    let logger: Logger
     private let onDecisions: DecisionSink
     private let tickInterval: Duration
     private let queueCapacity: Int
     private let stallTimeout: Duration
-    private let factory: PluginFactory?
+    let factory: PluginFactory?
 
     private let snapshot: Mutex<Snapshot>
     private let running = Atomic<Bool>(true)
@@ -363,7 +363,7 @@ public final class PluginHost: Sendable {
         }
     }
 
-    private func libraryPath(_ policy: PolicyFile) -> String {
+    func libraryPath(_ policy: PolicyFile) -> String {
         (pluginsDirectory as NSString).appendingPathComponent(PluginLoader.libraryFileName(plugin: policy.plugin))
     }
 

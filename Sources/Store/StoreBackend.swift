@@ -74,6 +74,18 @@ public protocol StoreBackend: Sendable {
     /// The trusted ranges added through the store, in text order.
     func trustedRanges() throws -> [String]
 
+    // MARK: Console accounts (issue 15)
+
+    /// Adds a web-console account, or replaces the one with the same name; whether one was replaced.
+    @discardableResult
+    func upsertConsoleUser(_ user: StoredConsoleUser) throws -> Bool
+    /// Removes a console account; whether there was one.
+    func removeConsoleUser(name: String) throws -> Bool
+    /// One console account, or nil.
+    func consoleUser(name: String) throws -> StoredConsoleUser?
+    /// Every console account, by name.
+    func consoleUsers() throws -> [StoredConsoleUser]
+
     // MARK: Secrets and lifetime
 
     /// The secret stored under `named`, created with `make()` (at most once) when missing.

@@ -103,6 +103,20 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v6-console-users") { db in
+            // Issue 15: the web console's accounts. The password is kept only as a salted
+            // PBKDF2-SHA256 hash (`iterations` rounds), never in clear.
+            try db.execute(sql: """
+                CREATE TABLE console_users (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    role TEXT NOT NULL,
+                    salt BLOB NOT NULL,
+                    hash BLOB NOT NULL,
+                    iterations INTEGER NOT NULL,
+                    created_at_ms INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }()
 }

@@ -27,6 +27,7 @@ public final class MemoryStore: StoreBackend {
         var allowedRanges: [StoredAllowedRange] = []
         var trustedRanges: [String: Timestamp] = [:]
         var secrets: [String: [UInt8]] = [:]
+        var consoleUsers: [String: StoredConsoleUser] = [:]
         var closed = false
         var failWrites = false
         var bindingTransactions = 0
@@ -235,6 +236,25 @@ public final class MemoryStore: StoreBackend {
 
     public func trustedRanges() throws -> [String] {
         try read { c in c.trustedRanges.keys.sorted() }
+    }
+
+    // MARK: Console accounts
+
+    @discardableResult
+    public func upsertConsoleUser(_ user: StoredConsoleUser) throws -> Bool {
+        try write { c in c.consoleUsers.updateValue(user, forKey: user.name) != nil }
+    }
+
+    public func removeConsoleUser(name: String) throws -> Bool {
+        try write { c in c.consoleUsers.removeValue(forKey: name) != nil }
+    }
+
+    public func consoleUser(name: String) throws -> StoredConsoleUser? {
+        try read { c in c.consoleUsers[name] }
+    }
+
+    public func consoleUsers() throws -> [StoredConsoleUser] {
+        try read { c in c.consoleUsers.values.sorted { $0.name < $1.name } }
     }
 
     // MARK: Secrets and lifetime

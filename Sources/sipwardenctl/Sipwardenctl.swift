@@ -31,6 +31,8 @@ struct Sipwardenctl: AsyncParsableCommand {
             HistoryCommand.self, AnalysisCommand.self,
             // Issue 13, alerts on registration anomalies:
             AlertsCommand.self,
+            // Issue 15, the web console:
+            ConsoleCommand.self, EventsCommand.self,
         ]
     )
 

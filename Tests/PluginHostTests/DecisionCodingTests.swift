@@ -69,11 +69,12 @@ final class DecisionCodingTests: XCTestCase {
     }
 
     func testEveryContractKindIsListed() {
-        XCTAssertEqual(SecurityEventKind.all.count, 27)
-        XCTAssertEqual(Set(SecurityEventKind.all).count, 27)
+        XCTAssertEqual(SecurityEventKind.all.count, 28)
+        XCTAssertEqual(Set(SecurityEventKind.all).count, 28)
         XCTAssertTrue(SecurityEventKind.all.contains("auth.challenged"))
         XCTAssertTrue(SecurityEventKind.all.contains("plugin.failed"))
         XCTAssertTrue(SecurityEventKind.all.contains("ban.would_add"))
         XCTAssertTrue(SecurityEventKind.all.contains("plugin.restarted"))
+        XCTAssertTrue(SecurityEventKind.all.contains("console.login_failed"))
     }
 }

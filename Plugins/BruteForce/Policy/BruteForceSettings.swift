@@ -48,7 +48,7 @@ struct BruteForceSettings: Sendable, Equatable {
         maxFailures = try configuration.int("max_failures", default: 10, range: 1...100_000)
         windowMilliseconds = try Self.milliseconds(configuration, "window", default: 600, from: 1)
         failureKinds = Set(try configuration.eventKinds(
-            "failure_kinds", default: [SecurityEventKind.authFailed, SecurityEventKind.authUnknownUser]))
+            "failure_kinds", default: [SecurityEventKind.authFailed, SecurityEventKind.authUnknownUser, SecurityEventKind.consoleLoginFailed]))
         banSeconds = try Self.seconds(configuration, "ban_time", default: 900, from: 1)
         banMultiplier = try configuration.double("ban_multiplier", default: 4, range: 1...1000)
         maxBanSeconds = try Self.seconds(configuration, "max_ban_time", default: 7 * 86_400, from: 1)

@@ -60,6 +60,9 @@ public enum SecurityEventKind {
     public static let pluginRestarted = "plugin.restarted"
     /// An alert of the alert engine cleared: its figure is back in its band.
     public static let alertCleared = "alert.cleared"
+    /// A web-console login with a wrong user name or password (counted by the brute-force
+    /// policy like `auth.failed`).
+    public static let consoleLoginFailed = "console.login_failed"
 
     /// Every kind of schema version 1.
     public static let all: [String] = [
@@ -70,5 +73,6 @@ public enum SecurityEventKind {
         scannerDetected, rateExceeded, hijackSuspected, banAdded, banRemoved, banExpired, alertRaised, pluginFailed,
         banWouldAdd, pluginRestarted,
         alertCleared,
+        consoleLoginFailed,
     ]
 }

@@ -6,6 +6,7 @@ import Foundation
 import History
 import Logging
 import MetricsServer
+import ConsoleServer
 import NIOCore
 import NIOPosix
 import PluginHost
@@ -134,6 +135,7 @@ public final class SIPWardenDaemon: Sendable {
                 try await MetricsServer.start(address: address, group: group, logger: logger) { try await control.stats() }
             }
             logger.info("control socket ready", metadata: ["path": "\(configuration.effectiveControlSocketPath)"])
+            let console = try await Self.startConsole(configuration, control: control, group: group, logger: logger)
             // The sweep, the drift check and the keepalive round block (SQLite, netlink, a scan of
             // every binding): they run on the background thread, never on the SIP event loops.
             let sweeper = background.repeatedly(every: .seconds(configuration.sweepInterval), on: group.next()) { service.sweep() }
@@ -147,7 +149,8 @@ public final class SIPWardenDaemon: Sendable {
                 channels: channels, controlServer: controlServer, sweeper: sweeper, keepalive: keepalive, committer: committer,
                 store: store, group: group, plugins: plugins, securityLog: securityLog, logger: logger, metrics: metrics,
                 firewall: firewall.nftables, firewallCheck: firewallCheck, background: background, history: history, alerts: alerts,
-                reloadAnalysis: { [configuration, logger] in AnalysisWiring.reload(configuration, security: security, logger: logger) }
+                reloadAnalysis: { [configuration, logger] in AnalysisWiring.reload(configuration, security: security, logger: logger) },
+                console: console
             )
         } catch {
             for channel in channels { try? await channel.close() }
@@ -194,12 +197,15 @@ public final class RunningDaemon: Sendable {
     private let history: HistoryRecorder?
     private let alerts: AlertMonitor?
     private let analysisReload: @Sendable () -> Void
+    private let console: ConsoleServer?
 
     init(channels: [Channel], controlServer: ControlServer, sweeper: RepeatedTask, keepalive: RepeatedTask?, committer: GroupCommitter,
          store: SIPWardenStore, group: MultiThreadedEventLoopGroup, plugins: PluginHost, securityLog: SecurityLog, logger: Logger,
          metrics: MetricsServer? = nil, firewall: NFTablesFirewall? = nil, firewallCheck: RepeatedTask? = nil,
          background: BackgroundWork,
-         history: HistoryRecorder? = nil, alerts: AlertMonitor? = nil, reloadAnalysis: @escaping @Sendable () -> Void = {}) {
+         history: HistoryRecorder? = nil, alerts: AlertMonitor? = nil, reloadAnalysis: @escaping @Sendable () -> Void = {},
+         console: ConsoleServer? = nil) {
+        self.console = console
         self.background = background
         self.history = history
         self.alerts = alerts
@@ -253,6 +259,7 @@ public final class RunningDaemon: Sendable {
         for channel in channels { try? await channel.close() }
         try? await controlServer.stop()
         await metrics?.stop()
+        await console?.stop()
         plugins.shutdown()
         securityLog.close()
         await committer.drainAndStop()

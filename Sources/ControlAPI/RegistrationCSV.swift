@@ -1,18 +1,17 @@
-import ControlAPI
 import Foundation
 
-/// `registrations list --csv` and `export --format csv`: RFC 4180 (CRLF line ends, fields
+/// `registrations list --csv`, `export --format csv` and the web console's export: RFC 4180 (CRLF line ends, fields
 /// with a comma, quote or line break quoted, quotes doubled), a header row of the JSON keys,
 /// then one row per binding. Absent values (null in JSON) are empty fields; dates are RFC 3339.
-enum RegistrationCSV {
+public enum RegistrationCSV {
     /// The columns, in order: the JSON keys of `registrations list --json`.
-    static let columns = [
+    public static let columns = [
         "aor", "contact", "expires_in", "source", "transport", "user_agent", "registered_at", "nat", "call_id", "cseq",
         "q", "received", "updated_at", "status", "account",
     ]
 
     /// The CSV text of `rows`.
-    static func render(_ rows: [RegistrationInfo]) -> String {
+    public static func render(_ rows: [RegistrationInfo]) -> String {
         var text = columns.joined(separator: ",") + "\r\n"
         for row in rows {
             let fields: [String] = [

@@ -1,0 +1,155 @@
+import ConsoleServer
+import ControlAPI
+import ControlServer
+import Foundation
+import Logging
+import NIOPosix
+import Synchronization
+import XCTest
+
+/// The console over real TCP against a fake control service: logins, session cookies, CSRF,
+/// roles, and that a change reaches the service with the console user as its caller.
+final class ConsoleServerTests: XCTestCase {
+    /// A control service that knows two console users and records bans.
+    final class FakeService: ControlService {
+        let logins = Mutex<[ConsoleLoginRequest]>([])
+        let banRequests = Mutex<[(BanAddRequest, String)]>([])
+        let accounts = Mutex<[ConsoleUserInfo]>([
+            ConsoleUserInfo(name: "alice", role: .admin, createdAt: Date()), ConsoleUserInfo(name: "vic", role: .viewer, createdAt: Date()),
+        ])
+
+        func consoleUsers() async throws -> [ConsoleUserInfo] { accounts.withLock { $0 } }
+
+        func registrations() async throws -> [RegistrationInfo] { [] }
+        func subscribers() async throws -> [SubscriberInfo] { [] }
+        func addSubscriber(_ request: SubscriberAddRequest) async throws {}
+        func importSubscribers(_ request: SubscriberImportRequest) async throws -> SubscriberImportResponse { SubscriberImportResponse(imported: 0) }
+        func removeSubscriber(username: String, domain: String?) async throws -> Bool { false }
+        func health() async throws -> HealthInfo { HealthInfo(version: "test", uptimeSeconds: 0, bindings: 0, subscribers: 0) }
+        func bans() async throws -> [BanInfo] { [] }
+        func trustedRanges() async throws -> [TrustedRangeInfo] { [] }
+        func securityEvents(limit: Int) async throws -> [BanEvidenceEvent] { [] }
+        func banWhy(target: String) async throws -> BanWhyResponse? { nil }
+
+        func consoleLogin(_ request: ConsoleLoginRequest) async throws -> ConsoleLoginResponse? {
+            logins.withLock { $0.append(request) }
+            switch (request.username, request.password) {
+            case ("alice", "alice-password"): return ConsoleLoginResponse(username: "alice", role: .admin)
+            case ("vic", "vic-password"): return ConsoleLoginResponse(username: "vic", role: .viewer)
+            default: return nil
+            }
+        }
+
+        func addBan(_ request: BanAddRequest) async throws -> BanInfo {
+            banRequests.withLock { $0.append((request, ControlCaller.current)) }
+            return BanInfo(address: request.target, expiresIn: request.seconds, reason: request.reason, source: request.effectiveSource,
+                           createdAt: Date(), expiresAt: Date().addingTimeInterval(Double(request.seconds)), evidenceCount: 0)
+        }
+    }
+
+    private var service: FakeService!
+    private var console: ConsoleServer!
+    private var port = 0
+
+    override func setUp() async throws {
+        service = FakeService()
+        let logger = Logger(label: "test.console")
+        console = try await ConsoleServer.start(
+            host: "127.0.0.1", port: 0, control: LocalControl(service: service, logger: logger), sessionLifetime: .seconds(600),
+            group: MultiThreadedEventLoopGroup.singleton, logger: logger)
+        port = try XCTUnwrap(console.localAddress?.port)
+    }
+
+    override func tearDown() async throws {
+        await console.stop()
+    }
+
+    private func login(_ user: String, _ password: String) throws -> HTTPTestExchange.Response {
+        try HTTPTestExchange.send(port: port, method: "POST", path: "/login", form: "username=\(user)&password=\(password)")
+    }
+
+    private func cookie(_ response: HTTPTestExchange.Response) throws -> String {
+        let header = try XCTUnwrap(response.header("set-cookie"), "\(response.head)")
+        return String(try XCTUnwrap(header.split(separator: ";").first))
+    }
+
+    private func csrf(_ page: String) throws -> String {
+        let marker = "name=\"csrf\" value=\""
+        let start = try XCTUnwrap(page.range(of: marker), page).upperBound
+        return String(page[start...].prefix { $0 != "\"" })
+    }
+
+    func testAWrongPasswordIsRefusedAndTheServiceSeesTheClientAddress() throws {
+        let refused = try login("alice", "guess")
+        XCTAssertEqual(refused.status, 401)
+        XCTAssertTrue(refused.body.contains("Wrong user name or password."), refused.body)
+        XCTAssertNil(refused.header("set-cookie"))
+        XCTAssertEqual(service.logins.withLock { $0.map(\.client) }, ["127.0.0.1"])
+    }
+
+    func testALoginSetsAStrictHttpOnlyCookieAndPagesNeedIt() throws {
+        XCTAssertEqual(try HTTPTestExchange.send(port: port, method: "GET", path: "/registrations").header("location"), "/login")
+        let accepted = try login("alice", "alice-password")
+        XCTAssertEqual(accepted.status, 303)
+        XCTAssertEqual(accepted.header("location"), "/registrations")
+        let setCookie = try XCTUnwrap(accepted.header("set-cookie"))
+        XCTAssertTrue(setCookie.contains("; HttpOnly") && setCookie.contains("; SameSite=Strict") && setCookie.contains("; Max-Age=600"), setCookie)
+        let page = try HTTPTestExchange.send(port: port, method: "GET", path: "/security", cookie: try cookie(accepted))
+        XCTAssertEqual(page.status, 200, page.body)
+        XCTAssertTrue(page.body.contains("alice (admin)"))
+        XCTAssertNotNil(page.header("content-security-policy"))
+    }
+
+    func testAChangeNeedsTheCSRFTokenAndReachesTheServiceAsTheConsoleUser() throws {
+        let session = try cookie(try login("alice", "alice-password"))
+        let token = try csrf(try HTTPTestExchange.send(port: port, method: "GET", path: "/security", cookie: session).body)
+        let form = "target=192.0.2.7&duration=1h&reason=test"
+        let forged = try HTTPTestExchange.send(port: port, method: "POST", path: "/security/ban", form: form, cookie: session)
+        XCTAssertEqual(forged.status, 403)
+        let wrong = try HTTPTestExchange.send(port: port, method: "POST", path: "/security/ban", form: form + "&csrf=0000", cookie: session)
+        XCTAssertEqual(wrong.status, 403)
+        XCTAssertTrue(service.banRequests.withLock { $0.isEmpty }, "no change without the token")
+        let done = try HTTPTestExchange.send(port: port, method: "POST", path: "/security/ban", form: form + "&csrf=\(token)", cookie: session)
+        XCTAssertEqual(done.status, 303, done.body)
+        let recorded = service.banRequests.withLock { $0 }
+        XCTAssertEqual(recorded.count, 1)
+        XCTAssertEqual(recorded.first?.0.target, "192.0.2.7")
+        XCTAssertEqual(recorded.first?.0.seconds, 3600)
+        XCTAssertEqual(recorded.first?.0.source, "console alice")
+        XCTAssertEqual(recorded.first?.1, "console alice", "the control caller is the console user")
+    }
+
+    func testAViewerIsRefusedEveryChange() throws {
+        let session = try cookie(try login("vic", "vic-password"))
+        let page = try HTTPTestExchange.send(port: port, method: "GET", path: "/security", cookie: session)
+        XCTAssertEqual(page.status, 200)
+        let refused = try HTTPTestExchange.send(
+            port: port, method: "POST", path: "/security/ban", form: "target=192.0.2.7&duration=1h&reason=x&csrf=\(try csrf(page.body))",
+            cookie: session)
+        XCTAssertEqual(refused.status, 403)
+        XCTAssertTrue(refused.body.contains("is a viewer"), refused.body)
+        XCTAssertTrue(service.banRequests.withLock { $0.isEmpty })
+    }
+
+    func testARemovedAccountLosesItsSession() throws {
+        let session = try cookie(try login("vic", "vic-password"))
+        XCTAssertEqual(try HTTPTestExchange.send(port: port, method: "GET", path: "/security", cookie: session).status, 200)
+        service.accounts.withLock { $0.removeAll { $0.name == "vic" } }
+        let port = self.port
+        XCTAssertTrue(
+            try TestWait.until { try HTTPTestExchange.send(port: port, method: "GET", path: "/security", cookie: session).status == 303 },
+            "the session ends once the account is gone (the console re-reads accounts every 2 s)")
+    }
+}
+
+/// Polls until a condition holds (at most 10 s).
+enum TestWait {
+    static func until(_ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        repeat {
+            if try condition() { return true }
+            usleep(100_000)
+        } while Date() < deadline
+        return false
+    }
+}
