@@ -146,8 +146,9 @@ let package = Package(
         .testTarget(
             name: "SIPServiceTests",
             dependencies: [
-                "SIPService", "ControlServer", "Registrar", "Store", "SecurityLog", "Firewall",
+                "SIPService", "ControlServer", "Registrar", "Store", "SecurityLog", "Firewall", "PluginHost",
                 .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "MetricsServerTests", dependencies: ["MetricsServer", "ControlAPI"]),
         .testTarget(

@@ -1,0 +1,192 @@
+import Foundation
+import SIPWardenPolicy
+
+/// The plugins' event queue: one ring of events shared by every plugin's worker, each reading
+/// it at its own pace (its own cursor), all behind one monitor (a mutex and a condition
+/// variable, `NSCondition`). Publishing an event is one lock for every plugin together, not one
+/// per plugin, and one copy of the event, not one per plugin.
+///
+/// Each reader has its own bound (the policy file's `queue`, at most the ring's capacity): a
+/// reader that many events behind loses the oldest it has not read (dropped and counted for it
+/// alone); nobody else waits or loses anything. The ring grows as readers fall behind, up to
+/// its capacity, so an idle host holds a few kilobytes.
+///
+/// Waking: a worker that found nothing to read waits on the condition until a deadline (its
+/// next tick). An event wakes the waiting workers at once unless it is routine
+/// (``PluginHost/routineKinds``), which wakes them only when one of them sleeps until its tick;
+/// a worker that was busy a moment ago looks again after a short delay instead, so under load
+/// the packet path pays no wake-up per event.
+final class EventBroadcast: @unchecked Sendable {
+    /// One reader's place in the ring.
+    private struct Reader {
+        /// The sequence number of the next event it reads.
+        var cursor: UInt64
+        /// Events it may have unread before the oldest are dropped.
+        var limit: Int
+        var dropped: UInt64 = 0
+        /// Waiting on the condition; `untilTick` when for its next tick (not a short look).
+        var waiting = false
+        var untilTick = false
+        /// It holds the events its last ``take(_:upTo:until:untilTick:)`` returned (not done with them).
+        var holding = false
+    }
+
+    // Everything below is guarded by `monitor`.
+    private let monitor = NSCondition()
+    private var ring: [SecurityEvent?]
+    private let capacity: Int
+    /// The sequence number the next event gets.
+    private var tail: UInt64 = 0
+    /// Slots before this sequence number were released (read by every reader).
+    private var released: UInt64 = 0
+    private var readers: [Int: Reader] = [:]
+    private var nextReader = 0
+    /// Routine events published since the waiting workers were last woken.
+    private var routineSinceWake = 0
+
+    /// A ring of at most `capacity` events.
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+        self.ring = Array(repeating: nil, count: min(self.capacity, 64))
+    }
+
+    /// Adds a reader that sees the events published from now on, at most `limit` unread.
+    func addReader(limit: Int) -> Int {
+        monitor.lock()
+        defer { monitor.unlock() }
+        let id = nextReader
+        nextReader += 1
+        readers[id] = Reader(cursor: tail, limit: min(max(1, limit), capacity))
+        return id
+    }
+
+    /// Removes a reader (its unread events are discarded) and wakes it, so a worker waiting in
+    /// ``take(_:upTo:until:untilTick:)`` returns nil.
+    /// Returns the events it dropped, nil when it was removed already.
+    @discardableResult
+    func removeReader(_ id: Int) -> UInt64? {
+        monitor.lock()
+        defer { monitor.unlock() }
+        guard let reader = readers.removeValue(forKey: id) else { return nil }
+        release()
+        monitor.broadcast()
+        return reader.dropped
+    }
+
+    /// Publishes an event to every reader; never blocks. False when some reader had to drop
+    /// an event for it (that reader's ``dropped(_:)`` counts it).
+    @discardableResult
+    func publish(_ event: SecurityEvent, routine: Bool, wakeBatch: Int) -> Bool {
+        monitor.lock()
+        defer { monitor.unlock() }
+        guard !readers.isEmpty else { return true }
+        var refused = false
+        var anyWaiting = false
+        var anyUntilTick = false
+        var widest = 0
+        for (id, var reader) in readers {
+            if tail - reader.cursor >= UInt64(reader.limit) {
+                reader.cursor += 1
+                reader.dropped &+= 1
+                refused = true
+            }
+            anyWaiting = anyWaiting || reader.waiting
+            anyUntilTick = anyUntilTick || reader.untilTick
+            widest = max(widest, Int(tail - reader.cursor) + 1)
+            readers[id] = reader
+        }
+        if widest > ring.count { grow(to: widest) }
+        ring[Int(tail % UInt64(ring.count))] = event
+        tail += 1
+        if routine { routineSinceWake += 1 }
+        if anyWaiting, !routine || anyUntilTick || routineSinceWake >= wakeBatch {
+            routineSinceWake = 0
+            monitor.broadcast()
+        }
+        return !refused
+    }
+
+    /// Takes up to `limit` of the reader's unread events, waiting until `deadline` when there
+    /// are none (`untilTick`: the wait lasts until the reader's next tick, so even a routine
+    /// event wakes it). Returns [] at the deadline, nil once the reader was removed.
+    func take(_ id: Int, upTo limit: Int, until deadline: Date, untilTick: Bool) -> [SecurityEvent]? {
+        monitor.lock()
+        defer { monitor.unlock() }
+        readers[id]?.holding = false
+        while true {
+            guard var reader = readers[id] else { return nil }
+            let unread = Int(tail - reader.cursor)
+            if unread > 0 {
+                let count = min(unread, limit)
+                var batch: [SecurityEvent] = []
+                batch.reserveCapacity(count)
+                for sequence in reader.cursor..<(reader.cursor + UInt64(count)) {
+                    if let event = ring[Int(sequence % UInt64(ring.count))] { batch.append(event) }
+                }
+                reader.cursor += UInt64(count)
+                reader.waiting = false
+                reader.untilTick = false
+                reader.holding = true
+                readers[id] = reader
+                release()
+                return batch
+            }
+            reader.waiting = true
+            reader.untilTick = untilTick
+            readers[id] = reader
+            let signalled = monitor.wait(until: deadline)
+            if var after = readers[id] {
+                after.waiting = false
+                after.untilTick = false
+                readers[id] = after
+            }
+            if !signalled, readers[id].map({ $0.cursor == tail }) ?? false { return [] }
+        }
+    }
+
+    /// Events the reader has not read yet.
+    func unread(_ id: Int) -> Int {
+        monitor.lock()
+        defer { monitor.unlock() }
+        return readers[id].map { Int(tail - $0.cursor) } ?? 0
+    }
+
+    /// Whether the reader read every event and is done with what it took (or was removed).
+    func isIdle(_ id: Int) -> Bool {
+        monitor.lock()
+        defer { monitor.unlock() }
+        guard let reader = readers[id] else { return true }
+        return reader.cursor == tail && !reader.holding
+    }
+
+    /// Events the reader lost because it was `limit` behind.
+    func dropped(_ id: Int) -> UInt64 {
+        monitor.lock()
+        defer { monitor.unlock() }
+        return readers[id]?.dropped ?? 0
+    }
+
+    /// Slots every reader has read are emptied, so the ring does not keep events alive.
+    private func release() {
+        let oldest = readers.values.map(\.cursor).min() ?? tail
+        guard oldest > released else { return }
+        let first = max(released, tail - UInt64(min(Int(tail), ring.count)))
+        for sequence in first..<oldest { ring[Int(sequence % UInt64(ring.count))] = nil }
+        released = oldest
+    }
+
+    /// Makes room for `needed` unread events (doubling, at most `capacity`), keeping every
+    /// unread one at its sequence number's new place.
+    private func grow(to needed: Int) {
+        var size = ring.count
+        while size < needed { size *= 2 }
+        size = min(size, capacity)
+        guard size > ring.count else { return }
+        var larger = [SecurityEvent?](repeating: nil, count: size)
+        let oldest = readers.values.map(\.cursor).min() ?? tail
+        for sequence in oldest..<tail {
+            larger[Int(sequence % UInt64(size))] = ring[Int(sequence % UInt64(ring.count))]
+        }
+        ring = larger
+    }
+}
