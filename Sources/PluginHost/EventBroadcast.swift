@@ -159,6 +159,13 @@ final class EventBroadcast: @unchecked Sendable {
         return reader.cursor == tail && !reader.holding
     }
 
+    /// Whether the reader waits on the condition right now (for tests and diagnostics).
+    func isWaiting(_ id: Int) -> Bool {
+        monitor.lock()
+        defer { monitor.unlock() }
+        return readers[id]?.waiting ?? false
+    }
+
     /// Events the reader lost because it was `limit` behind.
     func dropped(_ id: Int) -> UInt64 {
         monitor.lock()

@@ -5,8 +5,8 @@
 //   - the time from the decisive event (the N-th failed authentication) to the ban decision
 //     reaching the daemon's sink (p50, p99), where the firewall applies it.
 //
-//   - with POLICY_BENCH_IDLE_SECONDS=N first, the plugin workers' wake-ups while nothing happens
-//     (voluntary context switches of the `plugin-*` threads, from /proc, per second);
+//   - with POLICY_BENCH_IDLE_SECONDS=N first, the plugin host's wake-ups while nothing happens
+//     (voluntary context switches of its threads, from /proc/self/task, per second);
 //   - POLICY_BENCH_EVENTS=N sends N events in step 1 (default 1,000,000) and
 //     POLICY_BENCH_ONLY_EVENTS=1 stops after it (for `valgrind --tool=callgrind`, docs/performance.md).
 //
@@ -53,13 +53,13 @@ func ip(_ index: Int, base: Int = 10) -> String { "\(base).\((index >> 16) & 255
 
 let environment = ProcessInfo.processInfo.environment
 
-/// Voluntary context switches (sleeps that ended in a wake-up) of this process's plugin worker threads.
+/// Voluntary context switches (sleeps that ended in a wake-up) of every thread but the main one:
+/// the plugin host's (a worker per plugin, the stall watchdog).
 func pluginWorkerWakeups() -> Int {
+    let main = String(getpid())
     let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-    return tasks.reduce(0) { total, task in
-        let name = (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)) ?? ""
-        guard name.hasPrefix("plugin-"), name != "plugin-watchdog\n",
-              let status = try? String(contentsOfFile: "/proc/self/task/\(task)/status", encoding: .utf8),
+    return tasks.filter { $0 != main }.reduce(0) { total, task in
+        guard let status = try? String(contentsOfFile: "/proc/self/task/\(task)/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("voluntary_ctxt_switches:") }),
               let count = Int(line.split(separator: "\t").last?.trimmingCharacters(in: .whitespaces) ?? "") else { return total }
         return total + count
@@ -71,7 +71,7 @@ if let idle = environment["POLICY_BENCH_IDLE_SECONDS"].flatMap(Int.init), idle >
     let wakeupsBefore = pluginWorkerWakeups()
     sleep(UInt32(idle))
     let wakeups = pluginWorkerWakeups() - wakeupsBefore
-    print(String(format: "idle plugin workers: %d wake-ups in %d s (%.1f per second for %d workers)",
+    print(String(format: "idle plugin host: %d wake-ups in %d s (%.1f per second: %d workers and the stall watchdog)",
                  wakeups, idle, Double(wakeups) / Double(idle), loaded.count))
 }
 
