@@ -19,6 +19,7 @@ import SIPWardenPolicy
 final class EventBroadcast: @unchecked Sendable {
     /// One reader's place in the ring.
     private struct Reader {
+        let id: Int
         /// The sequence number of the next event it reads.
         var cursor: UInt64
         /// Events it may have unread before the oldest are dropped.
@@ -39,7 +40,9 @@ final class EventBroadcast: @unchecked Sendable {
     private var tail: UInt64 = 0
     /// Slots before this sequence number were released (read by every reader).
     private var released: UInt64 = 0
-    private var readers: [Int: Reader] = [:]
+    /// Dense, so publishing walks an array in place; `slots` finds a reader by id.
+    private var readers: [Reader] = []
+    private var slots: [Int: Int] = [:]
     private var nextReader = 0
     /// Routine events published since the waiting workers were last woken.
     private var routineSinceWake = 0
@@ -56,7 +59,8 @@ final class EventBroadcast: @unchecked Sendable {
         defer { monitor.unlock() }
         let id = nextReader
         nextReader += 1
-        readers[id] = Reader(cursor: tail, limit: min(max(1, limit), capacity))
+        slots[id] = readers.count
+        readers.append(Reader(id: id, cursor: tail, limit: min(max(1, limit), capacity)))
         return id
     }
 
@@ -67,7 +71,9 @@ final class EventBroadcast: @unchecked Sendable {
     func removeReader(_ id: Int) -> UInt64? {
         monitor.lock()
         defer { monitor.unlock() }
-        guard let reader = readers.removeValue(forKey: id) else { return nil }
+        guard let slot = slots.removeValue(forKey: id) else { return nil }
+        let reader = readers.remove(at: slot)
+        for index in slot..<readers.count { slots[readers[index].id] = index }
         release()
         monitor.broadcast()
         return reader.dropped
@@ -84,16 +90,15 @@ final class EventBroadcast: @unchecked Sendable {
         var anyWaiting = false
         var anyUntilTick = false
         var widest = 0
-        for (id, var reader) in readers {
-            if tail - reader.cursor >= UInt64(reader.limit) {
-                reader.cursor += 1
-                reader.dropped &+= 1
+        for index in readers.indices {
+            if tail - readers[index].cursor >= UInt64(readers[index].limit) {
+                readers[index].cursor += 1
+                readers[index].dropped &+= 1
                 refused = true
             }
-            anyWaiting = anyWaiting || reader.waiting
-            anyUntilTick = anyUntilTick || reader.untilTick
-            widest = max(widest, Int(tail - reader.cursor) + 1)
-            readers[id] = reader
+            anyWaiting = anyWaiting || readers[index].waiting
+            anyUntilTick = anyUntilTick || readers[index].untilTick
+            widest = max(widest, Int(tail - readers[index].cursor) + 1)
         }
         if widest > ring.count { grow(to: widest) }
         ring[Int(tail % UInt64(ring.count))] = event
@@ -112,35 +117,33 @@ final class EventBroadcast: @unchecked Sendable {
     func take(_ id: Int, upTo limit: Int, until deadline: Date, untilTick: Bool) -> [SecurityEvent]? {
         monitor.lock()
         defer { monitor.unlock() }
-        readers[id]?.holding = false
+        if let slot = slots[id] { readers[slot].holding = false }
         while true {
-            guard var reader = readers[id] else { return nil }
-            let unread = Int(tail - reader.cursor)
+            guard let slot = slots[id] else { return nil }
+            let cursor = readers[slot].cursor
+            let unread = Int(tail - cursor)
             if unread > 0 {
                 let count = min(unread, limit)
                 var batch: [SecurityEvent] = []
                 batch.reserveCapacity(count)
-                for sequence in reader.cursor..<(reader.cursor + UInt64(count)) {
+                for sequence in cursor..<(cursor + UInt64(count)) {
                     if let event = ring[Int(sequence % UInt64(ring.count))] { batch.append(event) }
                 }
-                reader.cursor += UInt64(count)
-                reader.waiting = false
-                reader.untilTick = false
-                reader.holding = true
-                readers[id] = reader
+                readers[slot].cursor += UInt64(count)
+                readers[slot].waiting = false
+                readers[slot].untilTick = false
+                readers[slot].holding = true
                 release()
                 return batch
             }
-            reader.waiting = true
-            reader.untilTick = untilTick
-            readers[id] = reader
+            readers[slot].waiting = true
+            readers[slot].untilTick = untilTick
             let signalled = monitor.wait(until: deadline)
-            if var after = readers[id] {
-                after.waiting = false
-                after.untilTick = false
-                readers[id] = after
-            }
-            if !signalled, readers[id].map({ $0.cursor == tail }) ?? false { return [] }
+            // The reader may have moved (another was removed) or gone while we waited.
+            guard let after = slots[id] else { return nil }
+            readers[after].waiting = false
+            readers[after].untilTick = false
+            if !signalled, readers[after].cursor == tail { return [] }
         }
     }
 
@@ -148,34 +151,34 @@ final class EventBroadcast: @unchecked Sendable {
     func unread(_ id: Int) -> Int {
         monitor.lock()
         defer { monitor.unlock() }
-        return readers[id].map { Int(tail - $0.cursor) } ?? 0
+        return slots[id].map { Int(tail - readers[$0].cursor) } ?? 0
     }
 
     /// Whether the reader read every event and is done with what it took (or was removed).
     func isIdle(_ id: Int) -> Bool {
         monitor.lock()
         defer { monitor.unlock() }
-        guard let reader = readers[id] else { return true }
-        return reader.cursor == tail && !reader.holding
+        guard let slot = slots[id] else { return true }
+        return readers[slot].cursor == tail && !readers[slot].holding
     }
 
     /// Whether the reader waits on the condition right now (for tests and diagnostics).
     func isWaiting(_ id: Int) -> Bool {
         monitor.lock()
         defer { monitor.unlock() }
-        return readers[id]?.waiting ?? false
+        return slots[id].map { readers[$0].waiting } ?? false
     }
 
     /// Events the reader lost because it was `limit` behind.
     func dropped(_ id: Int) -> UInt64 {
         monitor.lock()
         defer { monitor.unlock() }
-        return readers[id]?.dropped ?? 0
+        return slots[id].map { readers[$0].dropped } ?? 0
     }
 
     /// Slots every reader has read are emptied, so the ring does not keep events alive.
     private func release() {
-        let oldest = readers.values.map(\.cursor).min() ?? tail
+        let oldest = readers.map(\.cursor).min() ?? tail
         guard oldest > released else { return }
         let first = max(released, tail - UInt64(min(Int(tail), ring.count)))
         for sequence in first..<oldest { ring[Int(sequence % UInt64(ring.count))] = nil }
@@ -190,7 +193,7 @@ final class EventBroadcast: @unchecked Sendable {
         size = min(size, capacity)
         guard size > ring.count else { return }
         var larger = [SecurityEvent?](repeating: nil, count: size)
-        let oldest = readers.values.map(\.cursor).min() ?? tail
+        let oldest = readers.map(\.cursor).min() ?? tail
         for sequence in oldest..<tail {
             larger[Int(sequence % UInt64(size))] = ring[Int(sequence % UInt64(ring.count))]
         }

@@ -13,8 +13,9 @@ import Synchronization
 /// `ban.would_add` reports instead).
 ///
 /// Threads: ``admit(_:)`` and ``review(_:)`` run on the caller's thread (any, concurrently).
-/// ``submit(_:)`` never blocks: each plugin has its own worker thread and bounded queue
-/// (overflow is dropped and counted per plugin), calling its `handle` serially and `tick` about
+/// ``submit(_:)`` never blocks: it publishes the event once (one lock) to a ring every plugin's
+/// own worker thread reads at its own pace within its own bound (what a plugin's bound cannot
+/// hold is dropped, oldest first, and counted for it), calling its `handle` serially and `tick` about
 /// once a tick interval. The sink is called on those threads (and, for exec plugins, on their
 /// reader threads): it must be thread-safe and quick. A worker hands the sink the decisions of
 /// everything it took off its queue at once (one call per batch, not per event), so the sink
@@ -87,7 +88,8 @@ public final class PluginHost: Sendable {
     ///     daemon passes ``shippedPlugins``).
     ///   - host: what plugins may ask the daemon. Plugins' log lines go to `logger` with
     ///     `plugin` metadata, not to `host.log`.
-    ///   - queueCapacity: events buffered per plugin; overflow is dropped and counted.
+    ///   - queueCapacity: events a plugin may have unread (unless its policy file's `queue` says
+    ///     otherwise); beyond it its oldest unread are dropped and counted.
     ///   - tickInterval: how often plugins are ticked.
     ///   - stallTimeout: how long one `handle` or `tick` may run before the plugin is
     ///     declared stuck, disabled and abandoned.

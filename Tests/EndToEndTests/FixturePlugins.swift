@@ -19,7 +19,7 @@ enum FixturePlugins {
         let swift = try TestEnvironment.tool("swift", package: "the Swift toolchain")
         let build = try ProcessRunner.run(swift, ["build", "--package-path", package, "--scratch-path", scratch], timeout: 1200)
         guard build.status == 0 else {
-            throw XCTSkip("building the fixture plugins failed (\(build.status)): \(build.stdout.suffix(3000)) \(build.stderr.suffix(2000))")
+            throw FixtureError(description: "building the fixture plugins in \(package) failed (\(build.status)): \(build.stdout.suffix(3000)) \(build.stderr.suffix(2000))")
         }
         let bin = try ProcessRunner.run(swift, ["build", "--package-path", package, "--scratch-path", scratch, "--show-bin-path"])
         let directory = bin.stdout.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\n").last ?? ""
@@ -36,12 +36,16 @@ enum FixturePlugins {
         sources += fixtures.map { "\(fixtureDirectory)/libsipwarden-\($0).so" }
         for source in sources {
             guard FileManager.default.fileExists(atPath: source) else {
-                XCTFail("\(source) was not built (swift build builds the shipped plugins; the fixture package the others)")
-                throw XCTSkip("missing \(source)")
+                throw FixtureError(description: "\(source) was not built (swift build builds the shipped plugins; the fixture package the others)")
             }
             try FileManager.default.copyItem(atPath: source, toPath: directory.appendingPathComponent((source as NSString).lastPathComponent).path)
         }
         return directory
+    }
+
+    /// A fixture that could not be built: the test fails (it is no missing peer program).
+    struct FixtureError: Error, CustomStringConvertible {
+        let description: String
     }
 
     /// SIPp's successful calls, from the last row of its `-trace_stat` file.
