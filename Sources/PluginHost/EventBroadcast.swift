@@ -90,16 +90,21 @@ final class EventBroadcast: @unchecked Sendable {
         var anyWaiting = false
         var anyUntilTick = false
         var widest = 0
-        for index in readers.indices {
-            if tail - readers[index].cursor >= UInt64(readers[index].limit) {
-                readers[index].cursor += 1
-                readers[index].dropped &+= 1
+        // Walked as a local (moved out and back, so not copied): one exclusive access, not one per field.
+        var list = readers
+        readers = []
+        let sequence = tail
+        for index in list.indices {
+            if sequence - list[index].cursor >= UInt64(list[index].limit) {
+                list[index].cursor += 1
+                list[index].dropped &+= 1
                 refused = true
             }
-            anyWaiting = anyWaiting || readers[index].waiting
-            anyUntilTick = anyUntilTick || readers[index].untilTick
-            widest = max(widest, Int(tail - readers[index].cursor) + 1)
+            anyWaiting = anyWaiting || list[index].waiting
+            anyUntilTick = anyUntilTick || list[index].untilTick
+            widest = max(widest, Int(sequence - list[index].cursor) + 1)
         }
+        readers = list
         if widest > ring.count { grow(to: widest) }
         ring[Int(tail % UInt64(ring.count))] = event
         tail += 1

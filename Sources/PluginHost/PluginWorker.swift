@@ -9,8 +9,8 @@ import Synchronization
 /// it) and this thread calls the plugin's `handle` for each, and `tick` about once a tick interval.
 ///
 /// The thread takes what is queued (up to 256 events) and hands the decisions of all of them on
-/// together (``Deliver``), so bans from separate events become one store transaction and one
-/// firewall batch; under a flood, the longer the sink takes, the more each batch carries.
+/// together (``Deliver``), so bans from separate events share store transactions and
+/// firewall batches; under a flood, the longer the sink takes, the more each batch carries.
 /// An idle worker sleeps until its next tick; events wake it (a routine one only when it
 /// sleeps that long, see ``PluginHost/routineKinds``), and while events keep coming it looks
 /// again every ``PluginHost/routineDelay``.

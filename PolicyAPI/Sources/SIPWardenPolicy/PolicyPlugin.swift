@@ -25,8 +25,8 @@
 ///   `plugin.failed` event naming the reason; a stuck worker is abandoned.
 /// - Decisions are carried out after the call returned, on the worker's thread: a worker that
 ///   handled several queued events hands their decisions on together, so bans from separate
-///   events become one store transaction and one firewall batch. A ban is in force (and
-///   `ban.added` recorded) once it is durable.
+///   events share store transactions and firewall batches (up to 32 bans each). A ban is in
+///   force (and `ban.added` recorded) once it is durable.
 /// - Plugins' decisions never call back into the plugin synchronously; a reported event
 ///   (`Decision.report`) arrives later through ``handle(_:)`` like any other.
 public protocol PolicyPlugin: AnyObject, Sendable {

@@ -83,9 +83,10 @@ public final class SecurityCoordinator: Sendable {
     ///
     /// The bans up to the next unban (a spray: one decision, twenty addresses; or the decisions
     /// of many events a plugin worker handed on together) are one store transaction and one
-    /// firewall batch, not one fsync and one netlink round trip each; they are applied in the
-    /// place of the last of them, so an unban after a ban still lifts it. `ban.added` is recorded
-    /// once the transaction committed.
+    /// firewall batch per ``bansPerTransaction``, not one fsync and one netlink round trip each;
+    /// they are applied before the unban that follows them, so an unban after a ban still lifts
+    /// it (alerts and reports among them are carried out first). `ban.added` is recorded once the
+    /// transaction committed.
     public func apply(_ decisions: [Decision], plugin: String) {
         let now = SystemClock.now()
         var bans: [BanRequest] = []
@@ -115,8 +116,18 @@ public final class SecurityCoordinator: Sendable {
         applyBans(bans, plugin: plugin, now: now)
     }
 
-    /// One batch of a plugin's bans: one transaction, one firewall batch, an audit line each.
+    /// Bans per store transaction at most: the store has one writer, and the registrar's binding
+    /// commits (every 200 OK waits for one) must not queue behind one huge ban transaction.
+    static let bansPerTransaction = 32
+
+    /// A plugin's bans: a transaction and a firewall batch per ``bansPerTransaction``, an audit line each.
     private func applyBans(_ requests: [BanRequest], plugin: String, now: Timestamp) {
+        guard requests.count <= Self.bansPerTransaction else {
+            for start in stride(from: 0, to: requests.count, by: Self.bansPerTransaction) {
+                applyBans(Array(requests[start..<min(start + Self.bansPerTransaction, requests.count)]), plugin: plugin, now: now)
+            }
+            return
+        }
         guard !requests.isEmpty else { return }
         let outcomes: [String]
         do {
