@@ -179,9 +179,9 @@ let package = Package(
         .testTarget(
             name: "SIPServiceTests",
             dependencies: [
-                "SIPService", "ControlServer", "Registrar", "Store", "SecurityLog", "Firewall",
+                "SIPService", "ControlServer", "Registrar", "Store", "SecurityLog", "Firewall", "PluginHost",
                 .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "NIOCore", package: "swift-nio"),
-                "StoreTesting", "SIPCore", "Configuration", "PluginHost", .product(name: "NIOEmbedded", package: "swift-nio"),
+                "StoreTesting", "SIPCore", "Configuration", .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "MetricsServerTests", dependencies: ["MetricsServer", "ControlAPI"]),

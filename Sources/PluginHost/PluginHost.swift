@@ -13,10 +13,13 @@ import Synchronization
 /// `ban.would_add` reports instead).
 ///
 /// Threads: ``admit(_:)`` and ``review(_:)`` run on the caller's thread (any, concurrently).
-/// ``submit(_:)`` never blocks: each plugin has its own worker thread and bounded queue
-/// (overflow is dropped and counted per plugin), calling its `handle` serially and `tick` about
+/// ``submit(_:)`` never blocks: it publishes the event once (one lock) to a ring every plugin's
+/// own worker thread reads at its own pace within its own bound (what a plugin's bound cannot
+/// hold is dropped, oldest first, and counted for it), calling its `handle` serially and `tick` about
 /// once a tick interval. The sink is called on those threads (and, for exec plugins, on their
-/// reader threads): it must be thread-safe and quick.
+/// reader threads): it must be thread-safe and quick. A worker hands the sink the decisions of
+/// everything it took off its queue at once (one call per batch, not per event), so the sink
+/// can make bans from separate events one transaction.
 ///
 /// A plugin whose `handle` or `tick` throws, or does not return within the stall timeout, is
 /// disabled, logged, and reported to the sink as a `plugin.failed` event (`.report`);
@@ -49,6 +52,8 @@ public final class PluginHost: Sendable {
     let factory: PluginFactory?
 
     private let snapshot: Mutex<Snapshot>
+    /// Every plugin worker's events: published once for all of them.
+    private let events = EventBroadcast(capacity: PolicyFile.maximumQueue)
     private let running = Atomic<Bool>(true)
     private let watchdogStopped = DispatchSemaphore(value: 0)
     /// Serializes reloads (two `plugins reload` at once must not interleave).
@@ -83,7 +88,8 @@ public final class PluginHost: Sendable {
     ///     daemon passes ``shippedPlugins``).
     ///   - host: what plugins may ask the daemon. Plugins' log lines go to `logger` with
     ///     `plugin` metadata, not to `host.log`.
-    ///   - queueCapacity: events buffered per plugin; overflow is dropped and counted.
+    ///   - queueCapacity: events a plugin may have unread (unless its policy file's `queue` says
+    ///     otherwise); beyond it its oldest unread are dropped and counted.
     ///   - tickInterval: how often plugins are ticked.
     ///   - stallTimeout: how long one `handle` or `tick` may run before the plugin is
     ///     declared stuck, disabled and abandoned.
@@ -144,13 +150,12 @@ public final class PluginHost: Sendable {
     /// Queues an event for every active plugin; never blocks. A plugin whose queue is full
     /// misses the event (counted per plugin and in ``statistics``).
     public func submit(_ event: SecurityEvent) {
-        let active = snapshot.withLock { $0.active }
-        let routine = Self.routineKinds.contains(event.kind)
-        var refused = false
-        for instance in active {
-            if let worker = instance.worker, !worker.submit(event, routine: routine) { refused = true }
+        // One lock for every plugin together (the ring each worker reads at its own pace).
+        if events.publish(event, routine: Self.routineKinds.contains(event.kind), wakeBatch: Self.wakeBatch) {
+            eventsAccepted.add(1, ordering: .relaxed)
+        } else {
+            eventsRefused.add(1, ordering: .relaxed)
         }
-        if refused { eventsRefused.add(1, ordering: .relaxed) } else { eventsAccepted.add(1, ordering: .relaxed) }
     }
 
     /// Event kinds that never need a plugin's immediate attention: they wait for the worker's
@@ -324,7 +329,8 @@ public final class PluginHost: Sendable {
             return PluginInstance(policy: policy, file: libraryPath(policy), plugin: nil, exec: nil,
                                   state: .disabled(reason: "enabled: false in \(policy.path)"))
         }
-        let worker = PluginWorker(name: policy.name, capacity: queueCapacity, ticks: !policy.isExec, tickInterval: tickInterval)
+        let worker = PluginWorker(name: policy.name, events: events, capacity: policy.workerQueue ?? queueCapacity,
+                                  ticks: !policy.isExec, tickInterval: tickInterval)
         if policy.isExec {
             let name = policy.name
             let sink = onDecisions
@@ -388,39 +394,46 @@ public final class PluginHost: Sendable {
 
     private func start(_ instance: PluginInstance) {
         guard let worker = instance.worker, !instance.workerStarted.exchange(true, ordering: .relaxed) else { return }
-        worker.start { [self] call, event in
+        worker.start({ [self] call, event in
             switch call {
             case .handle:
-                guard let event else { return true }
+                guard let event else { return [] }
                 return self.call(instance, "handle") { try $0.handle(event) }
             case .tick:
                 let milliseconds = host.nowMilliseconds()
                 return self.call(instance, "tick") { try $0.tick(nowMilliseconds: milliseconds) }
             case .idle:
-                return true
+                return []
             }
-        }
+        }, deliver: { [self] decisions in deliver(decisions, from: instance) })
     }
 
-    /// Calls one plugin; its decisions go to the sink, a throw disables it. Returns whether the
-    /// plugin is still loaded (a stuck plugin declared so meanwhile has its decisions discarded).
-    private func call(_ instance: PluginInstance, _ what: String, _ body: (any PolicyPlugin) throws -> [Decision]) -> Bool {
-        guard let plugin = instance.active else { return false }
+    /// Calls one plugin and returns its decisions (as its `enforce` makes them); a throw
+    /// disables it. Nil when the plugin is no longer loaded (a stuck plugin declared so
+    /// meanwhile has its decisions discarded).
+    private func call(_ instance: PluginInstance, _ what: String, _ body: (any PolicyPlugin) throws -> [Decision]) -> [Decision]? {
+        guard let plugin = instance.active else { return nil }
         if what == "handle" { instance.eventsHandled.add(1, ordering: .relaxed) }
         do {
             let decisions = try body(plugin)
             instance.worker?.pluginReturned()
-            guard instance.state.isLoaded else { return false }
-            guard !decisions.isEmpty else { return true }
+            guard instance.state.isLoaded else { return nil }
+            guard !decisions.isEmpty else { return [] }
             instance.decisions.add(UInt64(decisions.count), ordering: .relaxed)
             decisionCount.add(UInt64(decisions.count), ordering: .relaxed)
-            let applied = instance.policy.enforce ? decisions : Self.dryRun(decisions, plugin: instance.name, file: instance.policy.path)
-            if !applied.isEmpty { onDecisions(applied, instance.name) }
-            return true
+            return instance.policy.enforce ? decisions : Self.dryRun(decisions, plugin: instance.name, file: instance.policy.path)
         } catch {
             disable(instance, reason: "\(what) threw: \(error)")
-            return false
+            return nil
         }
+    }
+
+    /// Hands a batch of one plugin's decisions to the sink, unless the plugin was switched off
+    /// meanwhile; returns whether it is still loaded.
+    private func deliver(_ decisions: [Decision], from instance: PluginInstance) -> Bool {
+        guard instance.state.isLoaded else { return false }
+        if !decisions.isEmpty { onDecisions(decisions, instance.name) }
+        return true
     }
 
     private func disable(_ instance: PluginInstance, reason: String) {

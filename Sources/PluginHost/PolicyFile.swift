@@ -11,7 +11,8 @@ import Yams
 /// enforce: true             # default true; `false` is a dry run: bans become `ban.would_add` events
 /// settings: { ... }         # handed to the plugin as its PolicyConfiguration
 /// command: [/usr/local/bin/my-policy, --flag]   # exec only: argv, no shell
-/// queue: 1000               # exec only: events buffered for the command (default 1000)
+/// queue: 1000               # exec: events buffered for the command (default 1000); a library
+///                           # plugin: events buffered for its worker (default the host's, 65 536)
 /// ```
 ///
 /// The file's base name (`NAME`) names the plugin instance everywhere (status, logs, decisions).
@@ -22,6 +23,8 @@ public struct PolicyFile: Sendable, Equatable {
     public static let execPlugin = "exec"
     /// The default for `queue`.
     public static let defaultQueue = 1000
+    /// The largest `queue`.
+    public static let maximumQueue = 1_000_000
 
     /// The file's path.
     public var path: String
@@ -37,8 +40,10 @@ public struct PolicyFile: Sendable, Equatable {
     public var settings: [String: PolicyValue]
     /// The `command` argv (exec only; empty otherwise).
     public var command: [String]
-    /// The `queue` bound (exec only).
+    /// The `queue` bound (for an exec plugin's command).
     public var queue: Int
+    /// The `queue` bound of a library plugin's worker when the file sets one; nil: the host's default.
+    public var workerQueue: Int?
 
     /// Whether this file runs a command rather than a library.
     public var isExec: Bool { plugin == Self.execPlugin }
@@ -126,9 +131,11 @@ public struct PolicyFile: Sendable, Equatable {
         if !isExec, !command.isEmpty {
             throw fail("command", command.joined(separator: " "), "only `plugin: exec` runs a command")
         }
-        let queue = try configuration.int("queue", default: defaultQueue, range: 1...1_000_000)
-        return PolicyFile(path: path, name: name, plugin: plugin, enabled: enabled, enforce: enforce, settings: settings,
-                          command: command, queue: queue)
+        let queue = try configuration.int("queue", default: defaultQueue, range: 1...maximumQueue)
+        var file = PolicyFile(path: path, name: name, plugin: plugin, enabled: enabled, enforce: enforce, settings: settings,
+                              command: command, queue: queue)
+        if !isExec, top["queue"] != nil { file.workerQueue = queue }
+        return file
     }
 
     /// Converts a YAML node to a PolicyValue tree, typing scalars by their resolved YAML tag

@@ -8,11 +8,23 @@ public struct RegisterOutcome: Sendable {
     public var changes: [BindingChange]
     /// Events for security policy and history.
     public var events: [RegistrarEvent]
+    /// Set when the reviewer answered ``RegisterReviewVerdict/later``: nothing was decided,
+    /// `response` is a placeholder never to be sent; review `pending.review`, then call
+    /// ``Registrar/finishRegister(_:verdict:)``.
+    public var pending: PendingRegister?
 
     /// Creates an outcome.
     public init(response: SIPResponse, changes: [BindingChange] = [], events: [RegistrarEvent] = []) {
         self.response = response
         self.changes = changes
         self.events = events
+    }
+
+    /// An outcome that waits for a review (see ``pending``).
+    init(pending: PendingRegister) {
+        self.response = pending.context.reply(500, "Review Pending")
+        self.changes = []
+        self.events = []
+        self.pending = pending
     }
 }

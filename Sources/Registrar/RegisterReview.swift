@@ -42,4 +42,8 @@ public enum RegisterReviewVerdict: Hashable, Sendable {
     /// Refuse with `status` and `reason`; `eventKind` names the event recorded (e.g. an ACL
     /// refusal is `acl.denied`).
     case refuse(status: Int, reason: String, eventKind: RegistrarEvent.Kind, detail: String)
+    /// Ask me later: ``Registrar/handleRegister(_:source:transport:now:salt:reviewer:access:)``
+    /// stops before any binding changes and returns ``RegisterOutcome/pending``, so the review
+    /// can run outside the caller's lock; ``Registrar/finishRegister(_:verdict:)`` goes on.
+    case later
 }

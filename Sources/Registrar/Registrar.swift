@@ -124,10 +124,15 @@ public struct Registrar: Sendable {
                     userAgent: request.userAgent, contact: first.uri.description,
                     liveBindingSources: location.bindings(of: aor, now: now).map(\.source.ip), now: now, owner: owner
                 )
-                if case .refuse(let status, let reason, let kind, let detail) = reviewer(review) {
+                switch reviewer(review) {
+                case .allow: break
+                case .refuse(let status, let reason, let kind, let detail):
                     return RegisterOutcome(response: context.reply(status, reason), events: [
                         RegistrarEvent(kind: kind, aor: aor, username: context.username, contact: first.uri.description, detail: detail),
                     ])
+                case .later:
+                    // Nothing changed: the caller asks the reviewer outside its lock, then `finishRegister`.
+                    return RegisterOutcome(pending: PendingRegister(review: review, aor: aor, contacts: list, expiresHeader: expiresHeader, context: context))
                 }
             }
             return update(aor: aor, contacts: list, expiresHeader: expiresHeader, context: &context)
@@ -201,7 +206,7 @@ public struct Registrar: Sendable {
         return outcome
     }
 
-    private mutating func update(aor: String, contacts: [NameAddress], expiresHeader: UInt32?, context: inout Context) -> RegisterOutcome {
+    mutating func update(aor: String, contacts: [NameAddress], expiresHeader: UInt32?, context: inout Context) -> RegisterOutcome {
         let now = context.now
         let request = context.request
         var current = location.bindings(of: aor, now: now)

@@ -53,6 +53,34 @@ final class RegistrarAuthenticationTests: XCTestCase {
         XCTAssertEqual(outcome.events.first?.username, "1001")
     }
 
+    /// A reviewer answering `.later` stops the REGISTER before anything changes (so the caller can
+    /// ask the plugins outside its lock); `finishRegister` then binds, or refuses, exactly once.
+    func testAReviewAskedLaterChangesNothingUntilFinished() throws {
+        var registrar = makeRegistrar()
+        let header = try challenge(&registrar)
+        let request = try RegisterBuilder.request(cseq: 2, extraHeaders: [answer(header)])
+        let waiting = registrar.handleRegister(request, source: source, transport: .udp, now: .t0.adding(seconds: 1), salt: 43,
+                                               reviewer: { _ in .later })
+        let pending = try XCTUnwrap(waiting.pending, "the REGISTER waits for its review")
+        XCTAssertEqual(pending.review.aor, "sip:1001@example.com")
+        XCTAssertEqual(pending.review.username, "1001")
+        XCTAssertTrue(waiting.changes.isEmpty && waiting.events.isEmpty, "nothing decided yet")
+        XCTAssertEqual(registrar.location.bindingCount(fromIP: source.ip), 0, "no binding before the review")
+
+        var refusing = registrar
+        let refused = refusing.finishRegister(pending, verdict: .refuse(status: 403, reason: "Forbidden", eventKind: .aclDenied, detail: "plugin"))
+        XCTAssertEqual(refused.response.statusCode, 403)
+        XCTAssertEqual(refused.events.map(\.kind), [.aclDenied])
+        XCTAssertTrue(refused.changes.isEmpty)
+
+        let finished = registrar.finishRegister(pending, verdict: .allow)
+        XCTAssertEqual(finished.response.statusCode, 200, "authenticated once: the nonce count is not spent twice")
+        XCTAssertEqual(finished.events.map(\.kind), [.registerAccepted])
+        XCTAssertEqual(finished.changes.count, 1)
+        XCTAssertNil(finished.pending)
+        XCTAssertEqual(registrar.location.bindingCount(fromIP: source.ip), 1)
+    }
+
     func testSHA256AnswersAreAccepted() throws {
         var registrar = makeRegistrar(algorithms: [.sha256, .md5])
         let outcome = registrar.handleRegister(try RegisterBuilder.request(), source: source, transport: .udp, now: .t0, salt: 1)

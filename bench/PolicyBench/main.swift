@@ -5,6 +5,11 @@
 //   - the time from the decisive event (the N-th failed authentication) to the ban decision
 //     reaching the daemon's sink (p50, p99), where the firewall applies it.
 //
+//   - with POLICY_BENCH_IDLE_SECONDS=N first, the plugin host's wake-ups while nothing happens
+//     (voluntary context switches of its threads, from /proc/self/task, per second);
+//   - POLICY_BENCH_EVENTS=N sends N events in step 1 (default 1,000,000) and
+//     POLICY_BENCH_ONLY_EVENTS=1 stops after it (for `valgrind --tool=callgrind`, docs/performance.md).
+//
 //   swift run -c release policy-bench [policies-dir] [plugins-dir]
 import PluginHost
 import Foundation
@@ -46,8 +51,32 @@ func event(_ kind: String, ip: String, user: String, time: Int64) -> SecurityEve
 }
 func ip(_ index: Int, base: Int = 10) -> String { "\(base).\((index >> 16) & 255).\((index >> 8) & 255).\(index & 255)" }
 
+let environment = ProcessInfo.processInfo.environment
+
+/// Voluntary context switches (sleeps that ended in a wake-up) of every thread but the main one:
+/// the plugin host's (a worker per plugin, the stall watchdog).
+func pluginWorkerWakeups() -> Int {
+    let main = String(getpid())
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+    return tasks.filter { $0 != main }.reduce(0) { total, task in
+        guard let status = try? String(contentsOfFile: "/proc/self/task/\(task)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("voluntary_ctxt_switches:") }),
+              let count = Int(line.split(separator: "\t").last?.trimmingCharacters(in: .whitespaces) ?? "") else { return total }
+        return total + count
+    }
+}
+
+// 0. Idle: how often the workers wake up with nothing to do.
+if let idle = environment["POLICY_BENCH_IDLE_SECONDS"].flatMap(Int.init), idle > 0 {
+    let wakeupsBefore = pluginWorkerWakeups()
+    sleep(UInt32(idle))
+    let wakeups = pluginWorkerWakeups() - wakeupsBefore
+    print(String(format: "idle plugin host: %d wake-ups in %d s (%.1f per second: %d workers and the stall watchdog)",
+                 wakeups, idle, Double(wakeups) / Double(idle), loaded.count))
+}
+
 // 1. Events per second: ordinary traffic (challenges, accepted registrations) from 50,000 phones.
-let eventCount = 1_000_000
+let eventCount = environment["POLICY_BENCH_EVENTS"].flatMap(Int.init) ?? 1_000_000
 let now = BenchHost().nowMilliseconds()
 let events = (0..<eventCount).map { index in
     event(index % 2 == 0 ? "auth.challenged" : "register.accepted", ip: ip(index % 50_000), user: String(100_000 + index % 50_000), time: now)
@@ -64,6 +93,11 @@ let after = host.statistics
 let handled = after.eventsHandled - before.eventsHandled
 print(String(format: "events through the plugin host: %.0f events/s (%llu handled, %llu dropped by the bounded queue, %.2f s)",
              Double(handled) / elapsed, handled, after.eventsDropped - before.eventsDropped, elapsed))
+
+if environment["POLICY_BENCH_ONLY_EVENTS"] != nil {
+    host.shutdown()
+    exit(0)
+}
 
 // 2. Admission: distinct sources under their budget (the accept path every packet takes).
 let sources = (0..<100_000).compactMap { IPAddress(ip($0, base: 11)) }

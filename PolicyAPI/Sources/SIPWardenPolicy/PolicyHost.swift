@@ -1,4 +1,6 @@
-/// What the daemon offers a plugin. Every call is thread-safe and cheap.
+/// What the daemon offers a plugin. Every call is thread-safe and cheap, and may be made from
+/// any plugin call (`init`, `admit`, `review`, `handle`, `tick`) on any thread: the daemon
+/// never calls a plugin while it holds a lock a host function takes (see ``PolicyPlugin``).
 public protocol PolicyHost: AnyObject, Sendable {
     /// Writes a line to the daemon's log, tagged with the plugin. Plugins log through this,
     /// never through a logging library of their own (which would bypass the daemon's handler).

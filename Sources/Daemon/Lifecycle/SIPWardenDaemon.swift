@@ -102,8 +102,8 @@ public final class SIPWardenDaemon: Sendable {
         let service = SIPService(registrar: registrar, committer: committer, security: security, configuration: configuration, logger: logger)
         try security.setOperatorTrusted(try store.trustedRanges().compactMap(IPRange.init))
         try service.loadAllowedRanges(try store.allowedRanges())
-        let policyHost = DaemonPolicyHost(logger: logger, trusted: { security.isTrusted($0) }) { ip in
-            service.liveBindingCount(fromIP: ip)
+        let policyHost = DaemonPolicyHost(logger: logger, trusted: { security.isTrusted($0) }) { address in
+            service.liveBindingCount(from: address)
         }
         let policies = configuration.effectivePoliciesDirectory
         logger.log(level: policies.configuredButMissing ? .warning : .info, "policies directory: \(policies.explanation)")

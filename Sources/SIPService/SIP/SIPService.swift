@@ -196,30 +196,41 @@ public final class SIPService: Sendable {
         let started = ContinuousClock.now
         let salt = UInt64.random(in: 1...UInt64.max)
         let plugins = security.plugins
-        let outcome = state.withLock { state -> RegisterOutcome in
+        // Submitted under the lock so the database sees changes in the order memory did.
+        let submit = { [self] (outcome: RegisterOutcome) in
+            guard !outcome.changes.isEmpty else { return }
+            let response = outcome.response
+            committer.submit(outcome.changes) { [self] error in
+                let status = finishCommit(response: response, error: error, request: request, key: key, source: source,
+                                          destination: destination, send: send)
+                security.statistics.registerAnswered(status: status, started: started, nowSeconds: now.seconds)
+            }
+        }
+        let (decided, allowed) = state.withLock { state -> (RegisterOutcome, [IPRange]) in
             // The table is a value: these closures see the rules in force for this request.
             let ranges = state.allowedRanges
-            let reviewer = plugins.map { plugins in
-                { (review: RegisterReview) -> RegisterReviewVerdict in
-                    // The registrar already found the AOR's owner: its ranges go to the plugins.
-                    let allowed = review.owner.map { ranges.rules(username: $0.username, domain: $0.domain).map(\.range) } ?? []
-                    return Self.review(review, allowedRanges: allowed, with: plugins)
-                }
-            }
+            // With plugins loaded the review waits (`.later`): they run below, outside this lock,
+            // so a plugin may call the host (`liveBindingCount` takes this lock) and a slow one
+            // delays only its own REGISTER. See PolicyPlugin's threading rules.
             let outcome = state.registrar.handleRegister(
-                request, source: source, transport: transport, now: now, salt: salt, reviewer: reviewer,
+                request, source: source, transport: transport, now: now, salt: salt,
+                reviewer: plugins.map { _ in { (_: RegisterReview) -> RegisterReviewVerdict in .later } },
                 access: { subscriber, source in ranges.access(of: subscriber, from: source) })
+            // Begun for a pending review too: a retransmission meanwhile is absorbed, not re-authenticated.
             if outcome.response.statusCode != 401 { state.transactions.begin(key, now: now) }
-            if !outcome.changes.isEmpty {
-                // Submitted under the lock so the database sees changes in the order memory did.
-                let response = outcome.response
-                committer.submit(outcome.changes) { [self] error in
-                    let status = finishCommit(response: response, error: error, request: request, key: key, source: source,
-                                              destination: destination, send: send)
-                    security.statistics.registerAnswered(status: status, started: started, nowSeconds: now.seconds)
-                }
+            // The registrar already found the AOR's owner: its ranges go to the plugins.
+            let allowed = outcome.pending?.review.owner.map { ranges.rules(username: $0.username, domain: $0.domain).map(\.range) } ?? []
+            if outcome.pending == nil { submit(outcome) }
+            return (outcome, allowed)
+        }
+        var outcome = decided
+        if let pending = decided.pending, let plugins {
+            let verdict = Self.review(pending.review, allowedRanges: allowed, with: plugins)  // no lock held
+            outcome = state.withLock { state in
+                let outcome = state.registrar.finishRegister(pending, verdict: verdict)
+                submit(outcome)
+                return outcome
             }
-            return outcome
         }
         security.record(outcome.events.map { Self.securityEvent($0, request: request, source: source, transport: transport, now: now) })
         guard outcome.changes.isEmpty else { return }
@@ -271,10 +282,14 @@ public final class SIPService: Sendable {
     }
 
     /// How many live bindings were registered from `ip` (what `PolicyHost.liveBindingCount`
-    /// answers the plugins).
+    /// answers the plugins). Takes the registrar lock briefly: safe from any thread that does
+    /// not hold it, which is every thread a plugin runs on (reviews run outside the lock).
     public func liveBindingCount(fromIP ip: String) -> Int {
         state.withLock { $0.registrar.location.bindingCount(fromIP: ip) }
     }
+
+    /// The same for an address (the plugin host's query).
+    public func liveBindingCount(from address: IPAddress) -> Int { liveBindingCount(fromIP: address.description) }
 
     /// One keepalive round (`keepalive.*`): probes the bindings due and marks or removes the
     /// silent ones. Call it every `keepalive.interval` seconds when keepalives are enabled,

@@ -101,37 +101,23 @@ public final class SecurityCoordinator: Sendable {
 
     /// Carries out a plugin's decisions: on the plugin host's thread, or an exec plugin's reader
     /// thread, concurrently (the store, firewall and log it uses are each thread-safe).
+    ///
+    /// The bans up to the next unban (a spray: one decision, twenty addresses; or the decisions
+    /// of many events a plugin worker handed on together) are one store transaction and one
+    /// firewall batch per ``bansPerTransaction``, not one fsync and one netlink round trip each;
+    /// they are applied before the unban that follows them, so an unban after a ban still lifts
+    /// it (alerts and reports among them are carried out first). `ban.added` is recorded once the
+    /// transaction committed.
     public func apply(_ decisions: [Decision], plugin: String) {
         let now = SystemClock.now()
-        var index = decisions.startIndex
-        while index < decisions.endIndex {
-            let decision = decisions[index]
+        var bans: [BanRequest] = []
+        for decision in decisions {
             switch decision {
-            case .ban:
-                // A run of bans (a spray: one decision, twenty addresses) is one store
-                // transaction and one firewall batch, not one fsync and one netlink round trip each.
-                var requests: [BanRequest] = []
-                while index < decisions.endIndex, case .ban(let request) = decisions[index] {
-                    requests.append(request)
-                    index += 1
-                }
-                index -= 1
-                let outcomes: [String]
-                do {
-                    outcomes = try ban(requests, source: plugin, now: now).map { $0 == nil ? "refused: trusted" : "applied" }
-                } catch {
-                    outcomes = Array(repeating: "failed: \(error)", count: requests.count)
-                    logger.error("bans not applied", metadata: [
-                        "targets": "\(requests.map(\.target.description).joined(separator: ","))", "plugin": "\(plugin)", "error": "\(error)"])
-                }
-                for (request, outcome) in zip(requests, outcomes) {
-                    log.record(.ban(request), plugin: plugin, timeMilliseconds: now.milliseconds, outcome: outcome)
-                    logger.notice("audit: plugin ban", metadata: [
-                        "audit": "ban.add", "caller": "plugin \(plugin)", "plugin": "\(plugin)", "target": "\(request.target)",
-                        "seconds": "\(request.seconds)", "reason": "\(request.reason)", "outcome": "\(outcome)",
-                    ])
-                }
+            case .ban(let request):
+                bans.append(request)
             case .unban(let target, let reason):
+                applyBans(bans, plugin: plugin, now: now)
+                bans = []
                 let removed = (try? unban(target, reason: reason, source: plugin, now: now)) ?? false
                 logger.notice("audit: plugin unban", metadata: [
                     "audit": "ban.remove", "caller": "plugin \(plugin)", "plugin": "\(plugin)", "target": "\(target)",
@@ -147,7 +133,37 @@ public final class SecurityCoordinator: Sendable {
                 if event.timeMilliseconds == 0 { event.timeMilliseconds = now.milliseconds }  // as docs/plugins.md promises
                 record([event])
             }
-            index += 1
+        }
+        applyBans(bans, plugin: plugin, now: now)
+    }
+
+    /// Bans per store transaction at most: the store has one writer, and the registrar's binding
+    /// commits (every 200 OK waits for one) must not queue behind one huge ban transaction.
+    static let bansPerTransaction = 32
+
+    /// A plugin's bans: a transaction and a firewall batch per ``bansPerTransaction``, an audit line each.
+    private func applyBans(_ requests: [BanRequest], plugin: String, now: Timestamp) {
+        guard requests.count <= Self.bansPerTransaction else {
+            for start in stride(from: 0, to: requests.count, by: Self.bansPerTransaction) {
+                applyBans(Array(requests[start..<min(start + Self.bansPerTransaction, requests.count)]), plugin: plugin, now: now)
+            }
+            return
+        }
+        guard !requests.isEmpty else { return }
+        let outcomes: [String]
+        do {
+            outcomes = try ban(requests, source: plugin, now: now).map { $0 == nil ? "refused: trusted" : "applied" }
+        } catch {
+            outcomes = Array(repeating: "failed: \(error)", count: requests.count)
+            logger.error("bans not applied", metadata: [
+                "targets": "\(requests.map(\.target.description).joined(separator: ","))", "plugin": "\(plugin)", "error": "\(error)"])
+        }
+        for (request, outcome) in zip(requests, outcomes) {
+            log.record(.ban(request), plugin: plugin, timeMilliseconds: now.milliseconds, outcome: outcome)
+            logger.notice("audit: plugin ban", metadata: [
+                "audit": "ban.add", "caller": "plugin \(plugin)", "plugin": "\(plugin)", "target": "\(request.target)",
+                "seconds": "\(request.seconds)", "reason": "\(request.reason)", "outcome": "\(outcome)",
+            ])
         }
     }
 
@@ -158,19 +174,32 @@ public final class SecurityCoordinator: Sendable {
         var rows: [StoredBan] = []
         var positions: [Int] = []
         var result = [StoredBan?](repeating: nil, count: requests.count)
+        /// Requests naming a target already in this batch (separate events about one source): the
+        /// longest ban is kept, and each such request answers with it.
+        var rowOfTarget: [String: Int] = [:]
+        var repeats: [(position: Int, row: Int)] = []
         for (position, request) in requests.enumerated() {
             if request.target.isSingleAddress, isTrusted(request.target.network) {
                 logger.notice("not banning a trusted address", metadata: ["target": "\(request.target)", "source": "\(source)"])
                 continue
             }
+            let target = request.target.description
+            let expiresAt = now.adding(seconds: Int64(max(1, request.seconds)))
+            if let row = rowOfTarget[target] {
+                repeats.append((position, row))
+                if expiresAt.milliseconds > rows[row].expiresAt.milliseconds { rows[row].expiresAt = expiresAt }
+                continue
+            }
             let evidenceJSON = String(decoding: (try? JSONEncoder().encode(request.evidence)) ?? Data("[]".utf8), as: UTF8.self)
+            rowOfTarget[target] = rows.count
             rows.append(StoredBan(
-                target: request.target.description, createdAt: now, expiresAt: now.adding(seconds: Int64(max(1, request.seconds))),
+                target: target, createdAt: now, expiresAt: expiresAt,
                 source: source, reason: request.reason, evidenceJSON: evidenceJSON))
             positions.append(position)
         }
         guard !rows.isEmpty else { return result }
         let stored = try store.upsertBans(rows)
+        for (position, row) in repeats { result[position] = stored[row] }
         try firewall.ban(zip(positions, stored).map { position, ban in
             FirewallBan(target: requests[position].target, expiresAtMilliseconds: ban.expiresAt.milliseconds)
         })
