@@ -41,6 +41,14 @@ def eventually(what, condition, timeout=20.0):
     raise AssertionError(f"timed out waiting for {what}" + (f" ({last_error})" if last_error else ""))
 
 
+def click_eventually(what, find):
+    """Finds and clicks an element, again when a live update replaced it between the two."""
+    def attempt():
+        find().click()
+        return True
+    eventually(what, attempt)
+
+
 def check(condition, message):
     if not condition:
         raise AssertionError(message)
@@ -144,7 +152,7 @@ def run(driver):
 
     # A row opens the binding's details; force-unregister asks first, then the row goes.
     driver.get(BASE + "/registrations")
-    eventually("the phone's link", lambda: driver.find_element(By.LINK_TEXT, phone["aor"])).click()
+    click_eventually("the phone's link", lambda: driver.find_element(By.LINK_TEXT, phone["aor"]))
     eventually("the details page", lambda: "/registrations/show" in driver.current_url)
     check(phone["contact"] in body_text(driver) and "Recent events" in body_text(driver), "the details show the binding and its events")
     check("register.accepted" in body_text(driver), "the recent events include the registration")
@@ -171,7 +179,7 @@ def run(driver):
     check(f"console {admin['user']}" in ban_row.text and "seen in the browser test" in ban_row.text, f"the ban shows who and why: {ban_row.text}")
     eventually("the ban.added event streaming in", lambda: "ban.added" in driver.find_element(By.ID, "events").text)
     shot(driver, "security")
-    driver.find_element(By.CSS_SELECTOR, f"tr[data-target='{settings['ban_target']}'] a").click()
+    click_eventually("the ban's link", lambda: driver.find_element(By.CSS_SELECTOR, f"tr[data-target='{settings['ban_target']}'] a"))
     eventually("the ban's evidence page", lambda: "Evidence" in body_text(driver))
     shot(driver, "ban-why")
     driver.get(BASE + "/security")
