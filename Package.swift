@@ -79,6 +79,7 @@ let package = Package(
             name: "SIPService",
             dependencies: [
                 "SIPCore", "Registrar", "Store", "ControlAPI", "ControlServer", "Firewall", "SecurityLog", "Configuration", "PluginHost",
+                "TrunkClient",
                 .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -216,3 +217,10 @@ if Context.environment["SIPWARDEN_FUZZ"] != nil {
             name: "fuzz-\(fuzzer.name)", dependencies: fuzzer.dependencies + ["CFuzzerDriver"], path: "Fuzz/Sources/\(fuzzer.name)"))
     }
 }
+
+// Outbound registration (issue 14, docs/trunks.md): the trunk client's state machine, pure
+// logic like the registrar (the clock and randomness passed in); SIPService runs it.
+package.targets += [
+    .target(name: "TrunkClient", dependencies: ["SIPCore", "Registrar"]),
+    .testTarget(name: "TrunkClientTests", dependencies: ["TrunkClient", "SIPCore", "Registrar"]),
+]

@@ -70,7 +70,9 @@ public enum ConfigurationLoader {
             case "policies_dir": configuration.policiesDirectory = try reader.string(node, key: key)
             case "metrics": try readMetrics(node, into: &configuration, reader: reader)
             case "control": try readControl(node, into: &configuration, reader: reader)
-            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "security_log", "log_level", "registrar", "auth", "transport", "store", "firewall", "nftables", "trusted", "plugins_dir", "policies_dir", "metrics", "control", "keepalive"])
+            case "trunks": try readTrunks(node, into: &configuration, reader: reader)
+            case "trunk_timing": try readTrunkTiming(node, into: &configuration, reader: reader)
+            default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "security_log", "log_level", "registrar", "auth", "transport", "store", "firewall", "nftables", "trusted", "plugins_dir", "policies_dir", "metrics", "control", "keepalive", "trunks", "trunk_timing"])
             }
         }
         try validate(configuration, file: file)

@@ -27,6 +27,11 @@
 /// | `addTrusted` | `POST /v1/trusted` | `TrustedRangeRequest` | 201, `TrustedRangeInfo` |
 /// | `removeTrusted` | `DELETE /v1/trusted?cidr=` | — | 204 (404 unknown, 409 from the configuration file) |
 /// | `stats` | `GET /v1/stats` | — | `StatsInfo` |
+/// | `listTrunks` | `GET /v1/trunks` | — | `[TrunkInfo]` |
+/// | `addTrunk` | `POST /v1/trunks` | `TrunkAddRequest` | 201, `TrunkInfo` (409 when the name exists) |
+/// | `showTrunk` | `GET /v1/trunks/{name}` | — | `TrunkInfo` (404 when unknown) |
+/// | `trunkCommand` | `POST /v1/trunks/{name}/{enable,disable,refresh}` | — | `TrunkInfo` after the command |
+/// | `removeTrunk` | `DELETE /v1/trunks/{name}` | — | 204 (404 unknown, 409 from the configuration file) |
 ///
 /// A ban `{target}` is one path segment, percent-encoded (the "/" of a CIDR as `%2F`); an
 /// unencoded CIDR ("/v1/bans/192.0.2.0/24") is accepted too, for curl users.
@@ -84,6 +89,17 @@ public enum ControlRoute: Hashable, Sendable {
     case removeTrusted(cidr: String)
     /// `GET /v1/stats`.
     case stats
+    // Issue 14, trunks (outbound registrations): see ControlRoute+Trunks.swift.
+    /// `GET /v1/trunks`.
+    case listTrunks
+    /// `POST /v1/trunks`.
+    case addTrunk
+    /// `GET /v1/trunks/{name}`.
+    case showTrunk(name: String)
+    /// `POST /v1/trunks/{name}/{command}`.
+    case trunkCommand(name: String, command: TrunkCommand)
+    /// `DELETE /v1/trunks/{name}`.
+    case removeTrunk(name: String)
 
     /// The version prefix of every path.
     public static let prefix = "/v1"
@@ -91,6 +107,7 @@ public enum ControlRoute: Hashable, Sendable {
     /// The HTTP method, upper case.
     public var method: String {
         if let method = operatorMethod { return method }
+        if let method = trunkMethod { return method }
         switch self {
         case .health, .listRegistrations, .showRegistration, .listSubscribers, .listBans, .banWhy, .listPlugins: return "GET"
         case .addSubscriber, .importSubscribers, .addBan, .reloadPlugins, .unregister: return "POST"
@@ -102,6 +119,7 @@ public enum ControlRoute: Hashable, Sendable {
     /// The request target: the path, percent-encoded, with the query when there is one.
     public var target: String {
         if let target = operatorTarget { return target }
+        if let target = trunkTarget { return target }
         switch self {
         case .health: return "/v1/health"
         case .listRegistrations(let query):
@@ -131,7 +149,7 @@ public enum ControlRoute: Hashable, Sendable {
     public var hasRequestBody: Bool {
         switch self {
         case .addSubscriber, .importSubscribers, .addBan, .updateSubscriber, .setSubscriberPassword, .addAllowedRange, .addTrusted,
-             .unregister:
+             .unregister, .addTrunk:
             return true
         default: return false
         }
@@ -163,6 +181,7 @@ public enum ControlRoute: Hashable, Sendable {
         case .failure(let problem): return .badRequest(problem.message)
         }
         if let match = matchOperator(rest, query: query, pick: pick) { return match }
+        if let match = matchTrunks(rest, pick: pick) { return match }
         switch rest.count {
         case 1:
             switch rest[0] {

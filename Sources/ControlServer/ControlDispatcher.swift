@@ -132,6 +132,9 @@ struct ControlDispatcher: Sendable {
         case .showSubscriber, .updateSubscriber, .setSubscriberPassword, .listAllowedRanges, .addAllowedRange,
              .removeAllowedRange, .listTrusted, .addTrusted, .removeTrusted, .stats:
             return try await performOperator(route, body: body)
+        // Issue 14, trunks: ControlDispatcher+Trunks.swift.
+        case .listTrunks, .addTrunk, .showTrunk, .trunkCommand, .removeTrunk:
+            return try await performTrunk(route, body: body)
         }
     }
 

@@ -27,6 +27,8 @@ struct Sipwardenctl: AsyncParsableCommand {
             SubscriberCommand.self, RegistrationsCommand.self, BanCommand.self, PluginsCommand.self, StatusCommand.self,
             // Issue 5, operator control:
             AllowCommand.self, TrustedCommand.self, StatsCommand.self, PolicyCommand.self,
+            // Issue 14, outbound registration:
+            TrunkCommandGroup.self,
         ]
     )
 

@@ -58,6 +58,15 @@ public enum SecurityEventKind {
     public static let banWouldAdd = "ban.would_add"
     /// An exec plugin's command died and is started again after a backoff.
     public static let pluginRestarted = "plugin.restarted"
+    // Issue 14, trunks (outbound registrations to carriers; docs/trunks.md).
+    /// A trunk's registration was accepted by the carrier's registrar.
+    public static let trunkRegistered = "trunk.registered"
+    /// A trunk's REGISTER failed temporarily (timeout, 408, 5xx, 6xx, transport, DNS); retried with backoff.
+    public static let trunkFailed = "trunk.failed"
+    /// A trunk's credentials were refused twice; retried only slowly or on `trunk refresh`.
+    public static let trunkRejected = "trunk.rejected"
+    /// A trunk's binding was removed (disabled, removed, or the daemon stopped).
+    public static let trunkUnregistered = "trunk.unregistered"
 
     /// Every kind of schema version 1.
     public static let all: [String] = [
@@ -67,5 +76,6 @@ public enum SecurityEventKind {
         requestOptions, requestUnsupported, transportJunk,
         scannerDetected, rateExceeded, hijackSuspected, banAdded, banRemoved, banExpired, alertRaised, pluginFailed,
         banWouldAdd, pluginRestarted,
+        trunkRegistered, trunkFailed, trunkRejected, trunkUnregistered,
     ]
 }

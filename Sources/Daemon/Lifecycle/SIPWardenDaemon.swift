@@ -111,6 +111,7 @@ public final class SIPWardenDaemon: Sendable {
         security.attach(plugins)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         var channels: [Channel] = []
+        var trunks: TrunkManager?
         do {
             for address in configuration.listen {
                 do {
@@ -120,7 +121,10 @@ public final class SIPWardenDaemon: Sendable {
                     logger.warning("IPv6 listener not opened; continuing on IPv4", metadata: ["address": "\(address)", "error": "\(error)"])
                 }
             }
-            let control = service.controlService(store: store, configuration: configuration, startedAt: startedAt, logger: logger)
+            // Outbound registrations (issue 14): on a thread of their own, DNS lookups block.
+            trunks = try TrunkManager.start(configuration: configuration, store: store, security: security, logger: logger)
+            let control = service.controlService(
+                store: store, configuration: configuration, startedAt: startedAt, logger: logger, trunks: trunks)
             let controlServer = ControlServer(
                 socketPath: configuration.effectiveControlSocketPath, service: control, group: group, logger: logger,
                 socketGroup: configuration.controlGroup, tcp: try configuration.controlTCPSettings())
@@ -142,9 +146,10 @@ public final class SIPWardenDaemon: Sendable {
             return RunningDaemon(
                 channels: channels, controlServer: controlServer, sweeper: sweeper, keepalive: keepalive, committer: committer,
                 store: store, group: group, plugins: plugins, securityLog: securityLog, logger: logger, metrics: metrics,
-                firewall: firewall.nftables, firewallCheck: firewallCheck
+                firewall: firewall.nftables, firewallCheck: firewallCheck, trunks: trunks
             )
         } catch {
+            await trunks?.stop(timeout: 0)
             for channel in channels { try? await channel.close() }
             plugins.shutdown()
             securityLog.close()
@@ -182,10 +187,13 @@ public final class RunningDaemon: Sendable {
     private let metrics: MetricsServer?
     private let firewall: NFTablesFirewall?
     private let firewallCheck: RepeatedTask?
+    private let trunks: TrunkManager?
 
     init(channels: [Channel], controlServer: ControlServer, sweeper: RepeatedTask, keepalive: RepeatedTask?, committer: GroupCommitter,
          store: SIPWardenStore, group: MultiThreadedEventLoopGroup, plugins: PluginHost, securityLog: SecurityLog, logger: Logger,
-         metrics: MetricsServer? = nil, firewall: NFTablesFirewall? = nil, firewallCheck: RepeatedTask? = nil) {
+         metrics: MetricsServer? = nil, firewall: NFTablesFirewall? = nil, firewallCheck: RepeatedTask? = nil,
+         trunks: TrunkManager? = nil) {
+        self.trunks = trunks
         self.metrics = metrics
         self.firewall = firewall
         self.firewallCheck = firewallCheck
@@ -226,6 +234,8 @@ public final class RunningDaemon: Sendable {
         sweeper.cancel()
         firewallCheck?.cancel()
         keepalive?.cancel()
+        // Trunks un-REGISTER first (a few seconds at most), while the log still records it.
+        await trunks?.stop()
         for channel in channels { try? await channel.close() }
         try? await controlServer.stop()
         await metrics?.stop()
