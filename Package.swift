@@ -79,7 +79,7 @@ let package = Package(
             name: "SIPService",
             dependencies: [
                 "SIPCore", "Registrar", "Store", "ControlAPI", "ControlServer", "Firewall", "SecurityLog", "Configuration", "PluginHost",
-                "TrunkClient",
+                "TrunkClient", "CResolv",
                 .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -222,5 +222,7 @@ if Context.environment["SIPWARDEN_FUZZ"] != nil {
 // logic like the registrar (the clock and randomness passed in); SIPService runs it.
 package.targets += [
     .target(name: "TrunkClient", dependencies: ["SIPCore", "Registrar"]),
+    // DNS SRV/A/AAAA through glibc's resolver (res_nquery, ns_initparse) for the trunk client.
+    .target(name: "CResolv", linkerSettings: [.linkedLibrary("resolv")]),
     .testTarget(name: "TrunkClientTests", dependencies: ["TrunkClient", "SIPCore", "Registrar"]),
 ]

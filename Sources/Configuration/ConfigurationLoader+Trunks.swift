@@ -69,10 +69,21 @@ extension ConfigurationLoader {
 extension ConfigurationLoader {
     /// `trunk_timing.*`.
     static func readTrunkTiming(_ node: Node, into configuration: inout DaemonConfiguration, reader: Reader) throws {
-        let keys = ["initial_delay_max", "refresh_margin", "backoff_base", "backoff_cap", "rejected_retry"]
+        let keys = ["initial_delay_max", "refresh_margin", "backoff_base", "backoff_cap", "rejected_retry", "nameserver"]
         for (key, value) in try reader.mapping(node, key: "trunk_timing") {
             let path = "trunk_timing." + key
             let text = try reader.string(value, key: path)
+            if key == "nameserver" {
+                let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+                let host = String(parts[0])
+                let port = parts.count == 2 ? UInt16(parts[1]) : (parts.count == 1 ? 53 : nil)
+                var probe = in_addr()
+                guard parts.count <= 2, let port, port > 0, inet_pton(AF_INET, host, &probe) == 1 else {
+                    throw reader.error(path, text, "expected an IPv4 HOST[:PORT], e.g. 127.0.0.1:5353")
+                }
+                configuration.trunkTiming.nameserver = (host, port)
+                continue
+            }
             guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= 604_800 else {
                 throw reader.error(path, text, "expected seconds between 0 and 604800, e.g. 30 or 0.5")
             }

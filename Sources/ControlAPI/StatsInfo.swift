@@ -41,6 +41,9 @@ public struct StatsInfo: Codable, Hashable, Sendable {
     /// Events some policy plugin missed because its queue was full, since start
     /// (`plugin_events_dropped`); nil from older daemons.
     public var pluginEventsDropped: Int?
+    /// How many trunks are in each state (`trunks`: `registered`, `registering`, `retrying`,
+    /// `rejected`, `disabled`); nil from older daemons.
+    public var trunks: [String: Int]?
 
     /// Creates a stats answer.
     public init(
@@ -80,6 +83,7 @@ public struct StatsInfo: Codable, Hashable, Sendable {
         case pluginsFailed = "plugins_failed"
         case protectionActive = "protection_active"
         case pluginEventsDropped = "plugin_events_dropped"
+        case trunks
     }
 
     /// Encodes every key, absent values as `null`.
@@ -100,5 +104,6 @@ public struct StatsInfo: Codable, Hashable, Sendable {
         try c.encodeIfPresent(pluginsFailed, forKey: .pluginsFailed)
         try c.encodeIfPresent(protectionActive, forKey: .protectionActive)
         try c.encodeIfPresent(pluginEventsDropped, forKey: .pluginEventsDropped)
+        try c.encodeIfPresent(trunks, forKey: .trunks)
     }
 }

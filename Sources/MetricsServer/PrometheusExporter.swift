@@ -21,6 +21,7 @@ final class PrometheusExporter: Sendable {
         var pluginEventsDropped = 0
         var events: [String: Int] = [:]
         var eventCounters: [String: Counter] = [:]
+        var trunkGauges: [String: Gauge] = [:]
     }
 
     /// Every gauge and its help text (docs/cli.md lists them).
@@ -41,6 +42,7 @@ final class PrometheusExporter: Sendable {
     static let registersTotalHelp = "Accepted REGISTERs since start."
     static let eventsTotalHelp = "Security events since start, by kind."
     static let pluginEventsDroppedHelp = "Events some policy plugin missed because its queue was full, since start."
+    static let trunksHelp = "Trunks (outbound registrations) in each state."
 
     /// An exporter with every metric registered at zero.
     init() {
@@ -77,6 +79,14 @@ final class PrometheusExporter: Sendable {
             if let dropped = stats.pluginEventsDropped, dropped > exported.pluginEventsDropped {
                 pluginEventsDropped.increment(by: Int64(dropped - exported.pluginEventsDropped))
                 exported.pluginEventsDropped = dropped
+            }
+            for (trunkState, count) in stats.trunks ?? [:] {
+                let gauge = exported.trunkGauges[trunkState] ?? {
+                    let made = registry.makeGauge(descriptor: Self.descriptor("sipwarden_trunks", Self.trunksHelp), labels: [("state", trunkState)])
+                    exported.trunkGauges[trunkState] = made
+                    return made
+                }()
+                gauge.set(to: Double(count))
             }
             for (kind, count) in stats.events {
                 let counter = exported.eventCounters[kind] ?? {

@@ -86,13 +86,15 @@ public struct TrunkClient: Sendable {
         return register(now: now, random: &random)
     }
 
-    /// Turns the trunk on: registers at once.
+    /// Turns the trunk on: registers at once (at the next `tick` when the caller has not
+    /// told the client its address yet, e.g. because the registrar did not resolve).
     public mutating func enable(now: Timestamp, random: inout some RandomNumberGenerator) -> [TrunkAction] {
         guard !isEnabled else { return [] }
         isEnabled = true
         resetAuthentication()
         status.state = .registering
         status.nextAttempt = now
+        guard local != nil else { return [] }
         return tick(now: now, random: &random)
     }
 
@@ -102,6 +104,7 @@ public struct TrunkClient: Sendable {
         resetAuthentication()
         pending = nil
         status.nextAttempt = now
+        guard local != nil else { return [] }
         return tick(now: now, random: &random)
     }
 

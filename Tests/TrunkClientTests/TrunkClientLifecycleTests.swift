@@ -122,3 +122,21 @@ final class TrunkClientLifecycleTests: XCTestCase {
         XCTAssertEqual(request.uri.description, "sip:127.0.0.2:5060", "the Request-URI stays the registrar")
     }
 }
+
+/// Enable and refresh before the caller could give the client an address (DNS failed).
+final class TrunkClientUnresolvedTests: XCTestCase {
+    func testEnableWithoutAnAddressWaitsForTheNextTickInsteadOfFailing() throws {
+        var random = FixedFractionRandom(fraction: 0.5)
+        let now = Timestamp(seconds: 1_000)
+        var client = TrunkClient(settings: TrunkHarness.settings(), enabled: false, now: now, random: &random)
+        XCTAssertTrue(client.enable(now: now, random: &random).isEmpty, "nothing to send from yet")
+        XCTAssertEqual(client.status.state, .registering)
+        XCTAssertEqual(client.nextDeadline, now, "due at once: the caller resolves, then ticks")
+        let events = TrunkHarness.events(client.resolutionFailed(reason: "carrier.test: no SRV target resolved", now: now, random: &random))
+        XCTAssertEqual(events, [.failed(code: nil, reason: "DNS: carrier.test: no SRV target resolved")])
+        XCTAssertEqual(client.status.state, .retrying)
+        client.setTransport(local: TrunkHarness.local, targets: 1)
+        let due = try XCTUnwrap(client.nextDeadline)
+        XCTAssertNotNil(TrunkHarness.sent(client.tick(now: due, random: &random)))
+    }
+}

@@ -114,7 +114,7 @@ extension DaemonControlService {
         }
         let figures = security.statistics
         let plugins = security.plugins?.plugins ?? []
-        return StatsInfo(
+        var stats = StatsInfo(
             registrations: bindings, aors: aors, registersLastMinute: figures.registersOK.count(nowSeconds: now.seconds),
             authFailuresLastMinute: figures.authFailures.count(nowSeconds: now.seconds), registersTotal: figures.registerTimes.count,
             registerTimeAvgMs: figures.registerTimes.meanMilliseconds, registerTimeP99Ms: figures.registerTimes.quantileMilliseconds(0.99),
@@ -123,6 +123,8 @@ extension DaemonControlService {
             pluginsFailed: plugins.filter(\.state.isFailure).count,
             protectionActive: security.plugins?.isProtecting ?? false,
             pluginEventsDropped: Int(clamping: security.plugins?.statistics.eventsDropped ?? 0))
+        stats.trunks = try? await trunkManager?.stateCounts()
+        return stats
     }
 
     // MARK: - Helpers

@@ -20,13 +20,16 @@ final class TrunkLoop: @unchecked Sendable {
     let bindIPv6: String
     /// The timing rules every trunk uses.
     let timing: TrunkTiming
+    /// The nameserver to ask instead of resolv.conf's (`trunk_nameserver`), nil for the system's.
+    let nameserver: TrunkEndpoint?
     var socket4: TrunkSocket?
     var socket6: TrunkSocket?
     /// How long resolved targets are reused before a new attempt resolves again.
     static let resolutionLifetime: Int64 = 60_000
 
-    init(security: SecurityCoordinator, logger: Logger, bindIPv4: String, bindIPv6: String, timing: TrunkTiming) {
+    init(security: SecurityCoordinator, logger: Logger, bindIPv4: String, bindIPv6: String, timing: TrunkTiming, nameserver: TrunkEndpoint?) {
         self.timing = timing
+        self.nameserver = nameserver
         self.security = security
         self.logger = logger
         self.bindIPv4 = bindIPv4
@@ -66,7 +69,7 @@ final class TrunkLoop: @unchecked Sendable {
         }
         let settings = record.client.settings
         let hop = settings.nextHop
-        switch TrunkResolver.resolve(host: hop.host, port: hop.port, transport: settings.transport) {
+        switch TrunkResolver.resolve(host: hop.host, port: hop.port, transport: settings.transport, nameserver: nameserver) {
         case .failure(let error):
             record.targets = []
             trunks[name] = record
@@ -78,7 +81,8 @@ final class TrunkLoop: @unchecked Sendable {
             record.resolvedAt = now
             var trusted = targets.compactMap { IPAddress($0.ip) }.map { IPRange(address: $0, prefixLength: $0.isIPv6 ? 128 : 32) }
             if settings.outboundProxy != nil,
-                case .success(let registrars) = TrunkResolver.resolve(host: settings.registrar.host, port: settings.registrar.port, transport: settings.transport)
+                case .success(let registrars) = TrunkResolver.resolve(
+                    host: settings.registrar.host, port: settings.registrar.port, transport: settings.transport, nameserver: nameserver)
             {
                 trusted += registrars.compactMap { IPAddress($0.ip) }.map { IPRange(address: $0, prefixLength: $0.isIPv6 ? 128 : 32) }
             }

@@ -28,7 +28,12 @@ extension TrunkManager {
             var random = SystemRandomNumberGenerator()
             let client = TrunkClient(settings: settings, timing: loop.timing, enabled: false, now: now, random: &random)
             loop.trunks[stored.name] = TrunkRecord(client: client, origin: origin, stored: stored)
-            if stored.enabled, loop.prepare(stored.name, now: now), var record = loop.trunks[stored.name] {
+            // A registrar that does not resolve now leaves the client without an address: it
+            // is enabled anyway, and the trunk thread's next round retries the lookup.
+            if stored.enabled {
+                loop.prepare(stored.name, now: now)
+            }
+            if stored.enabled, var record = loop.trunks[stored.name] {
                 let actions = record.client.enable(now: now, random: &loop.random)
                 loop.trunks[stored.name] = record
                 loop.perform(actions, trunk: stored.name, now: now)

@@ -23,8 +23,8 @@ public final class TrunkManager: Sendable {
     private let logger: Logger
 
     /// Creates the manager; `bindIPv4`/`bindIPv6` are the addresses the trunk sockets bind to.
-    init(security: SecurityCoordinator, logger: Logger, bindIPv4: String, bindIPv6: String, timing: TrunkTiming) {
-        self.loop = TrunkLoop(security: security, logger: logger, bindIPv4: bindIPv4, bindIPv6: bindIPv6, timing: timing)
+    init(security: SecurityCoordinator, logger: Logger, bindIPv4: String, bindIPv6: String, timing: TrunkTiming, nameserver: TrunkEndpoint?) {
+        self.loop = TrunkLoop(security: security, logger: logger, bindIPv4: bindIPv4, bindIPv6: bindIPv6, timing: timing, nameserver: nameserver)
         var ends: [Int32] = [-1, -1]
         if pipe(&ends) != 0 { ends = [-1, -1] }
         for end in ends where end >= 0 {
