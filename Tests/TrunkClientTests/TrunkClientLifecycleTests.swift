@@ -140,3 +140,31 @@ final class TrunkClientUnresolvedTests: XCTestCase {
         XCTAssertNotNil(TrunkHarness.sent(client.tick(now: due, random: &random)))
     }
 }
+
+/// Disabling from the retrying and rejected states.
+final class TrunkClientDisableFromEveryStateTests: XCTestCase {
+    func testDisableWhileRetryingUnregistersTheBindingStillHeld() throws {
+        var trunk = TrunkHarness()
+        _ = trunk.answer(TrunkHarness.ok(try trunk.tickToDeadline(), expires: 600))
+        _ = trunk.answer(TrunkHarness.reply(try trunk.tickToDeadline(), 503))
+        XCTAssertEqual(trunk.client.status.state, .retrying)
+        let request = try XCTUnwrap(TrunkHarness.sent(trunk.client.disable(reason: "disabled", now: trunk.now, random: &trunk.random)))
+        XCTAssertEqual(request.headers.first("Expires"), "0", "the binding granted before the failed refresh is still live")
+        XCTAssertEqual(trunk.client.status.state, .disabled)
+        XCTAssertEqual(TrunkHarness.events(trunk.answer(TrunkHarness.reply(request, 200))), [.unregistered(reason: "disabled")])
+        XCTAssertNil(trunk.client.nextDeadline, "no retry after disabling")
+    }
+
+    func testDisableWhileRejectedStopsTheSlowRetry() throws {
+        var trunk = TrunkHarness(settings: TrunkHarness.settings(password: "wrong"))
+        var request = try trunk.tickToDeadline()
+        request = try XCTUnwrap(TrunkHarness.sent(trunk.answer(TrunkHarness.challenge(request))))
+        request = try XCTUnwrap(TrunkHarness.sent(trunk.answer(TrunkHarness.challenge(request, nonce: "n2"))))
+        _ = trunk.answer(TrunkHarness.challenge(request, nonce: "n3"))
+        XCTAssertEqual(trunk.client.status.state, .rejected)
+        XCTAssertEqual(TrunkHarness.events(trunk.client.disable(reason: "disabled", now: trunk.now, random: &trunk.random)), [.unregistered(reason: "disabled")])
+        XCTAssertEqual(trunk.client.status.state, .disabled)
+        XCTAssertNil(trunk.client.nextDeadline)
+        XCTAssertEqual(trunk.client.status.lastFailureCode, 401, "the rejection stays on record")
+    }
+}
