@@ -2,9 +2,9 @@
 # what the tests need, builds and runs every test; `make bench` runs the load benchmarks;
 # `make install` / `make uninstall` put it on (and take it off) a host (README: Production host).
 SWIFT        ?= swift
-BUILD_PACKAGES = libsqlite3-dev libnftnl-dev libmnl-dev pkg-config libmaxminddb-dev
+BUILD_PACKAGES = libsqlite3-dev libnftnl-dev libmnl-dev pkg-config libmaxminddb-dev libc6-dev
 INSTALL_PACKAGES = patchelf help2man binutils
-TEST_PACKAGES  = $(BUILD_PACKAGES) $(INSTALL_PACKAGES) sip-tester sipsak linphone-cli procps python3 gcc nftables iproute2 fail2ban systemd libmaxmind-db-writer-perl chromium chromium-driver python3-selenium
+TEST_PACKAGES  = $(BUILD_PACKAGES) $(INSTALL_PACKAGES) sip-tester sipsak linphone-cli procps python3 gcc nftables iproute2 fail2ban systemd libmaxmind-db-writer-perl chromium chromium-driver python3-selenium kamailio dnsmasq-base
 ARGS         ?=
 
 # Install locations (DESTDIR is prepended to every one of them; see scripts/install.sh).

@@ -91,6 +91,7 @@ let package = Package(
             dependencies: [
                 "SIPCore", "Registrar", "Store", "ControlAPI", "ControlServer", "Firewall", "SecurityLog", "Configuration", "PluginHost",
                 "History",
+                "TrunkClient", "CResolv",
                 .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -280,3 +281,11 @@ for target in package.targets where ["Configuration", "ConfigurationTests"].cont
 for target in package.targets where ["SIPService", "Daemon", "SIPServiceTests"].contains(target.name) {
     target.dependencies += ["Alerts", "AlertWebhook", "Devices", "GeoIP"] + (target.name == "SIPServiceTests" ? ["History"] : [])
 }
+// Outbound registration (issue 14, docs/trunks.md): the trunk client's state machine, pure
+// logic like the registrar (the clock and randomness passed in); SIPService runs it.
+package.targets += [
+    .target(name: "TrunkClient", dependencies: ["SIPCore", "Registrar"]),
+    // DNS SRV/A/AAAA through glibc's resolver (res_nquery, ns_initparse) for the trunk client.
+    .target(name: "CResolv", linkerSettings: [.linkedLibrary("resolv")]),
+    .testTarget(name: "TrunkClientTests", dependencies: ["TrunkClient", "SIPCore", "Registrar"]),
+]

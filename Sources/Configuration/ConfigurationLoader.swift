@@ -75,8 +75,10 @@ public enum ConfigurationLoader {
             case "geoip": try readGeoIP(node, into: &configuration, reader: reader)
             case "analysis": try readAnalysis(node, into: &configuration, reader: reader)
             case "console": try readConsole(node, into: &configuration, reader: reader)
+            case "trunks": try readTrunks(node, into: &configuration, reader: reader)
+            case "trunk_timing": try readTrunkTiming(node, into: &configuration, reader: reader)
             default: throw reader.unknownKey(key, known: ["listen", "data_dir", "control_socket", "security_log", "log_level", "registrar", "auth", "transport", "store", "firewall", "nftables", "trusted", "plugins_dir", "policies_dir", "metrics", "control", "keepalive", "history"]
-                + ["alerts", "geoip", "analysis", "console"])
+                + ["alerts", "geoip", "analysis", "console", "trunks", "trunk_timing"])
             }
         }
         try validate(configuration, file: file)

@@ -55,6 +55,11 @@ public struct DaemonConfiguration: Sendable {
     public var keepalive = KeepaliveConfiguration()
     /// The registration history (`history.*`).
     public var history = HistorySettings()
+    /// Outbound registrations from the configuration file's `trunks:` (issue 14); those added
+    /// at run time live in the store.
+    public var trunks: [StoredTrunk] = []
+    /// `trunk_timing.*`: the trunk client's delays, in seconds.
+    public var trunkTiming = TrunkTimingSettings()
 
     /// How bans are enforced (`firewall`).
     public var firewall: FirewallMode = .auto

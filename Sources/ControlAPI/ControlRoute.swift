@@ -41,6 +41,11 @@
 /// | `showPolicy` | `GET /v1/plugins/{name}/policy` | — | `PolicyFileText` |
 /// | `updatePolicy` | `PUT /v1/plugins/{name}/policy` | `PolicyFileText` | `[PluginInfo]` after the reload (400 when the loader refuses it) |
 /// | `securityEvents` | `GET /v1/events?limit=` | — | `[BanEvidenceEvent]`, the latest security events, oldest first |
+/// | `listTrunks` | `GET /v1/trunks` | — | `[TrunkInfo]` |
+/// | `addTrunk` | `POST /v1/trunks` | `TrunkAddRequest` | 201, `TrunkInfo` (409 when the name exists) |
+/// | `showTrunk` | `GET /v1/trunks/{name}` | — | `TrunkInfo` (404 when unknown) |
+/// | `trunkCommand` | `POST /v1/trunks/{name}/{enable,disable,refresh}` | — | `TrunkInfo` after the command |
+/// | `removeTrunk` | `DELETE /v1/trunks/{name}` | — | 204 (404 unknown, 409 from the configuration file) |
 ///
 /// A ban `{target}` is one path segment, percent-encoded (the "/" of a CIDR as `%2F`); an
 /// unencoded CIDR ("/v1/bans/192.0.2.0/24") is accepted too, for curl users.
@@ -129,6 +134,17 @@ public enum ControlRoute: Hashable, Sendable {
     case updatePolicy(plugin: String)
     /// `GET /v1/events?limit=`: the latest security events.
     case securityEvents(limit: Int)
+    // Issue 14, trunks (outbound registrations): see ControlRoute+Trunks.swift.
+    /// `GET /v1/trunks`.
+    case listTrunks
+    /// `POST /v1/trunks`.
+    case addTrunk
+    /// `GET /v1/trunks/{name}`.
+    case showTrunk(name: String)
+    /// `POST /v1/trunks/{name}/{command}`.
+    case trunkCommand(name: String, command: TrunkCommand)
+    /// `DELETE /v1/trunks/{name}`.
+    case removeTrunk(name: String)
 
     /// The version prefix of every path.
     public static let prefix = "/v1"
@@ -138,6 +154,7 @@ public enum ControlRoute: Hashable, Sendable {
         if let method = operatorMethod ?? consoleMethod { return method }
         if let method = historyMethod { return method }
         if let method = analysisMethod { return method }
+        if let method = trunkMethod { return method }
         switch self {
         case .health, .listRegistrations, .showRegistration, .listSubscribers, .listBans, .banWhy, .listPlugins: return "GET"
         case .addSubscriber, .importSubscribers, .addBan, .reloadPlugins, .unregister: return "POST"
@@ -151,6 +168,7 @@ public enum ControlRoute: Hashable, Sendable {
         if let target = operatorTarget ?? consoleTarget { return target }
         if let target = historyTarget { return target }
         if let target = analysisTarget { return target }
+        if let target = trunkTarget { return target }
         switch self {
         case .health: return "/v1/health"
         case .listRegistrations(let query):
@@ -180,7 +198,7 @@ public enum ControlRoute: Hashable, Sendable {
     public var hasRequestBody: Bool {
         switch self {
         case .addSubscriber, .importSubscribers, .addBan, .updateSubscriber, .setSubscriberPassword, .addAllowedRange, .addTrusted,
-             .unregister, .addConsoleUser, .consoleLogin, .updatePolicy:
+             .unregister, .addConsoleUser, .consoleLogin, .updatePolicy, .addTrunk:
             return true
         default: return false
         }
@@ -215,6 +233,7 @@ public enum ControlRoute: Hashable, Sendable {
         if let match = matchAnalysis(rest, query: query, pick: pick) { return match }
         if let match = matchHistory(rest, query: query, pick: pick) { return match }
         if let match = matchConsole(rest, query: query, pick: pick) { return match }
+        if let match = matchTrunks(rest, pick: pick) { return match }
         switch rest.count {
         case 1:
             switch rest[0] {

@@ -49,6 +49,9 @@ public struct StatsInfo: Codable, Hashable, Sendable {
     public var alerts: [AlertStateInfo]?
     /// The alert webhook's figures (`alert_webhook`); nil without `alerts.webhook`.
     public var alertWebhook: AlertsReport.Webhook?
+    /// How many trunks are in each state (`trunks`: `registered`, `registering`, `retrying`,
+    /// `rejected`, `disabled`); nil from older daemons.
+    public var trunks: [String: Int]?
 
     /// Creates a stats answer.
     public init(
@@ -91,6 +94,7 @@ public struct StatsInfo: Codable, Hashable, Sendable {
         case history
         case alerts
         case alertWebhook = "alert_webhook"
+        case trunks
     }
 
     /// Encodes every key, absent values as `null`.
@@ -114,5 +118,6 @@ public struct StatsInfo: Codable, Hashable, Sendable {
         try c.encodeIfPresent(history, forKey: .history)
         try c.encodeIfPresent(alerts, forKey: .alerts)
         try c.encodeIfPresent(alertWebhook, forKey: .alertWebhook)
+        try c.encodeIfPresent(trunks, forKey: .trunks)
     }
 }

@@ -142,6 +142,9 @@ struct ControlDispatcher: Sendable {
         case .registrationPage, .listConsoleUsers, .addConsoleUser, .removeConsoleUser, .consoleLogin, .showPolicy, .updatePolicy,
              .securityEvents:
             return try await performConsole(route, body: body)
+        // Issue 14, trunks: ControlDispatcher+Trunks.swift.
+        case .listTrunks, .addTrunk, .showTrunk, .trunkCommand, .removeTrunk:
+            return try await performTrunk(route, body: body)
         }
     }
 

@@ -158,6 +158,21 @@ public protocol ControlService: Sendable {
 
     /// The latest `limit` security events, oldest first.
     func securityEvents(limit: Int) async throws -> [BanEvidenceEvent]
+    // Issue 14, trunks (outbound registrations); 501 defaults in ControlService+Trunks.swift.
+    /// Every trunk with its state.
+    func trunks() async throws -> [TrunkInfo]
+
+    /// One trunk; nil when unknown (404).
+    func trunk(named name: String) async throws -> TrunkInfo?
+
+    /// Adds a trunk (the request is checked for form already); 409 when the name exists.
+    func addTrunk(_ request: TrunkAddRequest) async throws -> TrunkInfo
+
+    /// Enables, disables or refreshes a trunk; nil when unknown (404).
+    func trunk(named name: String, _ command: TrunkCommand) async throws -> TrunkInfo?
+
+    /// Un-REGISTERs and removes a trunk; false when unknown (404).
+    func removeTrunk(named name: String) async throws -> Bool
 }
 
 /// Answers for the ban and plugin routes until the daemon implements them: 501, so a

@@ -28,6 +28,7 @@ final class PrometheusExporter: Sendable {
         var eventCounters: [String: Counter] = [:]
         var alertGauges: [String: Gauge] = [:]
         var webhook: [String: UInt64] = [:]
+        var trunkGauges: [String: Gauge] = [:]
     }
 
     /// Every gauge and its help text (docs/cli.md lists them).
@@ -71,6 +72,7 @@ final class PrometheusExporter: Sendable {
         ("sipwarden_alert_webhook_failed_total", "Alert webhook POSTs that failed (no connection, timeout, non-2xx) since start."),
         ("sipwarden_alert_webhook_dropped_total", "Alerts the webhook dropped on a full queue since start."),
     ]
+    static let trunksHelp = "Trunks (outbound registrations) in each state."
 
     /// An exporter with every metric registered at zero.
     init() {
@@ -154,6 +156,14 @@ final class PrometheusExporter: Sendable {
                     if value > before { webhookCounters[name]?.increment(by: Int64(value - before)) }
                     exported.webhook[name] = value
                 }
+            }
+            for (trunkState, count) in stats.trunks ?? [:] {
+                let gauge = exported.trunkGauges[trunkState] ?? {
+                    let made = registry.makeGauge(descriptor: Self.descriptor("sipwarden_trunks", Self.trunksHelp), labels: [("state", trunkState)])
+                    exported.trunkGauges[trunkState] = made
+                    return made
+                }()
+                gauge.set(to: Double(count))
             }
             for (kind, count) in stats.events {
                 let counter = exported.eventCounters[kind] ?? {

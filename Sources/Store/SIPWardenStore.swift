@@ -69,6 +69,7 @@ public final class SIPWardenStore: Sendable {
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }
         try Self.migrate(pool, path: path)
+        try Self.restrictFileMode(path)
         self.pool = pool
     }
 

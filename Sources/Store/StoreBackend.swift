@@ -86,6 +86,20 @@ public protocol StoreBackend: Sendable {
     /// Every console account, by name.
     func consoleUsers() throws -> [StoredConsoleUser]
 
+    // MARK: Trunks (issue 14)
+
+    /// Adds a trunk; false when one of that name exists already (nothing changed).
+    @discardableResult
+    func addTrunk(_ trunk: StoredTrunk) throws -> Bool
+    /// Turns a trunk on or off; false when there is no such trunk.
+    @discardableResult
+    func setTrunkEnabled(_ name: String, _ enabled: Bool, now: Timestamp) throws -> Bool
+    /// Removes a trunk; false when there was none.
+    @discardableResult
+    func removeTrunk(_ name: String) throws -> Bool
+    /// Every stored trunk, by name.
+    func trunks() throws -> [StoredTrunk]
+
     // MARK: Secrets and lifetime
 
     /// The secret stored under `named`, created with `make()` (at most once) when missing.

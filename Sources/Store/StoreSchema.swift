@@ -103,6 +103,28 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v5-trunks") { db in
+            // Issue 14: outbound registrations to carriers. The password is kept in clear
+            // because digest needs it (HA1 depends on the realm the carrier picks), which is
+            // why the database file is mode 0600; the control API never returns it.
+            try db.execute(sql: """
+                CREATE TABLE trunks (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    registrar TEXT NOT NULL,
+                    username TEXT NOT NULL,
+                    auth_username TEXT,
+                    password TEXT NOT NULL,
+                    realm TEXT,
+                    transport TEXT NOT NULL DEFAULT 'udp',
+                    expires INTEGER NOT NULL,
+                    contact_user TEXT,
+                    outbound_proxy TEXT,
+                    enabled INTEGER NOT NULL DEFAULT 1,
+                    created_at_ms INTEGER NOT NULL,
+                    updated_at_ms INTEGER NOT NULL
+                );
+                """)
+        }
         migrator.registerMigration("v6-console-users") { db in
             // Issue 15: the web console's accounts. The password is kept only as a salted
             // PBKDF2-SHA256 hash (`iterations` rounds), never in clear.

@@ -28,6 +28,7 @@ public final class MemoryStore: StoreBackend {
         var trustedRanges: [String: Timestamp] = [:]
         var secrets: [String: [UInt8]] = [:]
         var consoleUsers: [String: StoredConsoleUser] = [:]
+        var trunks: [String: StoredTrunk] = [:]
         var closed = false
         var failWrites = false
         var bindingTransactions = 0
@@ -255,6 +256,37 @@ public final class MemoryStore: StoreBackend {
 
     public func consoleUsers() throws -> [StoredConsoleUser] {
         try read { c in c.consoleUsers.values.sorted { $0.name < $1.name } }
+    }
+
+    // MARK: Trunks
+
+    @discardableResult
+    public func addTrunk(_ trunk: StoredTrunk) throws -> Bool {
+        try write { c in
+            guard c.trunks[trunk.name] == nil else { return false }
+            c.trunks[trunk.name] = trunk
+            return true
+        }
+    }
+
+    @discardableResult
+    public func setTrunkEnabled(_ name: String, _ enabled: Bool, now: Timestamp) throws -> Bool {
+        try write { c in
+            guard var trunk = c.trunks[name] else { return false }
+            trunk.enabled = enabled
+            trunk.updatedAt = now
+            c.trunks[name] = trunk
+            return true
+        }
+    }
+
+    @discardableResult
+    public func removeTrunk(_ name: String) throws -> Bool {
+        try write { c in c.trunks.removeValue(forKey: name) != nil }
+    }
+
+    public func trunks() throws -> [StoredTrunk] {
+        try read { c in c.trunks.values.sorted { $0.name < $1.name } }
     }
 
     // MARK: Secrets and lifetime

@@ -33,6 +33,8 @@ struct Sipwardenctl: AsyncParsableCommand {
             AlertsCommand.self,
             // Issue 15, the web console:
             ConsoleCommand.self, EventsCommand.self,
+            // Issue 14, outbound registration:
+            TrunkCommandGroup.self,
         ]
     )
 

@@ -6,8 +6,9 @@ struct TrustedListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List trusted ranges and where each comes from.",
         discussion: """
-            --json prints an array of objects with the keys cidr and origin (config or \
-            operator); see docs/cli.md.
+            --json prints an array of objects with the keys cidr and origin (config, \
+            operator, or 'trunk NAME' for a trunk's carrier address, trusted while the trunk \
+            exists); see docs/cli.md.
 
             Examples:
               sipwardenctl trusted list

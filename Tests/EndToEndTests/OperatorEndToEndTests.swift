@@ -129,9 +129,11 @@ final class OperatorEndToEndTests: XCTestCase {
         XCTAssertEqual(Set(stats.keys), [
             "registrations", "aors", "registers_last_minute", "registers_per_second", "auth_failures_last_minute",
             "auth_failures_per_second", "registers_total", "register_time_avg_ms", "register_time_p99_ms", "active_bans", "events",
-            "plugins_loaded", "plugins_failed", "protection_active", "plugin_events_dropped", "history",
+            "plugins_loaded", "plugins_failed", "protection_active", "plugin_events_dropped", "history", "trunks",
             "alerts",  // the alert engine's states (alert_webhook only with alerts.webhook)
         ])
+        // Issue 14: the trunk count in each state (none configured here).
+        XCTAssertEqual(stats["trunks"] as? [String: Int], ["registered": 0, "registering": 0, "retrying": 0, "rejected": 0, "disabled": 0])
         XCTAssertEqual(stats["registrations"] as? Int, 1)
         XCTAssertEqual(stats["aors"] as? Int, 1)
         XCTAssertEqual(stats["registers_last_minute"] as? Int, 1)

@@ -41,4 +41,18 @@ final class PrometheusHelpTests: XCTestCase {
         XCTAssertTrue(off.contains("sipwarden_plugins_failed 2.0") || off.contains("sipwarden_plugins_failed 2"), "\(off)")
         XCTAssertTrue(off.contains("sipwarden_protection_active 0.0") || off.contains("sipwarden_protection_active 0"), "\(off)")
     }
+
+    func testTrunkStatesAreAGaugePerState() {
+        let exporter = PrometheusExporter()
+        var figures = stats(loaded: 5, failed: 0, active: true)
+        figures.trunks = ["registered": 2, "rejected": 1, "retrying": 0]
+        let first = exporter.exposition(of: figures).split(separator: "\n").map(String.init)
+        XCTAssertTrue(first.contains("# TYPE sipwarden_trunks gauge"), "\(first)")
+        XCTAssertTrue(first.contains { $0.hasPrefix("sipwarden_trunks{state=\"registered\"} 2") }, "\(first)")
+        XCTAssertTrue(first.contains { $0.hasPrefix("sipwarden_trunks{state=\"rejected\"} 1") }, "\(first)")
+        figures.trunks = ["registered": 3, "rejected": 0, "retrying": 0]
+        let second = exporter.exposition(of: figures).split(separator: "\n").map(String.init)
+        XCTAssertTrue(second.contains { $0.hasPrefix("sipwarden_trunks{state=\"registered\"} 3") }, "a gauge follows the count down and up: \(second)")
+        XCTAssertTrue(second.contains { $0.hasPrefix("sipwarden_trunks{state=\"rejected\"} 0") }, "\(second)")
+    }
 }

@@ -63,6 +63,15 @@ public enum SecurityEventKind {
     /// A web-console login with a wrong user name or password (counted by the brute-force
     /// policy like `auth.failed`).
     public static let consoleLoginFailed = "console.login_failed"
+    // Issue 14, trunks (outbound registrations to carriers; docs/trunks.md).
+    /// A trunk's registration was accepted by the carrier's registrar.
+    public static let trunkRegistered = "trunk.registered"
+    /// A trunk's REGISTER failed temporarily (timeout, 408, 5xx, 6xx, transport, DNS); retried with backoff.
+    public static let trunkFailed = "trunk.failed"
+    /// A trunk's credentials were refused twice; retried only slowly or on `trunk refresh`.
+    public static let trunkRejected = "trunk.rejected"
+    /// A trunk's binding was removed (disabled, removed, or the daemon stopped).
+    public static let trunkUnregistered = "trunk.unregistered"
 
     /// Every kind of schema version 1.
     public static let all: [String] = [
@@ -74,5 +83,6 @@ public enum SecurityEventKind {
         banWouldAdd, pluginRestarted,
         alertCleared,
         consoleLoginFailed,
+        trunkRegistered, trunkFailed, trunkRejected, trunkUnregistered,
     ]
 }

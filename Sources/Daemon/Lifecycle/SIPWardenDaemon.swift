@@ -117,6 +117,7 @@ public final class SIPWardenDaemon: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let background = BackgroundWork()
         var channels: [Channel] = []
+        var trunks: TrunkManager?
         do {
             for address in configuration.listen {
                 do {
@@ -126,7 +127,10 @@ public final class SIPWardenDaemon: Sendable {
                     logger.warning("IPv6 listener not opened; continuing on IPv4", metadata: ["address": "\(address)", "error": "\(error)"])
                 }
             }
-            let control = service.controlService(store: store, configuration: configuration, startedAt: startedAt, logger: logger)
+            // Outbound registrations (issue 14): on a thread of their own, DNS lookups block.
+            trunks = try TrunkManager.start(configuration: configuration, store: store, security: security, logger: logger)
+            let control = service.controlService(
+                store: store, configuration: configuration, startedAt: startedAt, logger: logger, trunks: trunks)
             let controlServer = ControlServer(
                 socketPath: configuration.effectiveControlSocketPath, service: control, group: group, logger: logger,
                 socketGroup: configuration.controlGroup, tcp: try configuration.controlTCPSettings())
@@ -150,9 +154,11 @@ public final class SIPWardenDaemon: Sendable {
                 store: store, group: group, plugins: plugins, securityLog: securityLog, logger: logger, metrics: metrics,
                 firewall: firewall.nftables, firewallCheck: firewallCheck, background: background, history: history, alerts: alerts,
                 reloadAnalysis: { [configuration, logger] in AnalysisWiring.reload(configuration, security: security, logger: logger) },
-                console: console
+                console: console,
+                trunks: trunks
             )
         } catch {
+            await trunks?.stop(timeout: 0)
             for channel in channels { try? await channel.close() }
             plugins.shutdown()
             securityLog.close()
@@ -198,13 +204,16 @@ public final class RunningDaemon: Sendable {
     private let alerts: AlertMonitor?
     private let analysisReload: @Sendable () -> Void
     private let console: ConsoleServer?
+    private let trunks: TrunkManager?
 
     init(channels: [Channel], controlServer: ControlServer, sweeper: RepeatedTask, keepalive: RepeatedTask?, committer: GroupCommitter,
          store: SIPWardenStore, group: MultiThreadedEventLoopGroup, plugins: PluginHost, securityLog: SecurityLog, logger: Logger,
          metrics: MetricsServer? = nil, firewall: NFTablesFirewall? = nil, firewallCheck: RepeatedTask? = nil,
          background: BackgroundWork,
          history: HistoryRecorder? = nil, alerts: AlertMonitor? = nil, reloadAnalysis: @escaping @Sendable () -> Void = {},
-         console: ConsoleServer? = nil) {
+         console: ConsoleServer? = nil,
+         trunks: TrunkManager? = nil) {
+        self.trunks = trunks
         self.console = console
         self.background = background
         self.history = history
@@ -255,6 +264,8 @@ public final class RunningDaemon: Sendable {
         sweeper.cancel()
         firewallCheck?.cancel()
         keepalive?.cancel()
+        // Trunks un-REGISTER first (a few seconds at most), while the log still records it.
+        await trunks?.stop()
         await background.shutdown()  // a sweep or round under way finishes before the store closes
         for channel in channels { try? await channel.close() }
         try? await controlServer.stop()

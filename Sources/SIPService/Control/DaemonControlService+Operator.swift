@@ -77,8 +77,10 @@ extension DaemonControlService {
 
     func trustedRanges() async throws -> [TrustedRangeInfo] {
         let (configured, operatorAdded) = security.trustedRanges
+        let trunks = security.trunkTrusted
         return configured.map { TrustedRangeInfo(cidr: $0.description, origin: "config") }
             + operatorAdded.map { TrustedRangeInfo(cidr: $0.description, origin: "operator") }
+            + trunks.keys.sorted().flatMap { name in (trunks[name] ?? []).map { TrustedRangeInfo(cidr: $0.description, origin: "trunk " + name) } }
     }
 
     func addTrusted(cidr: String) async throws -> TrustedRangeInfo {
@@ -92,6 +94,12 @@ extension DaemonControlService {
         if security.trustedRanges.configured.contains(where: { $0.description == cidr }) {
             throw ControlServiceError.conflict(
                 "\(cidr) is trusted by the configuration file", hint: "remove it from `trusted:` there and restart the daemon")
+        }
+        if let trunk = security.trunkTrusted.first(where: { $0.value.contains { $0.description == cidr } })?.key,
+            !(try store.trustedRanges().contains(cidr))
+        {
+            throw ControlServiceError.conflict(
+                "\(cidr) is trusted because trunk \(trunk) registers to it", hint: "it stays trusted while the trunk exists ('sipwardenctl trunk remove \(trunk)')")
         }
         guard try store.removeTrustedRange(cidr) else { return false }
         try security.setOperatorTrusted(try store.trustedRanges().compactMap(IPRange.init))
@@ -125,6 +133,7 @@ extension DaemonControlService {
                                             dropped: figures.dropped, lastError: figures.lastError)
             }
         }
+        info.trunks = try? await trunkManager?.stateCounts()
         return info
     }
 

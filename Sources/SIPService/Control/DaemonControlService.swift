@@ -18,9 +18,12 @@ final class DaemonControlService: ControlService {
     private let startedAt: Timestamp
     /// Where the audit lines go (DaemonControlService+Audit.swift).
     let logger: Logger
+    /// The outbound registrations (DaemonControlService+Trunks.swift); nil when not started.
+    let trunkManager: TrunkManager?
 
     init(service: SIPService, store: any StoreBackend, configuration: DaemonConfiguration, startedAt: Timestamp,
-         logger: Logger = Logger(label: "sipwarden.control")) {
+         logger: Logger = Logger(label: "sipwarden.control"), trunks: TrunkManager? = nil) {
+        self.trunkManager = trunks
         self.service = service
         self.logger = logger
         self.store = store
@@ -167,7 +170,7 @@ extension SIPService {
     /// The control API's operations (`ControlService`) over this service, `store` and
     /// `configuration`; `startedAt` is the daemon's start, for the uptime in `health`.
     public func controlService(store: any StoreBackend, configuration: DaemonConfiguration, startedAt: Timestamp,
-                               logger: Logger = Logger(label: "sipwarden.control")) -> any ControlService {
-        DaemonControlService(service: self, store: store, configuration: configuration, startedAt: startedAt, logger: logger)
+                               logger: Logger = Logger(label: "sipwarden.control"), trunks: TrunkManager? = nil) -> any ControlService {
+        DaemonControlService(service: self, store: store, configuration: configuration, startedAt: startedAt, logger: logger, trunks: trunks)
     }
 }
