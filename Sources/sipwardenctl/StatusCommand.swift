@@ -36,6 +36,8 @@ struct StatusCommand: AsyncParsableCommand {
                 + "\(health.bindings) binding\(health.bindings == 1 ? "" : "s"), "
                 + "\(health.subscribers) subscriber\(health.subscribers == 1 ? "" : "s")"
                 + (health.firewall.map { "; bans enforced by the \($0) firewall" } ?? "") + ".")
+        guard let protections = health.protections else { return }
+        // A daemon that reports protections reports its history too (absent: disabled).
         if let history = health.history {
             Console.line("history: \(history.eventsWritten) events written, \(history.eventsDropped) dropped"
                 + (history.eventsDropped > 0 ? " (queue full or writes failing: see the daemon's log)" : "")
@@ -43,7 +45,6 @@ struct StatusCommand: AsyncParsableCommand {
         } else {
             Console.line("history: off (history.enabled: false; registrations show reads the security log)")
         }
-        guard let protections = health.protections else { return }
         Console.line("policies: \(health.policiesDirectory ?? "no policies directory (every shipped plugin on its built-in defaults)")")
         for protection in protections {
             var line = "  \(protection.name): \(protection.state)"
