@@ -3,8 +3,8 @@ import PackageDescription
 
 /// SIPWarden: a SIP registrar with a built-in security agent. Module arrows point one way
 /// (README "Architecture"): SIPCore <- Registrar <- Store; SIPWardenPolicy <- Firewall,
-/// SecurityLog, PluginHost and the plugins; Registrar, Store, Firewall, SecurityLog <-
-/// Configuration <- PluginHost, ControlServer, MetricsServer; all of those but MetricsServer
+/// SecurityLog, History, PluginHost and the plugins; ControlAPI <- History; Registrar, Store,
+/// Firewall, SecurityLog, History <- Configuration <- PluginHost, ControlServer, MetricsServer; all of those but MetricsServer
 /// <- SIPService; everything <- Daemon <- sipwarden; ControlAPI <- ControlServer, MetricsServer,
 /// PluginHost, SIPService, sipwardenctl. Nothing but sipwarden, the tests and the benches
 /// imports Daemon. SIPCore and Registrar do no I/O and read no clock.

@@ -4,7 +4,8 @@
 /// `protection_active` (true when at least one policy plugin is loaded and enforcing),
 /// `protections` (every plugin, ``ProtectionInfo``) and `policies_dir` (the directory read, or
 /// null when none: the shipped plugins then run on their defaults). Older daemons leave the
-/// last three out.
+/// last three out. `history` (``HistoryStatsInfo``: events written and dropped, the file's
+/// size) is absent when `history.enabled` is false.
 public struct HealthInfo: Codable, Hashable, Sendable {
     /// The daemon's version string.
     public var version: String
@@ -22,6 +23,8 @@ public struct HealthInfo: Codable, Hashable, Sendable {
     public var protections: [ProtectionInfo]?
     /// The policies directory read; nil when none (or from older daemons).
     public var policiesDirectory: String?
+    /// The registration history's figures; nil when it is disabled (or from older daemons).
+    public var history: HistoryStatsInfo?
 
     /// Creates a health report.
     public init(version: String, uptimeSeconds: Int, bindings: Int, subscribers: Int, firewall: String? = nil,
@@ -43,5 +46,6 @@ public struct HealthInfo: Codable, Hashable, Sendable {
         case protectionActive = "protection_active"
         case protections
         case policiesDirectory = "policies_dir"
+        case history
     }
 }

@@ -2,8 +2,10 @@ import GRDB
 
 /// The history file's tables, created and upgraded by version when the store opens.
 ///
-/// `events` is append-only (retention and the size cap delete its oldest rows);
-/// `rollups` holds one row per step (60 or 3600 seconds) and step start.
+/// `events` is append-only (retention and the size cap delete its oldest rows), indexed by
+/// time, number (which also serves the AOR filter: an AOR's number is its user part) and
+/// source; each index with random keys costs a page write per event in the WAL, so there
+/// are no more. `rollups` holds one row per step (60 or 3600 seconds) and step start.
 enum HistorySchema {
     /// SQLite's `application_id` of a SIPWarden history file ("SWHI").
     static let applicationID: Int32 = 0x5357_4849
@@ -30,7 +32,6 @@ enum HistorySchema {
                     detail TEXT
                 );
                 CREATE INDEX events_at ON events(at_ms);
-                CREATE INDEX events_aor ON events(aor, at_ms) WHERE aor IS NOT NULL;
                 CREATE INDEX events_number ON events(number, at_ms) WHERE number IS NOT NULL;
                 CREATE INDEX events_source ON events(source_key, at_ms) WHERE source_key IS NOT NULL;
                 CREATE TABLE rollups (

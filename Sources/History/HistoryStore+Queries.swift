@@ -12,6 +12,12 @@ extension HistoryStore {
         var clauses: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let aor = query.aor {
+            // The number index finds the AOR's rows (its number is its user part).
+            let user = RegistrationQuery.userPart(of: aor)
+            if !user.isEmpty {
+                clauses.append("number = ?")
+                arguments.append(user)
+            }
             clauses.append("aor = ?")
             arguments.append(aor)
         }

@@ -9,7 +9,9 @@ struct StatusCommand: AsyncParsableCommand {
         discussion: """
             One line per policy plugin: its state and whether it runs on its built-in defaults or \
             a policy file (and `dry run` for enforce: false). When no plugin is loaded and \
-            enforcing, a line starting PROTECTION OFF says so and how to fix it. \
+            enforcing, a line starting PROTECTION OFF says so and how to fix it. A history line \
+            gives the registration history's events written and dropped (a full queue drops \
+            rather than slow the SIP path) and the file's size, or says it is off. \
             Exit status 3 when the daemon is not running, so scripts can wait for it.
 
             Examples:
@@ -20,7 +22,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Flag(help: "Print a JSON object (version, uptime_seconds, bindings, subscribers, firewall, protection_active, protections, policies_dir).")
+    @Flag(help: "Print a JSON object (version, uptime_seconds, bindings, subscribers, firewall, protection_active, protections, policies_dir, history).")
     var json = false
 
     func run() async throws {
@@ -35,6 +37,14 @@ struct StatusCommand: AsyncParsableCommand {
                 + "\(health.subscribers) subscriber\(health.subscribers == 1 ? "" : "s")"
                 + (health.firewall.map { "; bans enforced by the \($0) firewall" } ?? "") + ".")
         guard let protections = health.protections else { return }
+        // A daemon that reports protections reports its history too (absent: disabled).
+        if let history = health.history {
+            Console.line("history: \(history.eventsWritten) events written, \(history.eventsDropped) dropped"
+                + (history.eventsDropped > 0 ? " (queue full or writes failing: see the daemon's log)" : "")
+                + ", \(history.databaseBytes / 1_048_576) MiB in use")
+        } else {
+            Console.line("history: off (history.enabled: false; registrations show reads the security log)")
+        }
         Console.line("policies: \(health.policiesDirectory ?? "no policies directory (every shipped plugin on its built-in defaults)")")
         for protection in protections {
             var line = "  \(protection.name): \(protection.state)"

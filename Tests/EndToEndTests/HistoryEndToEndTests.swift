@@ -105,6 +105,9 @@ final class HistoryEndToEndTests: XCTestCase {
         let figures = try XCTUnwrap(stats["history"] as? [String: Any], "\(stats)")
         XCTAssertGreaterThanOrEqual((figures["events_written"] as? NSNumber)?.intValue ?? 0, 7)
         XCTAssertEqual((figures["events_dropped"] as? NSNumber)?.intValue, 0)
+        let status = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try daemon.ctlOK(["status", "--json"]).utf8)) as? [String: Any])
+        XCTAssertGreaterThanOrEqual(((status["history"] as? [String: Any])?["events_written"] as? NSNumber)?.intValue ?? 0, 7, "\(status)")
+        XCTAssertTrue(try daemon.ctlOK(["status"]).contains(" dropped, "), "status reports the history's drops")
 
         // Rotation: the log moves away and is reopened; the history keeps everything.
         let log = daemon.dataDirectory.appendingPathComponent("security.log")
@@ -141,6 +144,7 @@ final class HistoryEndToEndTests: XCTestCase {
         XCTAssertEqual(refused.status, 1)
         XCTAssertTrue(refused.stderr.contains("history.enabled"), refused.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: daemon.dataDirectory.appendingPathComponent("history.sqlite").path))
+        XCTAssertTrue(try daemon.ctlOK(["status"]).contains("history: off"))
         XCTAssertTrue(TestEnvironment.eventually {
             ((try? daemon.ctlOK(["registrations", "show", "1001"])) ?? "").contains("from the end of the security log: the history is disabled")
         })

@@ -2,6 +2,7 @@ import Configuration
 import ControlAPI
 import ControlServer
 import Foundation
+import History
 import Logging
 import Registrar
 import SIPCore
@@ -142,12 +143,14 @@ final class DaemonControlService: ControlService {
     func health() async throws -> HealthInfo {
         let (bindings, subscribers) = service.state.withLock { ($0.registrar.location.count, $0.registrar.directory.count) }
         let uptime = Int(SystemClock.now().milliseconds - startedAt.milliseconds) / 1000
-        return HealthInfo(
+        var health = HealthInfo(
             version: SIPWardenVersion.current, uptimeSeconds: uptime, bindings: bindings, subscribers: subscribers,
             firewall: security.firewallName,
             protections: (security.plugins?.plugins ?? []).map(Self.protection),
             policiesDirectory: security.plugins.flatMap { $0.policiesDirectory.isEmpty ? nil : $0.policiesDirectory }
         )
+        health.history = security.history?.statistics
+        return health
     }
 
     /// A subscriber with HA1 digests for its realm (its domain, or the configured realm).
