@@ -69,12 +69,15 @@ final class DecisionCodingTests: XCTestCase {
     }
 
     func testEveryContractKindIsListed() {
-        XCTAssertEqual(SecurityEventKind.all.count, 28)
-        XCTAssertEqual(Set(SecurityEventKind.all).count, 28)
+        XCTAssertEqual(SecurityEventKind.all.count, 33)
+        XCTAssertEqual(Set(SecurityEventKind.all).count, 33)
         XCTAssertTrue(SecurityEventKind.all.contains("auth.challenged"))
         XCTAssertTrue(SecurityEventKind.all.contains("plugin.failed"))
         XCTAssertTrue(SecurityEventKind.all.contains("ban.would_add"))
         XCTAssertTrue(SecurityEventKind.all.contains("plugin.restarted"))
         XCTAssertTrue(SecurityEventKind.all.contains("console.login_failed"))
+        XCTAssertTrue(SecurityEventKind.all.contains("alert.cleared"))
+        XCTAssertTrue(SecurityEventKind.all.contains("trunk.registered"))
+        XCTAssertTrue(SecurityEventKind.all.contains("trunk.unregistered"))
     }
 }
