@@ -69,8 +69,7 @@ bench-nft: deps-test release
 bench-flood: deps-test release
 	bash bench/flood.sh
 
-# Memory per binding only (bench/memory.sh): MEMORY_BINDINGS (100,000) bindings, plugins loaded;
-# POLICIES=none for none.
+# Memory per binding only (bench/memory.sh): MEMORY_BINDINGS (100,000) bindings, plugins loaded.
 bench-memory: deps-test release
 	bash bench/memory.sh
 

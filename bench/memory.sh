@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Memory per binding, on its own (bench/run.sh measures it too, after the rates): the release
 # daemon's RSS growth between MEMORY_BASE and MEMORY_BINDINGS bindings, registered by SIPp over
-# loopback at 5,000/s, with the shipped policy plugins loaded (POLICIES=none: an empty policies
-# directory, to see what the plugins' own state costs). Bounded: SIPp runs with -m and timeout.
+# loopback at 5,000/s, with the shipped policy plugins loaded from rules/policies (POLICIES=none:
+# an empty policies directory, so the plugins run on their built-in defaults; they stay loaded).
+# Bounded: SIPp runs with -m and timeout.
 #
 #   bench/memory.sh                          # 100,000 bindings, plugins loaded
 #   MEMORY_BINDINGS=50000 POLICIES=none bench/memory.sh
@@ -36,10 +37,12 @@ mkdir -p "$dir"
 "$BIN/sipwarden" --config "$WORK/mem.yaml" --listen "udp:127.0.0.1:$PORT" --data-dir "$dir" --control-socket "$dir/control.sock" \
     --firewall memory --policies-dir "$POLICIES" --log-level warning 2> "$dir/daemon.log" &
 DAEMON_PID=$!
-for _ in $(seq 1 200); do
-  "$BIN/sipwardenctl" --socket "$dir/control.sock" subscriber list --json >/dev/null 2>&1 && break
+started=
+for _ in $(seq 1 600); do
+  "$BIN/sipwardenctl" --socket "$dir/control.sock" subscriber list --json >/dev/null 2>&1 && { started=1; break; }
   sleep 0.05
 done
+[ -n "$started" ] || { echo "daemon did not start:" >&2; cat "$dir/daemon.log" >&2; exit 1; }
 "$BIN/sipwardenctl" --socket "$dir/control.sock" subscriber import "$WORK/mem-users.csv" >/dev/null
 register_all() {  # $1: injection file, $2: count
   (cd "$dir" && timeout 300 sipp -sf "$OLDPWD/bench/scenarios/register_auth.xml" -inf "$1" \
