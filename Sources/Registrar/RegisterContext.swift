@@ -80,7 +80,7 @@ extension Registrar {
                 qThousandths: q, expiresAt: now.adding(seconds: Int64(expires)), registeredAt: registeredAt ?? now,
                 updatedAt: now, callID: request.callID, cseq: request.cseq.number, source: source,
                 transport: transport, userAgent: request.userAgent, nat: isBehindNAT(contact.uri),
-                viaPath: request.headers.values("Via").joined(separator: ", ")
+                viaPath: request.headers.joinedValues("Via", separator: ", ")
             )
         }
 

@@ -10,6 +10,8 @@ public enum ResponseFactory {
         toTag: String?, serverHeader: String?, forceRport: Bool
     ) -> SIPResponse {
         var headers = SIPHeaders()
+        headers.reserveCapacity(request.via.count + 8)
+        headers.reserveByteCapacity(384)
         if var top = request.via.first {
             if top.host.trimmingBrackets() != source.ip { top.received = source.ip }
             if top.hasRport || forceRport {
@@ -26,20 +28,21 @@ public enum ResponseFactory {
         // From, To (plus our tag), Call-ID and CSeq echoed as they arrived (RFC 3261 §8.2.6.2),
         // not re-serialized from their parsed form. A To whose `tag` is a flag is rewritten
         // from its parsed form, which replaces the flag by the tag.
-        headers.add("From", request.headers.first("From") ?? request.from.description)
+        // Copied as bytes: no String is made for any of them.
+        if !headers.add("From", copyingFirst: "From", of: request.headers) { headers.add("From", request.from.description) }
         if let toTag, request.to.tag == nil {
-            if !request.to.parameters.contains("tag"), let raw = request.headers.first("To") {
-                headers.add("To", raw + ";tag=" + toTag)
-            } else {
+            if request.to.parameters.contains("tag") || !headers.add("To", copyingFirst: "To", of: request.headers, appending: ";tag=" + toTag) {
                 var to = request.to
                 to.parameters.set("tag", toTag)
                 headers.add("To", to.description)
             }
-        } else {
-            headers.add("To", request.headers.first("To") ?? request.to.description)
+        } else if !headers.add("To", copyingFirst: "To", of: request.headers) {
+            headers.add("To", request.to.description)
         }
         headers.add("Call-ID", request.callID)
-        headers.add("CSeq", request.headers.first("CSeq") ?? "\(request.cseq.number) \(request.cseq.method.rawValue)")
+        if !headers.add("CSeq", copyingFirst: "CSeq", of: request.headers) {
+            headers.add("CSeq", "\(request.cseq.number) \(request.cseq.method.rawValue)")
+        }
         if let serverHeader { headers.add("Server", serverHeader) }
         return SIPResponse(statusCode: statusCode, reasonPhrase: reasonPhrase, headers: headers)
     }

@@ -27,11 +27,32 @@ struct StoredBinding: Sendable {
     private static let tcpFlag: UInt8 = 1
     private static let natFlag: UInt8 = 2
     private static let userAgentFlag: UInt8 = 4
+    /// The contact key is the contact with ASCII letters lower-cased (a phone's usual Contact:
+    /// only `transport=UDP` and the like change), so it is not stored twice.
+    private static let loweredKeyFlag: UInt8 = 8
+
+    /// ASCII lower-casing; other bytes unchanged.
+    @inline(__always)
+    private static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+
+    /// Whether `key` is `contact` with its ASCII letters lower-cased.
+    private static func isLowered(_ key: String, of contact: String) -> Bool {
+        guard key.utf8.count == contact.utf8.count else { return false }
+        var key = key
+        var contact = contact
+        return key.withUTF8 { k in
+            contact.withUTF8 { c in
+                for i in 0..<k.count where k[i] != lower(c[i]) { return false }
+                return true
+            }
+        }
+    }
 
     init(_ binding: Binding, userAgentIndex: UInt16 = 0) {
+        let loweredKey = Self.isLowered(binding.contactKey, of: binding.contact)
         var text: [UInt8] = []
         text.reserveCapacity(binding.aor.utf8.count + binding.contact.utf8.count + binding.contactKey.utf8.count
-                             + binding.contactParameters.utf8.count + binding.callID.utf8.count
+                             + binding.contactParameters.utf8.count - (loweredKey ? binding.contactKey.utf8.count : 0) + binding.callID.utf8.count
                              + (binding.userAgent?.utf8.count ?? 0) + binding.source.ip.utf8.count)
         var ends = Ends()
         func append(_ field: String) -> UInt16 {
@@ -45,7 +66,7 @@ struct StoredBinding: Sendable {
         }
         ends.aor = append(binding.aor)
         ends.contact = append(binding.contact)
-        ends.key = append(binding.contactKey)
+        ends.key = append(loweredKey ? "" : binding.contactKey)
         ends.parameters = append(binding.contactParameters)
         ends.callID = append(binding.callID)
         ends.userAgent = append(userAgentIndex == 0 ? binding.userAgent ?? "" : "")
@@ -60,7 +81,7 @@ struct StoredBinding: Sendable {
         qThousandths = binding.qThousandths.map { Int16(clamping: $0) } ?? -1
         self.userAgentIndex = userAgentIndex
         flags = (binding.transport == .tcp ? Self.tcpFlag : 0) | (binding.nat ? Self.natFlag : 0)
-            | (binding.userAgent != nil ? Self.userAgentFlag : 0)
+            | (binding.userAgent != nil ? Self.userAgentFlag : 0) | (loweredKey ? Self.loweredKeyFlag : 0)
     }
 
     /// Whether this binding belongs to `aor` (compared without building a String).
@@ -83,12 +104,30 @@ struct StoredBinding: Sendable {
     }
 
     /// Whether this binding's contact key is `key` (compared without building a String).
-    func hasContactKey(_ key: String) -> Bool { equals(key, start: ends.contact, end: ends.key) }
+    func hasContactKey(_ key: String) -> Bool {
+        guard flags & Self.loweredKeyFlag != 0 else { return equals(key, start: ends.contact, end: ends.key) }
+        var key = key
+        return key.withUTF8 { wanted in
+            let start = Int(ends.aor), end = Int(ends.contact)
+            guard wanted.count == end - start else { return false }
+            return text.withUnsafeBufferPointer { stored in
+                for k in 0..<wanted.count where wanted[k] != Self.lower(stored[start + k]) { return false }
+                return true
+            }
+        }
+    }
+
+    /// The contact key: stored, or the contact lower-cased.
+    private var contactKey: String {
+        guard flags & Self.loweredKeyFlag != 0 else { return field(ends.contact, ends.key) }
+        guard ends.contact > ends.aor else { return "" }
+        return String(decoding: text[Int(ends.aor)..<Int(ends.contact)].lazy.map(Self.lower), as: UTF8.self)
+    }
 
     /// The binding as a value; `userAgents` is the shared User-Agent table.
     func binding(userAgents: [String]) -> Binding {
         Binding(
-            aor: field(0, ends.aor), contact: field(ends.aor, ends.contact), contactKey: field(ends.contact, ends.key),
+            aor: field(0, ends.aor), contact: field(ends.aor, ends.contact), contactKey: contactKey,
             contactParameters: field(ends.key, ends.parameters), qThousandths: qThousandths >= 0 ? Int(qThousandths) : nil,
             expiresAt: Timestamp(milliseconds: expiresAtMilliseconds),
             registeredAt: Timestamp(milliseconds: registeredAtMilliseconds),

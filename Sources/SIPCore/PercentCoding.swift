@@ -97,6 +97,21 @@ enum PercentCoding {
         }
     }
 
+    /// Appends `text` with its ASCII letters lower-cased and then every byte not in `allowed`
+    /// %-encoded: `encode(SIPGrammar.lowercased(text), allowed:)` without the lower-cased copy.
+    static func encodeLowered(_ text: String, allowed: CharacterClass, into out: inout [UInt8]) {
+        for b in text.utf8 {
+            let l = SIPGrammar.lower(b)
+            if allowed.contains(l) {
+                out.append(l)
+            } else {
+                out.append(UInt8(ascii: "%"))
+                out.append(upperHex[Int(l >> 4)])
+                out.append(upperHex[Int(l & 0x0F)])
+            }
+        }
+    }
+
     /// `text` with every byte not in `allowed` %-encoded.
     static func encode(_ text: String, allowed: CharacterClass) -> String {
         var out = ""

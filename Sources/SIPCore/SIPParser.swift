@@ -58,13 +58,16 @@ public enum SIPParser {
         // Header block.
         var headers = SIPHeaders()
         headers.reserveCapacity(16)
+        // The header block (and whatever follows: its end is not known yet) copied once; each
+        // value is a range of the copy.
+        let offset = headers.copyBlock(buf, i..<end)
         var headerError: SIPParseError?
         var contentLength: Int?
         var contentLengthCount = 0
         var bodyStart = end
         var terminated = false
         var folds: [Range<Int>] = []
-        var scratch: [UInt8] = []
+        var pieces: [Range<Int>] = []
 
         while i < end {
             let ls = i
@@ -114,24 +117,19 @@ public enum SIPParser {
                 headerError = SIPParseError(.tooManyHeaders, detail: "more than \(limits.maxHeaders) header lines")
                 continue
             }
-            let value: String
-            var valueLength: Int
-            if folds.isEmpty {
-                let range = SIPGrammar.trim(buf, (colon + 1)..<ce)
-                valueLength = range.count
-                value = valueLength > limits.maxHeaderLength ? "" : SIPGrammar.string(buf, range)
-            } else {
-                scratch.removeAll(keepingCapacity: true)
-                let first = SIPGrammar.trim(buf, (colon + 1)..<ce)
-                scratch.append(contentsOf: UnsafeBufferPointer(rebasing: buf[first]))
+            // The value stays bytes (a range of the header buffer): no String per line.
+            let first = SIPGrammar.trim(buf, (colon + 1)..<ce)
+            var valueLength = first.count
+            if !folds.isEmpty {
+                pieces.removeAll(keepingCapacity: true)
+                pieces.append(first)
                 for fold in folds {
                     let piece = SIPGrammar.trim(buf, fold)
                     if piece.isEmpty { continue }
-                    if !scratch.isEmpty { scratch.append(SIPGrammar.space) }
-                    scratch.append(contentsOf: UnsafeBufferPointer(rebasing: buf[piece]))
+                    if valueLength > 0 { valueLength += 1 }
+                    valueLength += piece.count
+                    pieces.append(piece)
                 }
-                valueLength = scratch.count
-                value = valueLength > limits.maxHeaderLength ? "" : String(decoding: scratch, as: UTF8.self)
             }
             let canonical = HeaderNameTable.canonical(buf, ls..<nameEnd)
             guard valueLength <= limits.maxHeaderLength else {
@@ -143,14 +141,16 @@ public enum SIPParser {
                 }
                 continue
             }
-            if let canonical {
-                headers.appendCanonical(canonical, value)
-                if canonical == "Content-Length" {
-                    contentLengthCount += 1
-                    contentLength = parseContentLength(value, limit: limits.maxMessageSize)
-                }
+            let name = canonical ?? headers.storedName(forUnknown: SIPGrammar.string(buf, ls..<nameEnd))
+            if folds.isEmpty {
+                headers.appendCopied(name, first, offset: offset)
             } else {
-                headers.add(SIPGrammar.string(buf, ls..<nameEnd), value)
+                headers.appendFolded(name, buf, pieces)
+            }
+            if let canonical, canonical.utf8.count == 14, canonical == "Content-Length" {
+                contentLengthCount += 1
+                contentLength = folds.isEmpty ? parseContentLength(buf, first, limit: limits.maxMessageSize)
+                    : parseContentLength(headers.first("Content-Length") ?? "", limit: limits.maxMessageSize)
             }
         }
 
@@ -284,12 +284,15 @@ public enum SIPParser {
     /// A Content-Length value, or nil when it is not 1*DIGIT within `limit`.
     static func parseContentLength(_ value: String, limit: Int) -> Int? {
         var value = value
-        return value.withUTF8 { buf -> Int? in
-            guard SIPGrammar.isDigits(buf, 0..<buf.count),
-                  let n = SIPGrammar.parseDecimal(buf, 0..<buf.count, limit: UInt64(max(0, limit)))
-            else { return nil }
-            return Int(n)
-        }
+        return value.withUTF8 { buf -> Int? in parseContentLength(buf, 0..<buf.count, limit: limit) }
+    }
+
+    /// The Content-Length value in `buf[range]`, or nil when it is not 1*DIGIT within `limit`.
+    static func parseContentLength(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, limit: Int) -> Int? {
+        guard SIPGrammar.isDigits(buf, range),
+              let n = SIPGrammar.parseDecimal(buf, range, limit: UInt64(max(0, limit)))
+        else { return nil }
+        return Int(n)
     }
 
     /// `error` with the reply context of `headers` attached, for requests.
@@ -306,13 +309,13 @@ public enum SIPParser {
         var to: String?
         var callID: String?
         var cseq: String?
-        for field in headers.fields {
-            switch field.name {
-            case "Via": via.append(field.value)
-            case "From": if from == nil { from = field.value }
-            case "To": if to == nil { to = field.value }
-            case "Call-ID": if callID == nil { callID = field.value }
-            case "CSeq": if cseq == nil { cseq = field.value }
+        for entry in headers.entries {
+            switch entry.name {
+            case "Via": via.append(headers.value(of: entry))
+            case "From": if from == nil { from = headers.value(of: entry) }
+            case "To": if to == nil { to = headers.value(of: entry) }
+            case "Call-ID": if callID == nil { callID = headers.value(of: entry) }
+            case "CSeq": if cseq == nil { cseq = headers.value(of: entry) }
             default: continue
             }
         }

@@ -48,86 +48,80 @@ public struct SIPRequest: Hashable, Sendable {
     /// Checks presence, uniqueness and syntax of the mandatory headers (RFC 3261 §8.1.1) and
     /// that the CSeq method equals `method` (when given; responses pass nil).
     static func validate(method: SIPMethod?, headers: SIPHeaders) throws(SIPParseError) -> Core {
-        var viaLines = 0
-        var from: String?
-        var to: String?
-        var callID: String?
-        var cseq: String?
-        var maxForwards: String?
-        func once(_ slot: inout String?, _ field: SIPHeaderField) throws(SIPParseError) {
-            guard slot == nil else {
-                throw SIPParseError(.duplicateHeader, header: field.name, detail: "\(field.name) may appear only once")
+        // Straight from the header buffer's bytes: no String per header, only for the values
+        // kept (the Call-ID, the parts of the addresses).
+        try headers.withBytes { (buf) throws(SIPParseError) -> Core in
+            var viaLines = 0
+            var from: Range<Int>?
+            var to: Range<Int>?
+            var callID: Range<Int>?
+            var cseq: Range<Int>?
+            var maxForwards: Range<Int>?
+            var contentLength: Range<Int>?
+            func once(_ slot: inout Range<Int>?, _ entry: SIPHeaders.Entry) throws(SIPParseError) {
+                guard slot == nil else {
+                    throw SIPParseError(.duplicateHeader, header: entry.name, detail: "\(entry.name) may appear only once")
+                }
+                slot = entry.range
             }
-            slot = field.value
-        }
-        var contentLength: String?
-        // By length first: comparing two different Strings is a library call, comparing two
-        // lengths is not (stored names of known headers are their canonical ASCII spelling).
-        for field in headers.fields {
-            let name = field.name
-            switch name.utf8.count {
-            case 3 where name == "Via": viaLines += 1
-            case 4 where name == "From": try once(&from, field)
-            case 2 where name == "To": try once(&to, field)
-            case 7 where name == "Call-ID": try once(&callID, field)
-            case 4 where name == "CSeq": try once(&cseq, field)
-            case 12 where name == "Max-Forwards": try once(&maxForwards, field)
-            case 14 where name == "Content-Length": try once(&contentLength, field)
-            default: continue
+            // By length first: comparing two different Strings is a library call, comparing two
+            // lengths is not (stored names of known headers are their canonical ASCII spelling).
+            for entry in headers.entries {
+                let name = entry.name
+                switch name.utf8.count {
+                case 3 where name == "Via": viaLines += 1
+                case 4 where name == "From": try once(&from, entry)
+                case 2 where name == "To": try once(&to, entry)
+                case 7 where name == "Call-ID": try once(&callID, entry)
+                case 4 where name == "CSeq": try once(&cseq, entry)
+                case 12 where name == "Max-Forwards": try once(&maxForwards, entry)
+                case 14 where name == "Content-Length": try once(&contentLength, entry)
+                default: continue
+                }
             }
-        }
-        guard viaLines > 0 else { throw SIPParseError(.missingHeader, header: "Via", detail: "Via header is missing") }
-        guard let from else { throw SIPParseError(.missingHeader, header: "From", detail: "From header is missing") }
-        guard let to else { throw SIPParseError(.missingHeader, header: "To", detail: "To header is missing") }
-        guard let callID else { throw SIPParseError(.missingHeader, header: "Call-ID", detail: "Call-ID header is missing") }
-        guard let cseq else { throw SIPParseError(.missingHeader, header: "CSeq", detail: "CSeq header is missing") }
+            guard viaLines > 0 else { throw SIPParseError(.missingHeader, header: "Via", detail: "Via header is missing") }
+            guard let from else { throw SIPParseError(.missingHeader, header: "From", detail: "From header is missing") }
+            guard let to else { throw SIPParseError(.missingHeader, header: "To", detail: "To header is missing") }
+            guard let callID else { throw SIPParseError(.missingHeader, header: "Call-ID", detail: "Call-ID header is missing") }
+            guard let cseq else { throw SIPParseError(.missingHeader, header: "CSeq", detail: "CSeq header is missing") }
 
-        var vias: [Via] = []
-        vias.reserveCapacity(viaLines)
-        for field in headers.fields where field.name.utf8.count == 3 && field.name == "Via" {
-            // Parse each element straight from the line's bytes: no per-element strings.
-            try SIPGrammar.withBytes(field.value) { (buf) throws(SIPParseError) in
-                for element in SIPGrammar.splitList(buf, 0..<buf.count) {
+            var vias: [Via] = []
+            vias.reserveCapacity(viaLines)
+            for entry in headers.entries where entry.name.utf8.count == 3 && entry.name == "Via" {
+                for element in SIPGrammar.splitList(buf, entry.range) {
                     guard !element.isEmpty else {
                         throw SIPParseError(.malformedHeader, header: "Via", detail: "empty Via element (stray comma)")
                     }
                     vias.append(try Via.parse(buf, element))
                 }
             }
-        }
-        let fromAddress = try parseAddress(from, header: "From")
-        let toAddress = try parseAddress(to, header: "To")
-        guard !callID.isEmpty else { throw SIPParseError(.malformedHeader, header: "Call-ID", detail: "Call-ID is empty") }
-        // RFC 3261 word ["@" word]: visible ASCII only. Non-ASCII would be repaired on decoding,
-        // and two different Call-IDs must never compare equal.
-        for b in callID.utf8 where b <= 0x20 || b >= 0x7F {
-            throw SIPParseError(.malformedHeader, header: "Call-ID", detail: "Call-ID contains whitespace or non-ASCII")
-        }
-        let parsedCSeq = try CSeq.parse(Substring(cseq))
-        if let method, parsedCSeq.method != method {
-            throw SIPParseError(
-                .cseqMethodMismatch, header: "CSeq",
-                detail: "CSeq method \(parsedCSeq.method) differs from request method \(method)"
-            )
-        }
-        var hops: Int?
-        if let maxForwards {
-            hops = try SIPGrammar.withBytes(maxForwards) { (buf) throws(SIPParseError) -> Int in
-                guard SIPGrammar.isDigits(buf, 0..<buf.count) else {
+            let fromAddress = try NameAddress.parse(buf, from, header: "From")
+            let toAddress = try NameAddress.parse(buf, to, header: "To")
+            guard !callID.isEmpty else { throw SIPParseError(.malformedHeader, header: "Call-ID", detail: "Call-ID is empty") }
+            // RFC 3261 word ["@" word]: visible ASCII only. Non-ASCII would be repaired on decoding,
+            // and two different Call-IDs must never compare equal.
+            for i in callID where buf[i] <= 0x20 || buf[i] >= 0x7F {
+                throw SIPParseError(.malformedHeader, header: "Call-ID", detail: "Call-ID contains whitespace or non-ASCII")
+            }
+            let parsedCSeq = try CSeq.parse(buf, cseq)
+            if let method, parsedCSeq.method != method {
+                throw SIPParseError(
+                    .cseqMethodMismatch, header: "CSeq",
+                    detail: "CSeq method \(parsedCSeq.method) differs from request method \(method)"
+                )
+            }
+            var hops: Int?
+            if let maxForwards {
+                guard SIPGrammar.isDigits(buf, maxForwards) else {
                     throw SIPParseError(.malformedHeader, header: "Max-Forwards", detail: "Max-Forwards must be a number")
                 }
-                guard let value = SIPGrammar.parseDecimal(buf, 0..<buf.count, limit: 255) else {
+                guard let value = SIPGrammar.parseDecimal(buf, maxForwards, limit: 255) else {
                     throw SIPParseError(.valueOutOfRange, header: "Max-Forwards", detail: "Max-Forwards exceeds 255")
                 }
-                return Int(value)
+                hops = Int(value)
             }
-        }
-        return Core(via: vias, from: fromAddress, to: toAddress, callID: callID, cseq: parsedCSeq, maxForwards: hops)
-    }
-
-    private static func parseAddress(_ value: String, header: String) throws(SIPParseError) -> NameAddress {
-        try SIPGrammar.withBytes(value) { (buf) throws(SIPParseError) -> NameAddress in
-            try NameAddress.parse(buf, 0..<buf.count, header: header)
+            return Core(via: vias, from: fromAddress, to: toAddress, callID: SIPGrammar.string(buf, callID),
+                        cseq: parsedCSeq, maxForwards: hops)
         }
     }
 
@@ -144,31 +138,30 @@ public struct SIPRequest: Hashable, Sendable {
         self.callID = core.callID
         self.cseq = core.cseq
         self.maxForwards = core.maxForwards
+        self.userAgent = headers.first("User-Agent")
     }
 
     /// The Contact headers: `.wildcard` for a lone `*`, else the addresses in order
     /// (`.addresses([])` when there is none). A `*` next to other contacts, an empty list
     /// element or a malformed address is an error.
     public func contacts() throws(SIPParseError) -> ContactList {
-        // Straight from each line's bytes: no string per element. A first pass counts the
-        // elements ("*" must be the only one), the second parses them in order, so the error
-        // reported is the one the first faulty element gives.
-        let lines = headers.lines("Contact")
+        // Straight from the header buffer: no string per line or element. A first pass counts
+        // the elements ("*" must be the only one), the second parses them in order, so the
+        // error reported is the one the first faulty element gives.
+        let key = SIPHeaders.lookupName("Contact")
+        let lines = headers.entries.filter { $0.name.utf8.count == 7 && $0.name == key.name }
         if lines.isEmpty { return .addresses([]) }
-        var total = 0
-        if lines.count == 1 {
-            total = -1  // one line: counted by the pass below, which splits it anyway
-        } else {
-            for line in lines {
-                total += try SIPGrammar.withBytes(line) { buf in SIPGrammar.splitList(buf, 0..<buf.count).count }
+        return try headers.withBytes { (buf) throws(SIPParseError) -> ContactList in
+            var total = 0
+            if lines.count == 1 {
+                total = -1  // one line: counted by the pass below, which splits it anyway
+            } else {
+                for line in lines { total += SIPGrammar.splitList(buf, line.range).count }
             }
-        }
-        var addresses: [NameAddress] = []
-        if total > 0 { addresses.reserveCapacity(total) }
-        var wildcard: SIPParameters?
-        for line in lines {
-            try SIPGrammar.withBytes(line) { (buf) throws(SIPParseError) in
-                let elements = SIPGrammar.splitList(buf, 0..<buf.count)
+            var addresses: [NameAddress] = []
+            if total > 0 { addresses.reserveCapacity(total) }
+            for line in lines {
+                let elements = SIPGrammar.splitList(buf, line.range)
                 if total < 0 {
                     total = elements.count
                     addresses.reserveCapacity(total)
@@ -181,30 +174,33 @@ public struct SIPRequest: Hashable, Sendable {
                         guard total == 1 else {
                             throw SIPParseError(.malformedHeader, header: "Contact", detail: "'*' must be the only Contact")
                         }
-                        wildcard = try SIPGrammar.parseHeaderParameters(buf, element.lowerBound + 1, element.upperBound, header: "Contact")
-                        return
+                        return .wildcard(parameters: try SIPGrammar.parseHeaderParameters(
+                            buf, element.lowerBound + 1, element.upperBound, header: "Contact"))
                     }
                     addresses.append(try NameAddress.parse(buf, element, header: "Contact"))
                 }
             }
-            if let wildcard { return .wildcard(parameters: wildcard) }
+            return .addresses(addresses)
         }
-        return .addresses(addresses)
     }
 
     /// The Expires header in seconds, nil when absent. Non-numeric, above 2^32-1, or present
     /// more than once is an error (RFC 4475 scalar02).
     public func expires() throws(SIPParseError) -> UInt32? {
-        let lines = headers.lines("Expires")
-        guard let value = lines.first else { return nil }
-        guard lines.count == 1 else {
-            throw SIPParseError(.duplicateHeader, header: "Expires", detail: "Expires may appear only once")
+        let key = SIPHeaders.lookupName("Expires")
+        var found: Range<Int>?
+        for entry in headers.entries where entry.name.utf8.count == 7 && entry.name == key.name {
+            guard found == nil else {
+                throw SIPParseError(.duplicateHeader, header: "Expires", detail: "Expires may appear only once")
+            }
+            found = entry.range
         }
-        return try SIPGrammar.withBytes(value) { (buf) throws(SIPParseError) -> UInt32 in
-            guard SIPGrammar.isDigits(buf, 0..<buf.count) else {
+        guard let range = found else { return nil }
+        return try headers.withBytes { (buf) throws(SIPParseError) -> UInt32 in
+            guard SIPGrammar.isDigits(buf, range) else {
                 throw SIPParseError(.malformedHeader, header: "Expires", detail: "Expires must be delta-seconds")
             }
-            guard let number = SIPGrammar.parseDecimal(buf, 0..<buf.count, limit: UInt64(UInt32.max)) else {
+            guard let number = SIPGrammar.parseDecimal(buf, range, limit: UInt64(UInt32.max)) else {
                 throw SIPParseError(.valueOutOfRange, header: "Expires", detail: "Expires exceeds 2^32-1")
             }
             return UInt32(number)
@@ -223,8 +219,9 @@ public struct SIPRequest: Hashable, Sendable {
         return out
     }
 
-    /// The User-Agent header.
-    public var userAgent: String? { headers.first("User-Agent") }
+    /// The first User-Agent header (a snapshot taken at construction, like the typed
+    /// properties above: one `String`, however often the registrar and the events read it).
+    public private(set) var userAgent: String?
 
     /// The option tags of every Require header.
     public func requireTags() -> [String] { headers.values("Require") }

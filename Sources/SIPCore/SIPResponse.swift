@@ -22,13 +22,21 @@ public struct SIPResponse: Hashable, Sendable {
     public static func reply(to request: SIPRequest, statusCode: Int, reasonPhrase: String? = nil, toTag: String?) -> SIPResponse {
         var headers = SIPHeaders()
         headers.reserveCapacity(request.via.count + 8)
-        for value in request.headers.lines("Via") { headers.appendCanonical("Via", value) }
-        headers.appendCanonical("From", request.headers.first("From") ?? request.from.description)
-        var to = request.headers.first("To") ?? request.to.description
-        if let toTag, request.to.tag == nil { to += ";tag=" + toTag }
-        headers.appendCanonical("To", to)
+        let source = request.headers
+        headers.reserveByteCapacity(384)
+        source.bytes.withUnsafeBufferPointer { buf in
+            for entry in source.entries where entry.name.utf8.count == 3 && entry.name == "Via" {
+                headers.appendCanonical("Via", buf, entry.range)
+            }
+        }
+        // Echoed as their bytes arrived; the parsed forms only for requests built without them.
+        if !headers.add("From", copyingFirst: "From", of: source) { headers.appendCanonical("From", request.from.description) }
+        let suffix = toTag.map { request.to.tag == nil ? ";tag=" + $0 : "" } ?? ""
+        if !headers.add("To", copyingFirst: "To", of: source, appending: suffix) {
+            headers.appendCanonical("To", request.to.description + suffix)
+        }
         headers.appendCanonical("Call-ID", request.callID)
-        headers.appendCanonical("CSeq", request.headers.first("CSeq") ?? request.cseq.description)
+        if !headers.add("CSeq", copyingFirst: "CSeq", of: source) { headers.appendCanonical("CSeq", request.cseq.description) }
         return SIPResponse(statusCode: statusCode, reasonPhrase: reasonPhrase, headers: headers)
     }
 

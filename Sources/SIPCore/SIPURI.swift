@@ -364,25 +364,51 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
     /// which §19.1.4 would ignore.
     public var comparisonKey: String {
         if let opaque { return scheme + ":" + opaque }
-        var out = scheme + ":"
+        // Built as bytes, then one String (every byte written is ASCII: %-encoding sees to it).
+        var out: [UInt8] = []
+        out.reserveCapacity(scheme.utf8.count + (user?.utf8.count ?? 0) + host.utf8.count + 8 + parameters.estimatedLength)
+        out.append(contentsOf: scheme.utf8)
+        out.append(UInt8(ascii: ":"))
         PercentCoding.encode(user ?? "", allowed: .unreserved, into: &out)
         if let password {
-            out += ":"
+            out.append(UInt8(ascii: ":"))
             PercentCoding.encode(password, allowed: .unreserved, into: &out)
         }
-        out += "@"
-        out += host
-        if let port { out += ":" + String(port) }
-        let params = parameters.map { p -> String in
-            var item = PercentCoding.encode(SIPGrammar.lowercased(p.name), allowed: .unreserved)
+        out.append(UInt8(ascii: "@"))
+        out.append(contentsOf: host.utf8)
+        if let port {
+            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: String(port).utf8)
+        }
+        func item(_ p: SIPParameter, into out: inout [UInt8]) {
+            PercentCoding.encodeLowered(p.name, allowed: .unreserved, into: &out)
             if let value = p.value {
-                item += "=" + PercentCoding.encode(SIPGrammar.lowercased(value), allowed: .unreserved)
+                out.append(UInt8(ascii: "="))
+                PercentCoding.encodeLowered(value, allowed: .unreserved, into: &out)
             }
-            return item
-        }.sorted()
-        for item in params { out += ";" + item }
+        }
+        if parameters.count == 1 {
+            for only in parameters {
+                out.append(UInt8(ascii: ";"))
+                item(only, into: &out)
+            }
+        } else if parameters.count > 1 {
+            // ASCII items: byte order is String order.
+            let items = parameters.map { p -> [UInt8] in
+                var bytes: [UInt8] = []
+                item(p, into: &bytes)
+                return bytes
+            }.sorted { $0.lexicographicallyPrecedes($1) }
+            for bytes in items {
+                out.append(UInt8(ascii: ";"))
+                out.append(contentsOf: bytes)
+            }
+        }
         let headerItems = Self.headerKeys(headers)
-        if !headerItems.isEmpty { out += "?" + headerItems.joined(separator: "&") }
-        return out
+        if !headerItems.isEmpty {
+            out.append(UInt8(ascii: "?"))
+            out.append(contentsOf: headerItems.joined(separator: "&").utf8)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

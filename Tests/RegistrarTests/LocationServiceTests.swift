@@ -29,6 +29,31 @@ final class LocationServiceTests: XCTestCase {
         XCTAssertEqual(location.aorCount, 2)
     }
 
+    func testContactKeysDerivableFromTheContactOrNotRoundTrip() {
+        // Keys that are the contact lower-cased are not stored twice; others are kept as given.
+        let cases: [(contact: String, key: String)] = [
+            ("sip:1001@192.0.2.10:5060;transport=UDP", "sip:1001@192.0.2.10:5060;transport=udp"),
+            ("sip:1001@192.0.2.10:5061", "sip:1001@192.0.2.10:5061"),
+            ("sip:ÉMILE@192.0.2.10", "sip:Émile@192.0.2.10"),
+            ("sip:ÉMILE@192.0.2.11", "sip:émile@192.0.2.11"),
+            ("sip:a@192.0.2.12;b=1;a=2", "sip:a@192.0.2.12;a=2;b=1"),
+            ("", ""),
+        ]
+        var location = LocationService()
+        for item in cases { location.upsert(binding(contact: item.contact, key: item.key)) }
+        let held = location.bindings(of: "sip:1001@example.com", now: .t0)
+        XCTAssertEqual(held.map(\.contactKey), cases.map(\.key))
+        XCTAssertEqual(held.map(\.contact), cases.map(\.contact))
+        // Found by key (and only by the exact key) for refreshes and removals.
+        location.upsert(binding(contact: cases[0].contact, key: cases[0].key, expires: 600))
+        XCTAssertEqual(location.count, cases.count)
+        XCTAssertNil(location.remove(aor: "sip:1001@example.com", contactKey: cases[0].contact))
+        for item in cases {
+            XCTAssertEqual(location.remove(aor: "sip:1001@example.com", contactKey: item.key)?.contact, item.contact)
+        }
+        XCTAssertEqual(location.count, 0)
+    }
+
     func testUpsertReplacesByContactKeyAndRemoveFindsIt() {
         var location = LocationService()
         location.upsert(binding(contact: "sip:a@192.0.2.10"))

@@ -10,12 +10,20 @@ import Synchronization
 /// and written together in one hop onto the event loop.
 final class DatagramSender: Sendable {
     private let channel: Channel
-    private let queued = Mutex<[(bytes: [UInt8], destination: SourceAddress)]>([])
+    private let queued = Mutex<[(bytes: [UInt8], destination: SocketAddress)]>([])
 
     init(channel: Channel) { self.channel = channel }
 
+    /// Sends `bytes` to `destination`, from any thread. `known` is `destination` as a socket
+    /// address when the caller has it (a reply to the datagram's own source, the common case),
+    /// which spares formatting the address as text and parsing it back.
+    func send(_ bytes: [UInt8], to destination: SourceAddress, known: SocketAddress? = nil) {
+        guard let address = known ?? (try? SocketAddress(ipAddress: destination.ip, port: destination.port)) else { return }
+        send(bytes, to: address)
+    }
+
     /// Sends `bytes` to `destination`, from any thread.
-    func send(_ bytes: [UInt8], to destination: SourceAddress) {
+    func send(_ bytes: [UInt8], to destination: SocketAddress) {
         if channel.eventLoop.inEventLoop {
             write(bytes, to: destination)  // flushed in channelReadComplete
             return
@@ -38,9 +46,8 @@ final class DatagramSender: Sendable {
     /// Flushes what the event loop wrote during a read burst.
     func flush() { channel.flush() }
 
-    private func write(_ bytes: [UInt8], to destination: SourceAddress) {
-        guard let address = try? SocketAddress(ipAddress: destination.ip, port: destination.port) else { return }
+    private func write(_ bytes: [UInt8], to destination: SocketAddress) {
         let buffer = channel.allocator.buffer(bytes: bytes)
-        channel.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+        channel.write(AddressedEnvelope(remoteAddress: destination, data: buffer), promise: nil)
     }
 }

@@ -20,9 +20,11 @@ final class UDPHandler: ChannelInboundHandler {
         let envelope = unwrapInboundIn(data)
         guard let sender, let ip = envelope.remoteAddress.ipAddress, let port = envelope.remoteAddress.port else { return }
         let source = SourceAddress(ip: ip, port: port)
+        let remote = envelope.remoteAddress
         envelope.data.withUnsafeReadableBytes { bytes in
-            service.process(bytes, source: source, address: IPAddress(envelope.remoteAddress), transport: .udp) { response, destination in
-                sender.send(response, to: destination)
+            service.process(bytes, source: source, address: IPAddress(remote), transport: .udp) { response, destination in
+                // Replies to the datagram's source reuse its socket address: no text round trip.
+                sender.send(response, to: destination, known: destination == source ? remote : nil)
             }
         }
     }

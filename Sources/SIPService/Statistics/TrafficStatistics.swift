@@ -2,8 +2,8 @@ import SIPWardenPolicy
 import Synchronization
 
 /// The figures behind `sipwardenctl stats` and the Prometheus endpoint that the packet path
-/// feeds: atomics only, no lock per packet. Events per kind take a lock per recorded batch
-/// (the security log already takes one there).
+/// feeds: atomics only, no lock per packet. Events of the schema's kinds are counted in one
+/// atomic word per kind; only kinds outside it (none the daemon emits today) take a lock.
 final class TrafficStatistics: Sendable {
     /// REGISTERs answered 2xx, last minute.
     let registersOK = MinuteWindowCounter()
@@ -11,22 +11,33 @@ final class TrafficStatistics: Sendable {
     let authFailures = MinuteWindowCounter()
     /// REGISTER processing times since the start.
     let registerTimes = LatencyHistogram()
-    private let eventCounts = Mutex<[String: Int]>([:])
+    /// Events per kind of `SecurityEventKind.all`, in that order.
+    private let knownCounts: [AtomicCounterCell]
+    /// Events of other kinds.
+    private let otherCounts = Mutex<[String: Int]>([:])
 
     /// Event kinds that count as authentication failures.
     static let authFailureKinds: Set<String> = ["auth.failed", "auth.unknown_user"]
+    /// Each kind of `SecurityEventKind.all` with its index in `knownCounts` and whether it is
+    /// an authentication failure.
+    private static let kindIndex: [String: (index: Int, isAuthFailure: Bool)] = Dictionary(
+        SecurityEventKind.all.enumerated().map { ($0.element, ($0.offset, authFailureKinds.contains($0.element))) },
+        uniquingKeysWith: { first, _ in first }
+    )
 
     /// Empty statistics.
-    init() {}
+    init() { knownCounts = SecurityEventKind.all.map { _ in AtomicCounterCell() } }
 
     /// Counts recorded events by kind, and authentication failures at their time.
     func count(_ events: [SecurityEvent]) {
-        guard !events.isEmpty else { return }
-        for event in events where Self.authFailureKinds.contains(event.kind) {
-            authFailures.add(nowSeconds: event.timeMilliseconds / 1000)
-        }
-        eventCounts.withLock { counts in
-            for event in events { counts[event.kind, default: 0] += 1 }
+        for event in events {
+            if let known = Self.kindIndex[event.kind] {
+                knownCounts[known.index].value.wrappingAdd(1, ordering: .relaxed)
+                if known.isAuthFailure { authFailures.add(nowSeconds: event.timeMilliseconds / 1000) }
+            } else {
+                if Self.authFailureKinds.contains(event.kind) { authFailures.add(nowSeconds: event.timeMilliseconds / 1000) }
+                otherCounts.withLock { $0[event.kind, default: 0] += 1 }
+            }
         }
     }
 
@@ -38,6 +49,13 @@ final class TrafficStatistics: Sendable {
         if (200..<300).contains(status) { registersOK.add(nowSeconds: nowSeconds) }
     }
 
-    /// Events recorded since the start, by kind.
-    var events: [String: Int] { eventCounts.withLock { $0 } }
+    /// Events recorded since the start, by kind (kinds never recorded are absent).
+    var events: [String: Int] {
+        var counts = otherCounts.withLock { $0 }
+        for (index, kind) in SecurityEventKind.all.enumerated() {
+            let count = knownCounts[index].value.load(ordering: .relaxed)
+            if count > 0 { counts[kind, default: 0] += Int(clamping: count) }
+        }
+        return counts
+    }
 }
