@@ -248,8 +248,8 @@ if Context.environment["SIPWARDEN_FUZZ"] != nil {
         ("sip-parser", ["SIPCore", "FuzzSupport"]),
         ("sip-framer", ["SIPCore", "FuzzSupport"]),
         ("digest", ["SIPCore"]),
-        ("config", ["Daemon"]),
-        ("policy-file", ["Daemon"]),
+        ("config", ["Configuration"]),
+        ("policy-file", ["PluginHost"]),
         ("control-request", ["ControlAPI"]),
         ("netlink-reply", ["Firewall"]),
     ]

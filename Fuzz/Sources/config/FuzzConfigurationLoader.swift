@@ -1,4 +1,4 @@
-import Daemon
+import Configuration
 
 /// libFuzzer entry point: YAML text through the daemon's configuration loader and, when it
 /// parses, its validation. Refusals (`ConfigurationError`) are expected; a trap is a finding.

@@ -1,4 +1,4 @@
-import Daemon
+import PluginHost
 
 /// libFuzzer entry point: YAML text through `PolicyFile.parse`, the reader of
 /// `rules/policies/*.yaml`; a parsed file's plugin configuration is built as the host does.
