@@ -73,7 +73,6 @@ extension ConsoleApp {
         }
         let seconds = Double(trend.step.seconds)
         let range = trend.since.timeIntervalSince1970...max(trend.until.timeIntervalSince1970, trend.since.timeIntervalSince1970 + seconds)
-        func x(_ point: TrendPoint) -> Double { Double(point.startMilliseconds) / 1000 + seconds / 2 }
         let label: (Double) -> String = { Self.shortTime(Date(timeIntervalSince1970: $0)) }
         var html = "<p>From \(RFC3339.format(trend.since)) to \(RFC3339.format(trend.until)), one point per \(HTML.escape(trend.step.rawValue)) step. "
         html += "Steady rate \(String(format: "%.2f", trend.steadyPerSecond)) REGISTERs/s, peak \(trend.peakPerSecond)/s"
@@ -83,12 +82,12 @@ extension ConsoleApp {
         html += SVGChart.lines(
             id: "trend-chart", title: "Registrations and failures per \(trend.step.rawValue)",
             series: [
-                SVGChart.Series(name: "registrations", color: "#0550ae", points: trend.points.map { (x($0), Double($0.registrations)) }),
-                SVGChart.Series(name: "failures", color: "#a40e26", points: trend.points.map { (x($0), Double($0.failures)) }),
+                SVGChart.Series(name: "registrations", color: "#0550ae", points: Self.counts(trend, \.registrations)),
+                SVGChart.Series(name: "failures", color: "#a40e26", points: Self.counts(trend, \.failures)),
             ], xRange: range, xLabel: label)
         html += SVGChart.lines(
             id: "bindings-chart", title: "Active bindings at the end of each step",
-            series: [SVGChart.Series(name: "active bindings", color: "#1a7f37", points: trend.points.map { (x($0), $0.activeBindings.map { Double($0) }) })],
+            series: [SVGChart.Series(name: "active bindings", color: "#1a7f37", points: Self.bindings(trend))],
             xRange: range, xLabel: label, height: 180)
         html += "<details><summary>The figures</summary><div class=\"scroll\"><table id=\"trend-table\"><thead><tr>"
         for header in ["Step", "Registrations", "Refreshes", "Removals", "Failures", "Active bindings", "Sources", "Peak/s"] {
@@ -103,6 +102,38 @@ extension ConsoleApp {
             html += "<td class=\"num\">\(point.peakPerSecond)</td></tr>"
         }
         return html + "</tbody></table></div></details>"
+    }
+
+    /// A count per step at the step's middle; the steps the report leaves out recorded
+    /// nothing, so they are drawn as zeros (one zero after and before each run of them).
+    static func counts(_ trend: TrendReport, _ figure: KeyPath<TrendPoint, Int>) -> [(x: Double, y: Double?)] {
+        let step = Double(trend.step.seconds)
+        var points: [(x: Double, y: Double?)] = []
+        var previous: Double?
+        for point in trend.points.sorted(by: { $0.startMilliseconds < $1.startMilliseconds }) {
+            let x = Double(point.startMilliseconds) / 1000 + step / 2
+            if let previous, x - previous > step * 1.5 {
+                points.append((previous + step, 0))
+                if x - previous > step * 2.5 { points.append((x - step, 0)) }
+            }
+            points.append((x, Double(point[keyPath: figure])))
+            previous = x
+        }
+        return points
+    }
+
+    /// The active bindings per step; a step left out or without a sample is a gap, not a zero.
+    static func bindings(_ trend: TrendReport) -> [(x: Double, y: Double?)] {
+        let step = Double(trend.step.seconds)
+        var points: [(x: Double, y: Double?)] = []
+        var previous: Double?
+        for point in trend.points.sorted(by: { $0.startMilliseconds < $1.startMilliseconds }) {
+            let x = Double(point.startMilliseconds) / 1000 + step / 2
+            if let previous, x - previous > step * 1.5 { points.append((previous + step, nil)) }
+            points.append((x, point.activeBindings.map { Double($0) }))
+            previous = x
+        }
+        return points
     }
 
     static func devicesSection(_ answer: Result<DeviceReport, ConsoleProblem>) -> String {
