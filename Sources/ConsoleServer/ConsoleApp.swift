@@ -86,13 +86,12 @@ final class ConsoleApp: Sendable {
         case ("GET", "/rules"): return await rulesPage(session)
         case ("GET", "/rules/edit"): return await ruleEditPage(request, session)
         case ("POST", "/rules/edit"): return await ruleSave(request, session)
-        case ("GET", "/analysis"):
-            return .html(page("Analysis", "/analysis", session, Self.placeholder(
-                "Registration trends, devices, countries, failed registrations and alerts, drawn as charts",
-                issue: "Registration history and analysis")))
-        case ("GET", "/trunks"):
-            return .html(page("Trunks", "/trunks", session, Self.placeholder(
-                "Each upstream trunk's state, next refresh and last failure", issue: "Outbound registration")))
+        case ("GET", "/analysis"): return await analysisPage(request, session)
+        case ("GET", "/trunks"): return await trunksPage(request, session)
+        case ("GET", "/trunks/disable"): return trunkDisableConfirmation(request, session)
+        case ("POST", "/trunks/enable"): return await trunkAction(request, session, .enable)
+        case ("POST", "/trunks/disable"): return await trunkAction(request, session, .disable)
+        case ("POST", "/trunks/refresh"): return await trunkAction(request, session, .refresh)
         default:
             return .html(404, page("Not found", "", session, HTML.problem("No page at \(request.path).")))
         }
@@ -101,10 +100,6 @@ final class ConsoleApp: Sendable {
     /// A page in the frame, with the session's flash message.
     func page(_ title: String, _ active: String, _ session: ConsoleSessions.Session, _ content: String) -> String {
         ConsoleLayout.page(title: title, active: active, session: session, flash: sessions.takeFlash(session.token), content)
-    }
-
-    static func placeholder(_ what: String, issue: String) -> String {
-        "<p>\(HTML.escape(what)) will appear here: this page arrives with the issue “\(HTML.escape(issue))”.</p>"
     }
 
     // MARK: the control API

@@ -33,6 +33,7 @@ enum ConsoleAssets {
         .live { font-size: .8rem; color: var(--muted); }
         dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; } dt { color: var(--muted); }
         .field { margin: .6rem 0; } .field input { max-width: 20rem; }
+        svg.chart { display: block; width: 100%; max-width: 48rem; height: auto; margin: .5rem 0; }
         @media (max-width: 40rem) { header { padding: .5rem; } main { padding: 0 .5rem 2rem; } th, td { padding: .25rem; } }
         """
 

@@ -233,12 +233,25 @@ def run(driver):
     check(threshold().get_attribute("value") == str(settings["new_max_failures"]), "the new threshold is in the file")
     step("policy_threshold")
 
-    for page in ["analysis", "trunks"]:
-        driver.get(f"{BASE}/{page}")
-        check("arrives with the issue" in body_text(driver), f"/{page} says when it arrives")
-        shot(driver, page)
+    # The analysis page: the trend (or why there is none), the device chart drawn as SVG,
+    # the countries and the alerts; the window selector reloads it with since/step.
+    driver.get(f"{BASE}/analysis?since=24h&step=1m")
+    eventually("the analysis page", lambda: driver.find_elements(By.ID, "devices-chart"))
+    text = body_text(driver)
+    check("Registration trend" in text and "Countries" in text and "Failed registrations" in text and "Alerts" in text,
+          f"the analysis sections: {text[:300]}")
+    check(driver.find_elements(By.ID, "trend-chart") or "history is disabled" in text or "Nothing was recorded" in text,
+          "the trend is drawn or its absence explained")
+    check(driver.find_element(By.ID, "devices-chart").tag_name == "svg", "the device chart is an SVG the browser parsed")
+    check("arrives with the issue" not in text, "/analysis is no longer a placeholder")
+    shot(driver, "analysis")
+    step("analysis")
+    driver.get(f"{BASE}/trunks")
+    eventually("the trunks table", lambda: driver.find_elements(By.ID, "trunks"))
+    check("arrives with the issue" not in body_text(driver), "/trunks is no longer a placeholder")
+    shot(driver, "trunks")
     logout(driver)
-    step("placeholders")
+    step("trunks")
 
     # A viewer sees the pages and may change nothing.
     login(driver, viewer["user"], viewer["password"])

@@ -18,7 +18,39 @@ final class ConsoleServerTests: XCTestCase {
             ConsoleUserInfo(name: "alice", role: .admin, createdAt: Date()), ConsoleUserInfo(name: "vic", role: .viewer, createdAt: Date()),
         ])
 
+        /// The analysis and trunk figures the pages must show (set by a test), the analysis
+        /// queries they asked with, and the trunk commands they sent with their callers.
+        let analysis = Mutex<AnalysisFigures>(AnalysisFigures())
+        let analysisQueries = Mutex<[(String, AnalysisQuery)]>([])
+        let trunkList = Mutex<[TrunkInfo]>([])
+        let trunkCommands = Mutex<[(String, TrunkCommand, String)]>([])
+
         func consoleUsers() async throws -> [ConsoleUserInfo] { accounts.withLock { $0 } }
+
+        private func figures(_ route: String, _ query: AnalysisQuery) throws -> AnalysisFigures {
+            analysisQueries.withLock { $0.append((route, query)) }
+            let figures = analysis.withLock { $0 }
+            if figures.historyDisabled, route == "trend" || route == "failures" {
+                throw ControlServiceError(status: 409, message: "the registration history is disabled (history.enabled: false)",
+                                          hint: "set history.enabled: true in the configuration and restart the daemon")
+            }
+            return figures
+        }
+
+        func trend(_ query: AnalysisQuery) async throws -> TrendReport { try figures("trend", query).trend }
+        func failures(_ query: AnalysisQuery) async throws -> [FailureGroup] { try figures("failures", query).failures }
+        func devices(_ query: AnalysisQuery) async throws -> DeviceReport { try figures("devices", query).devices }
+        func geo(_ query: AnalysisQuery) async throws -> GeoReport { try figures("geo", query).geo }
+        func alerts(_ query: AnalysisQuery) async throws -> AlertsReport { try figures("alerts", query).alerts }
+        func trunks() async throws -> [TrunkInfo] { trunkList.withLock { $0 } }
+
+        func trunk(named name: String, _ command: TrunkCommand) async throws -> TrunkInfo? {
+            trunkCommands.withLock { $0.append((name, command, ControlCaller.current)) }
+            guard var trunk = trunkList.withLock({ $0.first { $0.name == name } }) else { return nil }
+            trunk.enabled = command != .disable
+            trunk.state = command == .disable ? "disabled" : "registering"
+            return trunk
+        }
 
         func registrations() async throws -> [RegistrationInfo] { [] }
         func subscribers() async throws -> [SubscriberInfo] { [] }
@@ -47,9 +79,9 @@ final class ConsoleServerTests: XCTestCase {
         }
     }
 
-    private var service: FakeService!
+    var service: FakeService!
     private var console: ConsoleServer!
-    private var port = 0
+    var port = 0
 
     override func setUp() async throws {
         service = FakeService()
@@ -64,16 +96,16 @@ final class ConsoleServerTests: XCTestCase {
         await console.stop()
     }
 
-    private func login(_ user: String, _ password: String) throws -> HTTPTestExchange.Response {
+    func login(_ user: String, _ password: String) throws -> HTTPTestExchange.Response {
         try HTTPTestExchange.send(port: port, method: "POST", path: "/login", form: "username=\(user)&password=\(password)")
     }
 
-    private func cookie(_ response: HTTPTestExchange.Response) throws -> String {
+    func cookie(_ response: HTTPTestExchange.Response) throws -> String {
         let header = try XCTUnwrap(response.header("set-cookie"), "\(response.head)")
         return String(try XCTUnwrap(header.split(separator: ";").first))
     }
 
-    private func csrf(_ page: String) throws -> String {
+    func csrf(_ page: String) throws -> String {
         let marker = "name=\"csrf\" value=\""
         let start = try XCTUnwrap(page.range(of: marker), page).upperBound
         return String(page[start...].prefix { $0 != "\"" })
