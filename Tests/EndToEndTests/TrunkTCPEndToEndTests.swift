@@ -105,4 +105,34 @@ final class TrunkTCPEndToEndTests: XCTestCase {
         XCTAssertEqual(try binding(registrar)?["transport"] as? String, "TCP")
         XCTAssertTrue(try TestEnvironment.eventually(5) { try trunk(daemon, "fromfile")["state"] as? String == "registered" })
     }
+
+    /// A TCP trunk to a domain without a port looks up `_sip._tcp` (dnsmasq as the nameserver);
+    /// `_sip._udp` names a port nobody listens on, so using it would never register.
+    func testTCPTrunkToADomainUsesTheSipTcpSRVRecord() throws {
+        let dnsmasq = try TestEnvironment.tool("dnsmasq", package: "dnsmasq-base")
+        let registrar = try upstream("trunk-tcp-dns-b")
+        let dead = SIPTestClient.freePort()
+        let dnsPort = SIPTestClient.freePort()
+        let dns = try BackgroundPeer.start([
+            dnsmasq, "--no-daemon", "--port=\(dnsPort)", "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
+            "--pid-file=", "--user=root",
+            "--srv-host=_sip._udp.carrier.test,sbc.carrier.test,\(dead),10,10",
+            "--srv-host=_sip._tcp.carrier.test,sbc.carrier.test,\(registrar.port),10,10",
+            "--host-record=sbc.carrier.test,127.0.0.1",
+        ], log: try TestEnvironment.temporaryDirectory("dnsmasq-tcp").appendingPathComponent("dnsmasq.log"))
+        defer { dns.stop() }
+        usleep(300_000)
+
+        let daemon = try DaemonProcess.started(
+            "trunk-tcp-dns-a", yaml: "trunk_timing:\n  initial_delay_max: 1\n  nameserver: 127.0.0.1:\(dnsPort)\n")
+        let ctl = try TestEnvironment.program("sipwardenctl")
+        let command = [ctl, "--socket", daemon.socketPath, "trunk", "add", "carrier", "--registrar", "sip:carrier.test", "--user", "alice",
+                       "--password-stdin", "--transport", "tcp"]
+        let added = try ProcessRunner.run("/bin/sh", ["-c", "printf '%s\\n' 's3cret-trunk' | " + command.map { "'\($0)'" }.joined(separator: " ")])
+        XCTAssertEqual(added.status, 0, added.stderr)
+        XCTAssertTrue(try TestEnvironment.eventually(15) {
+            try registrar.registrations().contains { ($0["aor"] as? String) == "sip:alice@carrier.test" && ($0["transport"] as? String) == "TCP" }
+        }, "registered over TCP at the _sip._tcp target:\n\(daemon.log())")
+        XCTAssertEqual(try trunk(daemon, "carrier")["state"] as? String, "registered")
+    }
 }
