@@ -16,12 +16,14 @@ extension TrunkClient {
         return contactURI(at: status.publicAddress ?? local)
     }
 
-    /// A REGISTER for the current Contact, removing a stale one (after a NAT correction).
+    /// A REGISTER for the current Contact, removing a stale one (after a NAT correction, or
+    /// the bound Contact when our address changed, e.g. a new TCP connection's port).
     mutating func register(now: Timestamp, random: inout some RandomNumberGenerator, staleContact: String? = nil) -> [TrunkAction] {
         guard let contact = currentContact else {
             return failed(code: nil, reason: "no local address to register from", retryAfter: nil, failover: false, now: now, random: &random)
         }
-        return send(purpose: .register, contact: contact, staleContact: staleContact, now: now, random: &random)
+        let live = boundContact.flatMap { bound in (status.expiresAt.map { $0 > now } ?? false) && bound != contact ? bound : nil }
+        return send(purpose: .register, contact: contact, staleContact: staleContact ?? live, now: now, random: &random)
     }
 
     /// Starts a transaction and returns the action that sends it. Pre-emptive credentials are

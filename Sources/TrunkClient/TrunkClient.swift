@@ -174,6 +174,15 @@ public struct TrunkClient: Sendable {
         transactionFailed(branch: branch, reason: "transport error: " + reason, now: now, random: &random)
     }
 
+    /// The TCP connection to the registrar closed (or failed) with no transaction in flight:
+    /// the flow the binding was registered over is gone, so a REGISTER goes out again after
+    /// the backoff a transport error gets. Ignored while disabled or a transaction is in flight
+    /// (that transaction's `transportFailed` covers it) and when nothing is registered or due soon.
+    public mutating func connectionLost(reason: String, now: Timestamp, random: inout some RandomNumberGenerator) -> [TrunkAction] {
+        guard isEnabled, pending == nil, status.state == .registered else { return [] }
+        return failed(code: nil, reason: "transport error: " + reason, retryAfter: nil, failover: false, now: now, random: &random)
+    }
+
     /// Name resolution gave nothing: a temporary failure of the attempt due now.
     public mutating func resolutionFailed(reason: String, now: Timestamp, random: inout some RandomNumberGenerator) -> [TrunkAction] {
         guard isEnabled, pending == nil else { return [] }

@@ -24,6 +24,8 @@ final class TrunkLoop: @unchecked Sendable {
     let nameserver: TrunkEndpoint?
     var socket4: TrunkSocket?
     var socket6: TrunkSocket?
+    /// The TCP trunks' connections, by trunk name (kept open between refreshes).
+    var connections: [String: TrunkConnection] = [:]
     /// How long resolved targets are reused before a new attempt resolves again.
     static let resolutionLifetime: Int64 = 60_000
 
@@ -65,6 +67,7 @@ final class TrunkLoop: @unchecked Sendable {
     func prepare(_ name: String, now: Timestamp) -> Bool {
         guard var record = trunks[name] else { return false }
         if let resolvedAt = record.resolvedAt, !record.targets.isEmpty, now.milliseconds - resolvedAt.milliseconds < Self.resolutionLifetime {
+            if record.client.settings.transport == .tcp { attachConnection(name) }
             return true
         }
         let settings = record.client.settings
@@ -95,11 +98,45 @@ final class TrunkLoop: @unchecked Sendable {
                 }
             }
             let first = targets[min(record.client.currentTarget, targets.count - 1)]
+            if settings.transport == .tcp {
+                trunks[name] = record
+                attachConnection(name)
+                return true
+            }
             let socket = socket(for: first)
             let host = socket?.sourceAddress(toward: first) ?? socket?.local.ip ?? bindIPv4
             record.client.setTransport(local: TrunkAddress(host: host, port: socket?.local.port ?? 0), targets: targets.count)
             trunks[name] = record
             return true
+        }
+    }
+
+    /// A TCP trunk: connects to its current target unless already connected there, and tells
+    /// the client the connection's local address. When the connect fails the client gets the
+    /// bind address with port 0; the send then tries again and reports the transport error.
+    private func attachConnection(_ name: String) {
+        guard var record = trunks[name], !record.targets.isEmpty else { return }
+        let target = record.targets[min(record.client.currentTarget, record.targets.count - 1)]
+        let connection = connection(name, to: target)
+        let local = connection.map { TrunkAddress(host: $0.local.ip, port: $0.local.port) }
+            ?? TrunkAddress(host: target.isIPv6 ? bindIPv6 : bindIPv4, port: 0)
+        record.client.setTransport(local: local, targets: record.targets.count)
+        trunks[name] = record
+    }
+
+    /// The trunk's connection to `destination`: the open one, or a new one (replacing one to
+    /// another address); nil, logged, when connecting fails.
+    func connection(_ name: String, to destination: TrunkEndpoint) -> TrunkConnection? {
+        if let open = connections[name], open.remote == destination { return open }
+        connections[name] = nil
+        do {
+            let connection = try TrunkConnection(to: destination, bindHost: destination.isIPv6 ? bindIPv6 : bindIPv4)
+            connections[name] = connection
+            logger.info("trunks: connected over TCP", metadata: ["trunk": "\(name)", "local": "\(connection.local.description)", "remote": "\(destination.description)"])
+            return connection
+        } catch {
+            logger.warning("trunks: cannot connect over TCP", metadata: ["trunk": "\(name)", "error": "\(error)"])
+            return nil
         }
     }
 
@@ -124,13 +161,34 @@ final class TrunkLoop: @unchecked Sendable {
                 report(event, record: record, now: now)
             case .send(let request, let target):
                 let branch = request.via.first?.branch ?? ""
-                guard target < record.targets.count, let socket = socket(for: record.targets[target]) else {
+                guard target < record.targets.count else {
                     work += record.client.transportFailed(branch: branch, reason: "no resolved address to send to", now: now, random: &random)
                     trunks[name] = record
                     continue
                 }
                 let destination = record.targets[target]
                 let bytes = request.serialize()
+                if record.client.settings.transport == .tcp {
+                    guard let connection = connection(name, to: destination) else {
+                        work += record.client.transportFailed(branch: branch, reason: "cannot connect over TCP to \(destination.description)", now: now, random: &random)
+                        trunks[name] = record
+                        continue
+                    }
+                    if let error = connection.send(bytes) {
+                        connections[name] = nil
+                        work += record.client.transportFailed(branch: branch, reason: "sending over TCP to \(destination.description): \(error)", now: now, random: &random)
+                        trunks[name] = record
+                        continue
+                    }
+                    pending = pending.filter { $0.value.trunk != name }
+                    pending[branch] = TrunkPendingSend(trunk: name, bytes: bytes, destination: destination, now: now, isReliable: true)
+                    continue
+                }
+                guard let socket = socket(for: destination) else {
+                    work += record.client.transportFailed(branch: branch, reason: "no UDP socket to send from", now: now, random: &random)
+                    trunks[name] = record
+                    continue
+                }
                 if let error = socket.send(bytes, to: destination) {
                     work += record.client.transportFailed(branch: branch, reason: "sending to \(destination.description): \(error)", now: now, random: &random)
                     trunks[name] = record
@@ -180,14 +238,13 @@ final class TrunkLoop: @unchecked Sendable {
     // MARK: - The loop's work
 
     /// One datagram from a socket: a response to one of our transactions, or ignored.
-    func handle(_ bytes: [UInt8], now: Timestamp) {
-        guard case .response(let response)? = try? SIPParser.parse(bytes),
+    func handle(_ bytes: [UInt8], now: Timestamp, isStream: Bool = false) {
+        guard case .response(let response)? = try? SIPParser.parse(bytes, isStream: isStream),
             let top = response.headers.values("Via").first, let branch = (try? Via.parse(top))?.branch,
             var transaction = pending[branch], var record = trunks[transaction.trunk], response.callID == record.client.callID
         else { return }
         if response.statusCode < 200 {
-            transaction.interval = TrunkPendingSend.t2
-            transaction.nextRetransmit = Timestamp(milliseconds: now.milliseconds + TrunkPendingSend.t2)
+            transaction.provisionalReceived(now: now)
             pending[branch] = transaction
             return
         }
@@ -206,10 +263,9 @@ final class TrunkLoop: @unchecked Sendable {
             trunks[transaction.trunk] = record
             perform(actions, trunk: transaction.trunk, now: now)
         }
-        for (branch, var transaction) in pending where transaction.nextRetransmit <= now {
+        for (branch, var transaction) in pending where transaction.isRetransmitDue(now: now) {
             _ = socket(for: transaction.destination)?.send(transaction.bytes, to: transaction.destination)
-            transaction.interval = min(transaction.interval * 2, TrunkPendingSend.t2)
-            transaction.nextRetransmit = Timestamp(milliseconds: now.milliseconds + transaction.interval)
+            transaction.retransmitted(now: now)
             pending[branch] = transaction
         }
         if stopDeadline == nil {
@@ -228,6 +284,11 @@ final class TrunkLoop: @unchecked Sendable {
                 logger.error("trunks: the firewall refused to drop a removed trunk's addresses", metadata: ["trunk": "\(name)", "error": "\(error)"])
             }
         }
+        // A disabled or removed TCP trunk's connection closes once its un-REGISTER is done.
+        for name in connections.keys where !pending.values.contains(where: { $0.trunk == name }) && trunks[name]?.client.isEnabled != true {
+            connections[name] = nil
+            logger.info("trunks: TCP connection closed", metadata: ["trunk": "\(name)"])
+        }
         var next = pending.values.map { min($0.nextRetransmit, $0.deadline) }.min()
         if stopDeadline == nil {
             for record in trunks.values {
@@ -235,6 +296,28 @@ final class TrunkLoop: @unchecked Sendable {
             }
         }
         return next
+    }
+
+    /// A TCP trunk's connection is readable: its responses, then, when the connection is
+    /// finished, a transport error for the transaction in flight or, between refreshes, a
+    /// REGISTER after the backoff (a new connection).
+    func readConnection(_ name: String, now: Timestamp) {
+        guard let connection = connections[name] else { return }
+        let (messages, closed) = connection.receive()
+        for message in messages { handle(message, now: now, isStream: true) }
+        guard let closed, connections[name] === connection else { return }
+        connections[name] = nil
+        logger.warning("trunks: TCP connection lost", metadata: ["trunk": "\(name)", "reason": "\(closed)"])
+        guard var record = trunks[name] else { return }
+        var actions: [TrunkAction]
+        if let branch = record.client.pendingBranch {
+            pending[branch] = nil
+            actions = record.client.transportFailed(branch: branch, reason: "TCP to \(connection.remote.description): \(closed)", now: now, random: &random)
+        } else {
+            actions = record.client.connectionLost(reason: "TCP to \(connection.remote.description): \(closed)", now: now, random: &random)
+        }
+        trunks[name] = record
+        perform(actions, trunk: name, now: now)
     }
 
     /// Whether a stopping loop is done: every un-REGISTER answered or timed out, or the deadline passed.

@@ -12,7 +12,8 @@ import TrunkClient
 ///
 /// REGISTERs leave from the trunk client's own UDP socket (an ephemeral port on the SIP
 /// listen address), not from the registrar's socket: its responses come back there, and the
-/// public address a carrier reports in the Via is that socket's NAT mapping.
+/// public address a carrier reports in the Via is that socket's NAT mapping. A TCP trunk has
+/// its own connection (`TrunkConnection`), polled by the same thread.
 public final class TrunkManager: Sendable {
     private let loop: TrunkLoop
     private let jobs = Mutex<(queue: [@Sendable (TrunkLoop) -> Void], stopped: Bool)>(([], false))
@@ -115,6 +116,11 @@ public final class TrunkManager: Sendable {
             for socket in [loop.socket4, loop.socket6].compactMap({ $0 }) {
                 fds.append(pollfd(fd: socket.descriptor, events: Int16(POLLIN), revents: 0))
             }
+            let connected = loop.connections.sorted { $0.key < $1.key }
+            let firstConnection = fds.count
+            for (_, connection) in connected {
+                fds.append(pollfd(fd: connection.descriptor, events: Int16(POLLIN), revents: 0))
+            }
             _ = poll(&fds, nfds_t(fds.count), Int32(wait))
             var drained = [UInt8](repeating: 0, count: 64)
             while read(wakeRead, &drained, drained.count) > 0 {}
@@ -126,7 +132,11 @@ public final class TrunkManager: Sendable {
                     count += 1
                 }
             }
+            for (index, (name, _)) in connected.enumerated() where fds[firstConnection + index].revents != 0 {
+                loop.readConnection(name, now: received)
+            }
         }
+        loop.connections.removeAll()
         // Jobs queued after the stop began get an answer rather than hanging.
         let late = jobs.withLock { state -> [@Sendable (TrunkLoop) -> Void] in
             defer { state.queue.removeAll() }

@@ -26,9 +26,6 @@ extension TrunkSettings {
         guard let transport = TrunkTransport(rawValue: trunk.transport) else {
             return .failure(TrunkSettingsProblem(field: "transport", value: trunk.transport, message: "is not udp or tcp"))
         }
-        guard transport == .udp else {
-            return .failure(TrunkSettingsProblem(field: "transport", value: trunk.transport, message: "is not supported by the trunk client yet; use udp"))
-        }
         let settings = TrunkSettings(
             name: trunk.name, registrar: registrar, username: trunk.username, authUsername: trunk.authUsername, password: trunk.password,
             realm: trunk.realm, transport: transport, expires: trunk.expires, contactUser: trunk.contactUser, outboundProxy: proxy)
