@@ -146,6 +146,9 @@ public struct PolicyFile: Sendable, Equatable {
             switch node.tag.rawValue {
             case Tag.Name.null.rawValue: return .null
             case Tag.Name.bool.rawValue: return node.bool.map(PolicyValue.bool) ?? .string(scalar.string)
+            // A YAML 1.1 base-60 integer ("1:30") is kept as text: Yams multiplies its parts
+            // without an overflow check, so "177777777778888888:0" trapped (found by fuzzing).
+            case Tag.Name.int.rawValue where scalar.string.contains(":"): return .string(scalar.string)
             case Tag.Name.int.rawValue: return node.int.map { .int(Int64($0)) } ?? .string(scalar.string)
             case Tag.Name.float.rawValue: return node.float.map(PolicyValue.double) ?? .string(scalar.string)
             default: return .string(scalar.string)

@@ -52,6 +52,21 @@ final class PolicyFileTests: XCTestCase {
         XCTAssertEqual(try PolicyFile.parse(yaml: "plugin: exec\ncommand: [x]", path: path).queue, 1000)
     }
 
+    /// Fuzzing found that a base-60 integer too large for Int trapped inside Yams (a crash of the
+    /// daemon on a policy file, or on a policy saved from the web console's rules page).
+    func testABaseSixtyIntegerIsTextAndNeverATrap() throws {
+        let file = try PolicyFile.parse(yaml: """
+            plugin: bruteforce
+            settings:
+              huge: 177777777778888888:0
+              time: 1:30
+              plain: 90
+            """, path: path)
+        XCTAssertEqual(file.settings["huge"], .string("177777777778888888:0"))
+        XCTAssertEqual(file.settings["time"], .string("1:30"))
+        XCTAssertEqual(file.settings["plain"], .int(90))
+    }
+
     func testErrorsNameFileKeyAndValue() {
         let cases: [(String, String, String)] = [
             ("plugin: bruteforce\nenabeld: true", "enabeld", "true"),
