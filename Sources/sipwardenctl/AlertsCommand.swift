@@ -45,13 +45,7 @@ struct AlertsCommand: AsyncParsableCommand {
     var csv = false
 
     func validate() throws {
-        if json && csv { throw ValidationError("give --json or --csv, not both") }
-        for time in [since, until].compactMap({ $0 }) {
-            if let problem = HistoryTime.problem(time) { throw ValidationError(problem) }
-        }
-        if let limit, !(1...HistoryQuery.maxLimit).contains(limit) {
-            throw ValidationError("--limit \(limit): give a whole number from 1 to \(HistoryQuery.maxLimit)")
-        }
+        try HistoryWindowValidation.check(json: json, csv: csv, since: since, until: until, limit: limit)
     }
 
     static let columns = ["time", "event", "source", "severity", "message"]

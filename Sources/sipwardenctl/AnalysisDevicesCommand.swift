@@ -40,10 +40,7 @@ struct AnalysisDevicesCommand: AsyncParsableCommand {
     var csv = false
 
     func validate() throws {
-        if json && csv { throw ValidationError("give --json or --csv, not both") }
-        for time in [since, until].compactMap({ $0 }) {
-            if let problem = HistoryTime.problem(time) { throw ValidationError(problem) }
-        }
+        try HistoryWindowValidation.check(json: json, csv: csv, since: since, until: until)
     }
 
     static let columns = ["vendor", "model", "firmware", "live_bindings", "live_aors", "aors", "example"]

@@ -41,10 +41,7 @@ struct AnalysisGeoCommand: AsyncParsableCommand {
     var csv = false
 
     func validate() throws {
-        if json && csv { throw ValidationError("give --json or --csv, not both") }
-        for time in [since, until].compactMap({ $0 }) {
-            if let problem = HistoryTime.problem(time) { throw ValidationError(problem) }
-        }
+        try HistoryWindowValidation.check(json: json, csv: csv, since: since, until: until)
     }
 
     static let columns = ["section", "code", "name", "count", "distinct"]

@@ -51,10 +51,7 @@ struct AnalysisTrendCommand: AsyncParsableCommand {
     var csv = false
 
     func validate() throws {
-        if json && csv { throw ValidationError("give --json or --csv, not both") }
-        for time in [since, until].compactMap({ $0 }) {
-            if let problem = HistoryTime.problem(time) { throw ValidationError(problem) }
-        }
+        try HistoryWindowValidation.check(json: json, csv: csv, since: since, until: until)
         if let step, HistoryStep(rawValue: step) == nil {
             throw ValidationError("--step \(step): give one of \(HistoryStep.allCases.map(\.rawValue).joined(separator: ", "))")
         }

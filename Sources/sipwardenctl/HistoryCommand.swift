@@ -63,12 +63,7 @@ struct HistoryCommand: AsyncParsableCommand {
     func validate() throws {
         if json && csv { throw ValidationError("give --json or --csv, not both") }
         if let ip, let problem = IPNetwork.problem(ip) { throw ValidationError("--ip: \(problem)") }
-        for time in [since, until].compactMap({ $0 }) {
-            if let problem = HistoryTime.problem(time) { throw ValidationError(problem) }
-        }
-        if let limit, !(1...HistoryQuery.maxLimit).contains(limit) {
-            throw ValidationError("--limit \(limit): give a whole number from 1 to \(HistoryQuery.maxLimit)")
-        }
+        try HistoryWindowValidation.check(json: json, csv: csv, since: since, until: until, limit: limit)
     }
 
     /// The CSV columns: the JSON keys.
