@@ -2,7 +2,9 @@ import ArgumentParser
 import ControlAPI
 
 /// `sipwardenctl trunk disable NAME [--json]`.
-struct TrunkDisableCommand: AsyncParsableCommand {
+struct TrunkDisableCommand: TrunkStateCommand {
+    static let trunkCommand = TrunkCommand.disable
+
     static let configuration = CommandConfiguration(
         commandName: "disable", abstract: "Turn a trunk off: it un-REGISTERs (Expires: 0) and stays off after restarts.",
         discussion: """
@@ -21,13 +23,4 @@ struct TrunkDisableCommand: AsyncParsableCommand {
 
     @Flag(help: "Print the trunk as JSON.")
     var json = false
-
-    func run() async throws {
-        let trunk = try await global.client().trunk(named: name, .disable)
-        if json {
-            try Console.json(trunk)
-            return
-        }
-        Console.line("Trunk \(trunk.name): \(trunk.state).")
-    }
 }

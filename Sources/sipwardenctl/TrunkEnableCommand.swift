@@ -2,7 +2,9 @@ import ArgumentParser
 import ControlAPI
 
 /// `sipwardenctl trunk enable NAME [--json]`.
-struct TrunkEnableCommand: AsyncParsableCommand {
+struct TrunkEnableCommand: TrunkStateCommand {
+    static let trunkCommand = TrunkCommand.enable
+
     static let configuration = CommandConfiguration(
         commandName: "enable", abstract: "Turn a trunk on: it registers at once (and after restarts).",
         discussion: """
@@ -21,13 +23,4 @@ struct TrunkEnableCommand: AsyncParsableCommand {
 
     @Flag(help: "Print the trunk as JSON.")
     var json = false
-
-    func run() async throws {
-        let trunk = try await global.client().trunk(named: name, .enable)
-        if json {
-            try Console.json(trunk)
-            return
-        }
-        Console.line("Trunk \(trunk.name): \(trunk.state).")
-    }
 }

@@ -2,7 +2,9 @@ import ArgumentParser
 import ControlAPI
 
 /// `sipwardenctl trunk refresh NAME [--json]`.
-struct TrunkRefreshCommand: AsyncParsableCommand {
+struct TrunkRefreshCommand: TrunkStateCommand {
+    static let trunkCommand = TrunkCommand.refresh
+
     static let configuration = CommandConfiguration(
         commandName: "refresh", abstract: "Register a trunk at once, forgetting a rejection (after the carrier fixed the account).",
         discussion: """
@@ -21,13 +23,4 @@ struct TrunkRefreshCommand: AsyncParsableCommand {
 
     @Flag(help: "Print the trunk as JSON.")
     var json = false
-
-    func run() async throws {
-        let trunk = try await global.client().trunk(named: name, .refresh)
-        if json {
-            try Console.json(trunk)
-            return
-        }
-        Console.line("Trunk \(trunk.name): \(trunk.state).")
-    }
 }
