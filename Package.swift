@@ -265,7 +265,7 @@ if Context.environment["SIPWARDEN_FUZZ"] != nil {
 // countries from a MaxMind-format database (libmaxminddb), and the alert engine on the
 // per-minute rollups (pure logic, the clock passed in) with its webhook sender.
 package.targets += [
-    .target(name: "Devices", dependencies: [.product(name: "Yams", package: "Yams")]),
+    .target(name: "Devices", dependencies: ["Configuration", .product(name: "Yams", package: "Yams")]),
     .systemLibrary(name: "CMaxMindDB", pkgConfig: "libmaxminddb", providers: [.apt(["libmaxminddb-dev"])]),
     .target(name: "GeoIP", dependencies: ["CMaxMindDB", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
     .target(name: "Alerts"),

@@ -211,19 +211,24 @@ public enum ConfigurationLoader {
         }
     }
 
-    /// Typed access to YAML nodes with errors that name the file and key.
-    struct Reader {
-        let file: String
+    /// Typed access to YAML nodes with errors that name the file and key: the configuration
+    /// file's reader, and that of every other operator-written YAML file (the devices file).
+    public struct Reader: Sendable {
+        /// The file named in errors.
+        public let file: String
 
-        func error(_ key: String, _ value: String, _ message: String) -> ConfigurationError {
+        /// A reader whose errors name `file`.
+        public init(file: String) { self.file = file }
+
+        public func error(_ key: String, _ value: String, _ message: String) -> ConfigurationError {
             ConfigurationError(file: file, key: key, value: value, message: message)
         }
 
-        func unknownKey(_ key: String, known: [String]) -> ConfigurationError {
+        public func unknownKey(_ key: String, known: [String]) -> ConfigurationError {
             ConfigurationError(file: file, key: key, value: "", message: "unknown key; known keys here: \(known.joined(separator: ", "))")
         }
 
-        func mapping(_ node: Node, key: String) throws -> [(String, Node)] {
+        public func mapping(_ node: Node, key: String) throws -> [(String, Node)] {
             guard case .mapping(let mapping) = node else {
                 throw error(key.isEmpty ? "(top level)" : key, describe(node), "expected a mapping of keys to values")
             }
@@ -233,17 +238,17 @@ public enum ConfigurationLoader {
             }
         }
 
-        func sequence(_ node: Node, key: String) throws -> [Node] {
+        public func sequence(_ node: Node, key: String) throws -> [Node] {
             guard case .sequence(let sequence) = node else { throw error(key, describe(node), "expected a list") }
             return Array(sequence)
         }
 
-        func string(_ node: Node, key: String) throws -> String {
+        public func string(_ node: Node, key: String) throws -> String {
             guard case .scalar(let scalar) = node else { throw error(key, describe(node), "expected a single value") }
             return scalar.string
         }
 
-        func integer(_ node: Node, key: String, range: ClosedRange<Int64>) throws -> Int64 {
+        public func integer(_ node: Node, key: String, range: ClosedRange<Int64>) throws -> Int64 {
             let text = try string(node, key: key)
             guard let value = Int64(text), range.contains(value) else {
                 throw error(key, text, "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
@@ -251,11 +256,11 @@ public enum ConfigurationLoader {
             return value
         }
 
-        func uint32(_ node: Node, key: String) throws -> UInt32 {
+        public func uint32(_ node: Node, key: String) throws -> UInt32 {
             UInt32(try integer(node, key: key, range: 0...Int64(UInt32.max)))
         }
 
-        func bool(_ node: Node, key: String) throws -> Bool {
+        public func bool(_ node: Node, key: String) throws -> Bool {
             let text = try string(node, key: key)
             switch text.lowercased() {
             case "true", "yes", "on": return true

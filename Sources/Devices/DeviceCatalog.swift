@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import Yams
 
@@ -72,15 +73,13 @@ public struct DeviceCatalog: Sendable {
 
     /// Parses the text of a devices file; `file` names it in errors.
     public static func parse(yaml text: String, file: String) throws -> DeviceCatalog {
-        func failure(_ key: String, _ value: String, _ message: String) -> DeviceCatalogError {
-            DeviceCatalogError(file: file, key: key, value: value, message: message)
-        }
+        let reader = ConfigurationLoader.Reader(file: file)
+        let failure = reader.error
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
             throw failure("", "", "not valid YAML: \(error)")
         }
         guard let root else { return DeviceCatalog(rules: [], file: file) }
-        let reader = NodeReader(fail: failure)
         var catalog = DeviceCatalog(rules: [], file: file)
         for (key, node) in try reader.mapping(root, key: "(top level)") {
             switch key {
@@ -102,7 +101,7 @@ public struct DeviceCatalog: Sendable {
         return catalog
     }
 
-    private static func rule(_ node: Node, key: String, reader: NodeReader) throws -> DeviceRule {
+    private static func rule(_ node: Node, key: String, reader: ConfigurationLoader.Reader) throws -> DeviceRule {
         var vendor: String?
         var pattern: String?
         var model = "${model}"
@@ -114,25 +113,25 @@ public struct DeviceCatalog: Sendable {
             case "match": pattern = try reader.string(value, key: path)
             case "model": model = try reader.string(value, key: path)
             case "firmware": firmware = try reader.string(value, key: path)
-            default: throw reader.fail(path, "", "unknown key; known keys here: vendor, match, model, firmware")
+            default: throw reader.error(path, "", "unknown key; known keys here: vendor, match, model, firmware")
             }
         }
-        guard let vendor, !vendor.isEmpty else { throw reader.fail("\(key).vendor", "", "every rule needs a vendor") }
-        guard let pattern, !pattern.isEmpty else { throw reader.fail("\(key).match", "", "every rule needs a match pattern") }
+        guard let vendor, !vendor.isEmpty else { throw reader.error("\(key).vendor", "", "every rule needs a vendor") }
+        guard let pattern, !pattern.isEmpty else { throw reader.error("\(key).match", "", "every rule needs a match pattern") }
         let built: DeviceRule
         do { built = try DeviceRule(vendor: vendor, pattern: pattern, model: model, firmware: firmware) } catch {
-            throw reader.fail("\(key).match", pattern, "not a valid regular expression (ICU syntax): \(error.localizedDescription)")
+            throw reader.error("\(key).match", pattern, "not a valid regular expression (ICU syntax): \(error.localizedDescription)")
         }
         for (field, template) in [("vendor", vendor), ("model", model), ("firmware", firmware)] {
             for name in DeviceRule.references(in: template) where !built.groupNames.contains(name) {
                 if template == "${\(field)}" && field != "vendor" { continue }  // the default template needs no group
-                throw reader.fail("\(key).\(field)", template, "refers to ${\(name)}, which the pattern has no (?<\(name)>...) group for")
+                throw reader.error("\(key).\(field)", template, "refers to ${\(name)}, which the pattern has no (?<\(name)>...) group for")
             }
         }
         return built
     }
 
-    private static func sample(_ node: Node, key: String, reader: NodeReader) throws -> DeviceSample {
+    private static func sample(_ node: Node, key: String, reader: ConfigurationLoader.Reader) throws -> DeviceSample {
         var userAgent: String?
         var vendor: String?
         var model = ""
@@ -144,11 +143,11 @@ public struct DeviceCatalog: Sendable {
             case "vendor": vendor = try reader.string(value, key: path)
             case "model": model = try reader.string(value, key: path)
             case "firmware": firmware = try reader.string(value, key: path)
-            default: throw reader.fail(path, "", "unknown key; known keys here: user_agent, vendor, model, firmware")
+            default: throw reader.error(path, "", "unknown key; known keys here: user_agent, vendor, model, firmware")
             }
         }
-        guard let userAgent else { throw reader.fail("\(key).user_agent", "", "every sample needs the user_agent it replays") }
-        guard let vendor else { throw reader.fail("\(key).vendor", "", "every sample states the vendor it expects") }
+        guard let userAgent else { throw reader.error("\(key).user_agent", "", "every sample needs the user_agent it replays") }
+        guard let vendor else { throw reader.error("\(key).vendor", "", "every sample states the vendor it expects") }
         return DeviceSample(userAgent: userAgent, expected: DeviceIdentity(vendor: vendor, model: model, firmware: firmware))
     }
 }
