@@ -55,12 +55,7 @@ final class TrunkConnection {
                 throw TrunkSocketError("connect(\(remote.description))", failure)
             }
         }
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let named = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0, let local = withUnsafePointer(to: &storage, { TrunkEndpoint.from($0) }) else {
+        guard let local = TrunkEndpoint.local(of: fd) else {
             let code = errno
             close(fd)
             throw TrunkSocketError("getsockname()", code)

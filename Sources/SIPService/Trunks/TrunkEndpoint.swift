@@ -33,6 +33,17 @@ struct TrunkEndpoint: Sendable, Hashable {
         }
     }
 
+    /// The address socket `fd` is bound to (`getsockname`); nil when it cannot be read.
+    static func local(of fd: Int32) -> TrunkEndpoint? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let named = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { return nil }
+        return withUnsafePointer(to: &storage) { from($0) }
+    }
+
     /// The endpoint a socket address names; nil for other families.
     static func from(_ storage: UnsafePointer<sockaddr_storage>) -> TrunkEndpoint? {
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)

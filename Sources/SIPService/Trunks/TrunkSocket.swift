@@ -20,12 +20,7 @@ final class TrunkSocket {
             close(fd)
             throw TrunkSocketError("bind(\(probe.description))", code)
         }
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let named = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0, let local = withUnsafePointer(to: &storage, { TrunkEndpoint.from($0) }) else {
+        guard let local = TrunkEndpoint.local(of: fd) else {
             let code = errno
             close(fd)
             throw TrunkSocketError("getsockname()", code)
@@ -68,12 +63,6 @@ final class TrunkSocket {
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         guard destination.withSocketAddress({ connect(fd, $0, $1) }) == 0 else { return nil }
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let named = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { return nil }
-        return withUnsafePointer(to: &storage) { TrunkEndpoint.from($0) }?.ip
+        return TrunkEndpoint.local(of: fd)?.ip
     }
 }
