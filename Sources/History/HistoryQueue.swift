@@ -15,7 +15,7 @@ final class HistoryQueue: @unchecked Sendable {
     private var completed = 0
     private var closing = false
     private var flushWaiters = 0
-    private(set) var dropped = 0
+    private var dropped = 0
     /// How long the writer gathers events before a write, and how many make it write at once.
     static let batchDelay: TimeInterval = 0.25
     static let batchSize = 2048
