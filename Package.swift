@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // HeapModule: the registrations page picks its rows with a bounded heap (already resolved for SwiftNIO).
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         // The plugin API: one dynamic library shared by the daemon and every plugin (see PolicyAPI/Package.swift).
         .package(path: "PolicyAPI"),
     ],
@@ -32,7 +34,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["Registrar", .product(name: "GRDB", package: "GRDB.swift")]),
         // An in-memory `StoreBackend` for unit tests; only test targets depend on it.
         .target(name: "StoreTesting", dependencies: ["Store", "Registrar"]),
-        .target(name: "ControlAPI"),
+        .target(name: "ControlAPI", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
         .systemLibrary(name: "CNFTables", pkgConfig: "libnftnl", providers: [.apt(["libnftnl-dev", "libmnl-dev"])]),
         .target(name: "Firewall", dependencies: ["CNFTables", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         // The security log: a bounded queue and one writer thread appending JSON lines.

@@ -73,17 +73,25 @@ public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
 
     /// The host part of "ip:port", "[v6]:port", "sip:user@host:port;params" or a bare address.
     public static func host(of address: String) -> String {
-        var text = Substring(address)
-        if let scheme = text.range(of: "sip:") ?? text.range(of: "sips:"), scheme.lowerBound == text.startIndex {
-            text = text[scheme.upperBound...]
+        // Over the UTF-8 view, without Foundation: the registrations page runs this for every
+        // binding a `--ip` filter looks at.
+        var text = Substring(address).utf8
+        if text.starts(with: "sip:".utf8) {
+            text = text.dropFirst(4)
+        } else if text.starts(with: "sips:".utf8) {
+            text = text.dropFirst(5)
         }
-        if let at = text.lastIndex(of: "@") { text = text[text.index(after: at)...] }
-        if let end = text.firstIndex(where: { $0 == ";" || $0 == "?" || $0 == ">" }) { text = text[..<end] }
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            return String(text[text.index(after: text.startIndex)..<close])
+        if let at = text.lastIndex(of: UInt8(ascii: "@")) { text = text[text.index(after: at)...] }
+        if let end = text.firstIndex(where: { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: ">") }) {
+            text = text[..<end]
         }
-        if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") { return String(text[..<colon]) }
-        return String(text)
+        if text.first == UInt8(ascii: "["), let close = text.firstIndex(of: UInt8(ascii: "]")) {
+            return String(Substring(text[text.index(after: text.startIndex)..<close]))
+        }
+        if let colon = text.firstIndex(of: UInt8(ascii: ":")), !text[text.index(after: colon)...].contains(UInt8(ascii: ":")) {
+            return String(Substring(text[..<colon]))
+        }
+        return String(Substring(text))
     }
 
     private static func addressBytes(_ text: String) -> [UInt8]? {

@@ -1,4 +1,5 @@
 import Foundation
+import HeapModule
 
 /// The filters and order of `GET /v1/registrations` (`sipwardenctl registrations list`):
 /// every filter given must hold (they combine with AND); with none, every live binding.
@@ -106,39 +107,99 @@ public struct RegistrationQuery: Hashable, Sendable {
     }
 
     /// Whether `row` passes every filter.
-    public func matches(_ row: RegistrationInfo) -> Bool {
-        if !(status ?? .live).includes(row.status) { return false }
-        if let number {
-            let user = Self.userPart(of: row.aor)
-            if number.hasSuffix("*") {
-                if !user.hasPrefix(number.dropLast()) { return false }
-            } else if user != number {
-                return false
-            }
-        }
-        if let ip, let network = IPNetwork(ip) {
-            if !network.contains(IPNetwork.host(of: row.source)) && !network.contains(IPNetwork.host(of: row.contact)) { return false }
-        }
-        if let account, row.account != account { return false }
-        if let userAgent {
-            guard let agent = row.userAgent, agent.range(of: userAgent, options: .caseInsensitive) != nil else { return false }
-        }
-        if let nat, row.nat != nat { return false }
-        return true
+    public func matches(_ row: some RegistrationRowFields) -> Bool {
+        Filter(self).matches(row)
     }
 
     /// The rows that match, in the query's order (AOR, then contact, when no sort is given;
     /// ties on the sort column fall back to that order too).
     public func apply(_ rows: [RegistrationInfo]) -> [RegistrationInfo] {
-        let kept = rows.filter(matches)
+        select(rows, offset: 0, limit: .max).rows
+    }
+
+    /// How many rows match, and the `limit` of them from `offset` on in the query's order
+    /// (`apply`'s order). Each row's sort value is computed once, and when the page is a
+    /// small part of the matches only the first `offset + limit` are ordered (a bounded heap),
+    /// so a page of 100 out of 100,000 costs one pass, not a full sort.
+    public func select<Row: RegistrationRowFields>(_ rows: [Row], offset: Int, limit: Int) -> (total: Int, rows: [Row]) {
+        let filter = Filter(self)
         let column = sort
-        let descending = descending
-        return kept.sorted { a, b in
-            if let column {
-                let order = column.compare(a, b)
-                if order != .orderedSame { return descending ? order == .orderedDescending : order == .orderedAscending }
+        var ranked: [Ranked] = []
+        for (index, row) in rows.enumerated() where filter.matches(row) {
+            ranked.append(Ranked(key: column.map { $0.key(of: row) } ?? .absent, aor: row.aor, contact: row.contact,
+                                 status: row.status.rawValue, index: index, descending: descending))
+        }
+        let total = ranked.count
+        let offset = max(0, offset)
+        guard offset < total, limit > 0 else { return (total, []) }
+        let wanted = limit >= total - offset ? total : offset + limit
+        let ordered: [Ranked]
+        if wanted * 4 >= total {
+            ordered = ranked.sorted()
+        } else {
+            // The `wanted` smallest: a max-heap that never holds more than that many.
+            var heap = Heap<Ranked>()
+            for item in ranked {
+                if heap.count < wanted {
+                    heap.insert(item)
+                } else if let largest = heap.max, item < largest {
+                    heap.replaceMax(with: item)
+                }
             }
-            return (a.aor, a.contact, a.status.rawValue) < (b.aor, b.contact, b.status.rawValue)
+            ordered = heap.unordered.sorted()
+        }
+        let end = min(ordered.count, offset + limit)
+        return (total, ordered[offset..<end].map { rows[$0.index] })
+    }
+
+    /// The filters, with the range parsed once.
+    private struct Filter {
+        let query: RegistrationQuery
+        let network: IPNetwork?
+
+        init(_ query: RegistrationQuery) {
+            self.query = query
+            self.network = query.ip.flatMap(IPNetwork.init)
+        }
+
+        func matches(_ row: some RegistrationRowFields) -> Bool {
+            if !(query.status ?? .live).includes(row.status) { return false }
+            if let number = query.number {
+                let user = RegistrationQuery.userPart(of: row.aor)
+                if number.hasSuffix("*") {
+                    if !user.hasPrefix(number.dropLast()) { return false }
+                } else if user != number {
+                    return false
+                }
+            }
+            if let network {
+                if !network.contains(row.sourceIP) && !network.contains(IPNetwork.host(of: row.contact)) { return false }
+            }
+            if let account = query.account, row.account != account { return false }
+            if let userAgent = query.userAgent {
+                guard let agent = row.userAgent, agent.range(of: userAgent, options: .caseInsensitive) != nil else { return false }
+            }
+            if let nat = query.nat, row.nat != nat { return false }
+            return true
+        }
+    }
+
+    /// A matching row's place in the order: the sort value, then AOR, contact and status.
+    private struct Ranked: Comparable {
+        let key: RegistrationSortKey
+        let aor: String
+        let contact: String
+        let status: String
+        let index: Int
+        let descending: Bool
+
+        static func < (a: Ranked, b: Ranked) -> Bool {
+            if a.key != b.key { return a.descending ? b.key < a.key : a.key < b.key }
+            return (a.aor, a.contact, a.status) < (b.aor, b.contact, b.status)
+        }
+
+        static func == (a: Ranked, b: Ranked) -> Bool {
+            a.key == b.key && a.aor == b.aor && a.contact == b.contact && a.status == b.status
         }
     }
 

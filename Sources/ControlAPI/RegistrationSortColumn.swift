@@ -1,7 +1,7 @@
 import Foundation
 
 /// A column `registrations list --sort` orders by: every JSON key of `RegistrationInfo`, and
-/// `number` (the AOR's user part, numerically when both are numbers).
+/// `number` (the AOR's user part: numeric ones in numeric order, before the rest in text order).
 public enum RegistrationSortColumn: String, CaseIterable, Hashable, Sendable {
     /// The AOR's user part.
     case number
@@ -54,51 +54,74 @@ public enum RegistrationSortColumn: String, CaseIterable, Hashable, Sendable {
     }
 
     /// How `a` compares with `b` on this column (absent values first).
-    public func compare(_ a: RegistrationInfo, _ b: RegistrationInfo) -> ComparisonResult {
-        func order<T: Comparable>(_ x: T, _ y: T) -> ComparisonResult { x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame }
-        func optional<T: Comparable>(_ x: T?, _ y: T?) -> ComparisonResult {
-            switch (x, y) {
-            case (nil, nil): return .orderedSame
-            case (nil, _): return .orderedAscending
-            case (_, nil): return .orderedDescending
-            case (let x?, let y?): return order(x, y)
-            }
-        }
-        switch self {
-        case .number:
-            let x = RegistrationQuery.userPart(of: a.aor), y = RegistrationQuery.userPart(of: b.aor)
-            if let nx = Int(x), let ny = Int(y), nx != ny { return order(nx, ny) }
-            return order(x, y)
-        case .aor: return order(a.aor, b.aor)
-        case .contact: return order(a.contact, b.contact)
-        case .source: return Self.compareAddresses(a.source, b.source)
-        case .received: return Self.compareAddresses(a.received, b.received)
-        case .transport: return order(a.transport, b.transport)
-        case .expiresIn: return order(a.expiresIn, b.expiresIn)
-        case .nat: return order(a.nat ? 1 : 0, b.nat ? 1 : 0)
-        case .userAgent: return optional(a.userAgent, b.userAgent)
-        case .registeredAt: return order(a.registeredAt, b.registeredAt)
-        case .updatedAt: return order(a.updatedAt, b.updatedAt)
-        case .callID: return order(a.callID, b.callID)
-        case .cseq: return order(a.cseq, b.cseq)
-        case .q: return optional(a.q, b.q)
-        case .status: return order(a.status.rawValue, b.status.rawValue)
-        case .account: return optional(a.account, b.account)
-        }
+    public func compare(_ a: some RegistrationRowFields, _ b: some RegistrationRowFields) -> ComparisonResult {
+        let x = key(of: a), y = key(of: b)
+        return x < y ? .orderedAscending : y < x ? .orderedDescending : .orderedSame
     }
 
-    /// "ip:port" texts by address bytes (IPv4 before IPv6), then port.
-    private static func compareAddresses(_ a: String, _ b: String) -> ComparisonResult {
-        func key(_ text: String) -> ([UInt8], Int) {
-            let host = IPNetwork.host(of: text)
-            let port = text.split(separator: ":").last.flatMap { Int($0) } ?? 0
-            return (IPNetwork(host)?.bytes ?? [], port)
+    /// What `row` sorts by on this column, computed once per row (`RegistrationQuery.select`
+    /// compares keys, never re-reading or re-parsing a row).
+    public func key(of row: some RegistrationRowFields) -> RegistrationSortKey {
+        func optional<T>(_ value: T?, _ make: (T) -> RegistrationSortKey) -> RegistrationSortKey { value.map(make) ?? .absent }
+        switch self {
+        case .number:
+            // Numeric user parts in numeric order, before the others in text order.
+            let user = RegistrationQuery.userPart(of: row.aor)
+            return Int(user).map { .integer($0) } ?? .text(user)
+        case .aor: return .text(row.aor)
+        case .contact: return .text(row.contact)
+        case .source: return .address(RegistrationSortKey.Address(ip: row.sourceIP, port: row.sourcePort))
+        case .received: return .address(RegistrationSortKey.Address(ip: row.receivedIP, port: row.receivedPort))
+        case .transport: return .text(row.transport)
+        case .expiresIn: return .integer(row.expiresIn)
+        case .nat: return .integer(row.nat ? 1 : 0)
+        case .userAgent: return optional(row.userAgent) { .text($0) }
+        case .registeredAt: return .real(row.registeredAt.timeIntervalSinceReferenceDate)
+        case .updatedAt: return .real(row.updatedAt.timeIntervalSinceReferenceDate)
+        case .callID: return .text(row.callID)
+        case .cseq: return .integer(row.cseq)
+        case .q: return optional(row.q) { .real($0) }
+        case .status: return .text(row.status.rawValue)
+        case .account: return optional(row.account) { .text($0) }
         }
-        let (x, px) = key(a), (y, py) = key(b)
-        if x != y {
-            if x.count != y.count { return x.count < y.count ? .orderedAscending : .orderedDescending }
-            return x.lexicographicallyPrecedes(y) ? .orderedAscending : .orderedDescending
+    }
+}
+
+/// A row's value on one sort column, ordered as the column sorts: `absent` (no User-Agent,
+/// no q, no account) first; within a column every present value has the same case, except
+/// `number`, whose numeric user parts (`integer`) come before the rest (`text`).
+public enum RegistrationSortKey: Comparable, Sendable {
+    /// No value.
+    case absent
+    /// A count, a number, a flag.
+    case integer(Int)
+    /// A time or a q-value.
+    case real(Double)
+    /// Text, in Swift's String order.
+    case text(String)
+    /// An address and port.
+    case address(Address)
+
+    /// An "ip:port" by address bytes (IPv4 before IPv6; an unparsable address before both),
+    /// then port.
+    public struct Address: Comparable, Sendable {
+        /// The address bytes (4 or 16), empty when the text was not an address.
+        public var bytes: [UInt8]
+        /// The port.
+        public var port: Int
+
+        /// Parses the bare address `ip` once.
+        public init(ip: String, port: Int) {
+            self.bytes = IPNetwork(ip)?.bytes ?? []
+            self.port = port
         }
-        return px < py ? .orderedAscending : px > py ? .orderedDescending : .orderedSame
+
+        public static func < (a: Address, b: Address) -> Bool {
+            if a.bytes != b.bytes {
+                if a.bytes.count != b.bytes.count { return a.bytes.count < b.bytes.count }
+                return a.bytes.lexicographicallyPrecedes(b.bytes)
+            }
+            return a.port < b.port
+        }
     }
 }

@@ -89,6 +89,11 @@ final class RegistrationQueryTests: XCTestCase {
         XCTAssertEqual(IPNetwork.host(of: "sip:1001@10.0.0.5:5062;transport=udp"), "10.0.0.5")
         XCTAssertEqual(IPNetwork.host(of: "sip:1001@[2001:db8::9]:5060;ob"), "2001:db8::9")
         XCTAssertEqual(IPNetwork.host(of: "sip:pbx.example.com"), "pbx.example.com")
+        XCTAssertEqual(IPNetwork.host(of: "sips:1001@198.51.100.4:5061"), "198.51.100.4")
+        XCTAssertEqual(IPNetwork.host(of: "<sip:1001@192.0.2.8:5060>;expires=60"), "192.0.2.8", "the host after the @, up to the port")
+        XCTAssertEqual(IPNetwork.host(of: "2001:db8::7"), "2001:db8::7", "a bare IPv6 address keeps its colons")
+        XCTAssertEqual(IPNetwork.host(of: "[2001:db8::7]"), "2001:db8::7")
+        XCTAssertEqual(IPNetwork.host(of: "sip:Ünïcode@192.0.2.9"), "192.0.2.9")
         XCTAssertEqual(IPNetwork.host(of: "2001:db8::1"), "2001:db8::1")
     }
 
@@ -141,5 +146,41 @@ final class RegistrationQueryTests: XCTestCase {
         XCTAssertFalse(decoded.dryRun, "dry_run defaults to false")
         let response = try JSONSerialization.jsonObject(with: ControlJSON.makeEncoder().encode(UnregisterResponse(dryRun: true, removed: []))) as? [String: Any]
         XCTAssertEqual(response?["dry_run"] as? Bool, true)
+    }
+
+    /// A page is the same rows as the whole sorted listing cut at offset and limit, whether
+    /// `select` sorts everything or keeps only the first offset + limit in its heap.
+    func testAPageIsTheSortedListingCutAtOffsetAndLimit() throws {
+        var many: [RegistrationInfo] = []
+        for index in 0..<500 {
+            // Deliberate ties (expiry, source, account) so the fallback order matters.
+            let source = index % 7 == 0 ? "[2001:db8::\(index % 5)]:5060" : "192.0.2.\(index % 50):\(5060 + index % 3)"
+            many.append(row(String(1000 + (index * 37) % 500), source: source, ua: index % 4 == 0 ? nil : "UA \(index % 9)",
+                            nat: index % 2 == 0, status: index % 11 == 0 ? .expired : .registered,
+                            account: index % 3 == 0 ? nil : "acct\(index % 4)", expiresIn: index % 13))
+        }
+        for sort in [nil, "source", "-source", "expires_in", "-expires_in", "number", "-number", "account", "user_agent", "-q"] {
+            for status in ["live", "all"] {
+                var parameters = ["status": status]
+                if let sort { parameters["sort"] = sort }
+                let query = try RegistrationQuery.parse(parameters).get()
+                let whole = query.apply(many)
+                XCTAssertEqual(query.select(many, offset: 0, limit: .max).total, whole.count)
+                for (offset, limit) in [(0, 10), (0, 1), (17, 5), (100, 100), (whole.count - 3, 10), (whole.count, 10), (whole.count + 5, 10)] {
+                    let page = query.select(many, offset: offset, limit: limit)
+                    let start = min(offset, whole.count), end = min(whole.count, offset + limit)
+                    XCTAssertEqual(page.total, whole.count)
+                    XCTAssertEqual(page.rows, Array(whole[start..<end]), "sort \(sort ?? "none"), status \(status), offset \(offset), limit \(limit)")
+                }
+            }
+        }
+        // And the whole listing is in order: each row is not after the next one.
+        let query = try RegistrationQuery.parse(["sort": "source", "status": "all"]).get()
+        let whole = query.apply(many)
+        for (a, b) in zip(whole, whole.dropFirst()) {
+            XCTAssertNotEqual(RegistrationSortColumn.source.compare(a, b), .orderedDescending)
+        }
+        XCTAssertEqual(query.select(many, offset: 0, limit: 0).rows, [], "limit 0 is no rows")
+        XCTAssertEqual(query.select(many, offset: 0, limit: 0).total, whole.count)
     }
 }

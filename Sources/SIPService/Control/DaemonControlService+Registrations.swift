@@ -10,13 +10,21 @@ import SIPWardenPolicy
 /// and recently expired bindings), one AOR in full, and force-unregister.
 extension DaemonControlService {
     func registrations(matching query: RegistrationQuery) async throws -> [RegistrationInfo] {
-        query.apply(rows(now: SystemClock.now()))
+        query.select(bindingRows(now: SystemClock.now()), offset: 0, limit: .max).rows.map(\.info)
+    }
+
+    /// One page of the listing (the web console's table): filtered and ordered on the
+    /// bindings themselves, so only the page's rows become `RegistrationInfo`s.
+    func registrationPage(matching query: RegistrationQuery, offset: Int, limit: Int) async throws -> RegistrationPage {
+        let (total, rows) = query.select(bindingRows(now: SystemClock.now()), offset: offset, limit: limit)
+        return RegistrationPage(total: total, offset: offset, limit: limit, registrations: rows.map(\.info))
     }
 
     func registration(aor requested: String) async throws -> RegistrationDetail? {
         let now = SystemClock.now()
-        let rows = rows(now: now)
-        guard let aor = try Self.resolveOrExplain(requested, among: rows.map(\.aor), command: "show") else { return nil }
+        let candidates = bindingRows(now: now)
+        guard let aor = try Self.resolveOrExplain(requested, among: candidates.map(\.aor), command: "show") else { return nil }
+        let rows = candidates.filter { $0.aor == aor }.map(\.info)
         let stored = Dictionary((try? store.bindings(of: aor))?.map { ($0.contact, $0) } ?? [], uniquingKeysWith: { a, _ in a })
         // The Contact parameters as the registrar holds them (live, or ended and retained),
         // else as stored.
@@ -102,36 +110,34 @@ extension DaemonControlService {
 
     // MARK: - Rows
 
-    /// Every live binding (registered or unreachable) and every recently ended one, as rows.
-    func rows(now: Timestamp) -> [RegistrationInfo] {
-        let (live, subscribers) = service.state.withLock { state in
-            (state.registrar.location.liveBindings(now: now), state.registrar.directory)
+    /// Every live binding (registered or unreachable) and every recently ended one, as the
+    /// listing's filters and sort read them.
+    func bindingRows(now: Timestamp) -> [BindingRow] {
+        let ended = service.ended.current(now: now, excluding: [])
+        let (live, directory, endedRows) = service.state.withLock { state in
+            let location = state.registrar.location
+            // An ended binding whose phone registered again is listed once, as live.
+            let stillEnded = ended.filter { entry in
+                !location.bindings(of: entry.binding.aor, now: now).contains { $0.contactKey == entry.binding.contactKey }
+            }
+            return (location.liveBindings(now: now), state.registrar.directory, stillEnded)
         }
-        let states = service.keepalive.states()
-        var liveKeys = Set<BindingKey>()
-        var rows: [RegistrationInfo] = []
-        rows.reserveCapacity(live.count)
+        // Only the unreachable ones change a row's status; most tables have none to look up.
+        let unreachable = Set(service.keepalive.states().compactMap { $0.value.unreachableSince == nil ? nil : $0.key })
+        var rows: [BindingRow] = []
+        rows.reserveCapacity(live.count + endedRows.count)
         for binding in live {
-            let key = BindingKey(aor: binding.aor, contactKey: binding.contactKey)
-            liveKeys.insert(key)
-            let status: RegistrationStatus = states[key]?.unreachableSince == nil ? .registered : .unreachable
-            rows.append(row(binding, now: now, status: status, account: Self.account(of: binding.aor, in: subscribers)))
+            let down = !unreachable.isEmpty && unreachable.contains(BindingKey(aor: binding.aor, contactKey: binding.contactKey))
+            rows.append(BindingRow(binding: binding, status: down ? .unreachable : .registered, now: now, directory: directory))
         }
-        for entry in service.ended.current(now: now, excluding: liveKeys) {
-            rows.append(row(entry.binding, now: now, status: .expired, account: Self.account(of: entry.binding.aor, in: subscribers)))
+        for entry in endedRows {
+            rows.append(BindingRow(binding: entry.binding, status: .expired, now: now, directory: directory))
         }
         return rows
     }
 
     private func row(_ binding: Binding, now: Timestamp, status: RegistrationStatus, account: String?) -> RegistrationInfo {
-        RegistrationInfo(
-            aor: binding.aor, contact: binding.contact, expiresIn: max(0, Int(now.secondsUntil(binding.expiresAt))),
-            source: RegistrationInfo.address(ip: binding.source.ip, port: binding.source.port),
-            transport: binding.transport.rawValue, userAgent: binding.userAgent,
-            registeredAt: Self.date(binding.registeredAt), nat: binding.nat, callID: binding.callID,
-            cseq: Int(binding.cseq), q: binding.qThousandths.map { Double($0) / 1000 },
-            updatedAt: Self.date(binding.updatedAt), status: status, account: account
-        )
+        BindingRow(binding: binding, status: status, now: now, directory: SubscriberDirectory()).info(account: account)
     }
 
     private func accountsByAOR(_ aors: Set<String>) -> [String: String?] {
@@ -192,3 +198,40 @@ extension DaemonControlService {
     }
 }
 
+/// A binding as the registration listing's filters and sort read it (`RegistrationQuery.select`):
+/// the account is looked up, and the `RegistrationInfo` built, only when asked.
+struct BindingRow: RegistrationRowFields {
+    let binding: Binding
+    let status: RegistrationStatus
+    let now: Timestamp
+    let directory: SubscriberDirectory
+
+    var aor: String { binding.aor }
+    var contact: String { binding.contact }
+    var sourceIP: String { binding.source.ip }
+    var sourcePort: Int { binding.source.port }
+    var receivedIP: String { binding.source.ip }
+    var receivedPort: Int { binding.source.port }
+    var transport: String { binding.transport.rawValue }
+    var expiresIn: Int { max(0, Int(now.secondsUntil(binding.expiresAt))) }
+    var nat: Bool { binding.nat }
+    var userAgent: String? { binding.userAgent }
+    var registeredAt: Date { DaemonControlService.date(binding.registeredAt) }
+    var updatedAt: Date { DaemonControlService.date(binding.updatedAt) }
+    var callID: String { binding.callID }
+    var cseq: Int { Int(binding.cseq) }
+    var q: Double? { binding.qThousandths.map { Double($0) / 1000 } }
+    var account: String? { DaemonControlService.account(of: binding.aor, in: directory) }
+
+    /// The row as the control API lists it.
+    var info: RegistrationInfo { info(account: account) }
+
+    /// The row as the control API lists it, with the account already known.
+    func info(account: String?) -> RegistrationInfo {
+        RegistrationInfo(
+            aor: aor, contact: contact, expiresIn: expiresIn, source: RegistrationInfo.address(ip: sourceIP, port: sourcePort),
+            transport: transport, userAgent: userAgent, registeredAt: registeredAt, nat: nat, callID: callID, cseq: cseq, q: q,
+            updatedAt: updatedAt, status: status, account: account
+        )
+    }
+}
