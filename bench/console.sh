@@ -65,10 +65,19 @@ for page in "${pages[@]}"; do
   times=()
   for _ in $(seq 1 "$ROUNDS"); do
     if [[ "$page" == */stream ]]; then
-      # The first event of the live table's stream: what every open tab asks each second.
-      start=$(date +%s.%N)
-      { curl -s -N -b "$jar" --max-time 30 "$base$page" 2>/dev/null || true; } | head -c 1 >/dev/null || true
-      t=$(python3 -c "import sys; print(f'{$(date +%s.%N) - $start:.3f}')")
+      t=$(python3 - "$HTTP_PORT" "$page" "$jar" <<'PY'
+import http.client, sys, time
+port, path, jar = sys.argv[1:4]
+cookie = "; ".join(f"{f[5]}={f[6]}" for f in (l.rstrip("\n").split("\t") for l in open(jar)) if len(f) == 7)
+started = time.monotonic()
+connection = http.client.HTTPConnection("127.0.0.1", int(port), timeout=30)
+connection.request("GET", path, headers={"Cookie": cookie})
+response = connection.getresponse()
+while not response.fp.readline().startswith(b"data:"):
+    pass
+print(f"{time.monotonic() - started:.3f}")
+PY
+)
     else
       t=$(curl -s -o /dev/null -b "$jar" --max-time 60 -w '%{time_total}' "$base$page")
     fi

@@ -16,29 +16,26 @@ extension ConsoleApp {
     }
 
     func phonesPage(_ request: ConsoleRequest, _ session: ConsoleSessions.Session, attempt: RangeAttempt? = nil, status: Int = 200) async -> ConsoleResponse {
-        let filter = request.query["q"].flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        let filterText = request.query["q"] ?? ""
+        let offset = max(0, Int(request.query["offset"] ?? "") ?? 0)
         var html = """
             <form method="get" action="/phones" class="filters" role="search"><label>Phone<input name="q" placeholder="1001" \
-            value="\(HTML.escape(request.query["q"] ?? ""))"></label><button type="submit">Find</button></form>
+            value="\(HTML.escape(filterText))"></label><button type="submit">Find</button></form>
             """
-        let subscribers: [SubscriberInfo]
-        let ranges: [AllowedRangeRule]
-        switch (await read(.listSubscribers, [SubscriberInfo].self, as: session), await read(.listAllowedRanges(username: nil, domain: nil), [AllowedRangeRule].self, as: session)) {
-        case (.success(let s), .success(let r)):
-            subscribers = s
-            ranges = r
-        case (.failure(let problem), _), (_, .failure(let problem)):
+        // The daemon filters and pages the subscribers (100,000 of them are never sent here).
+        let result: PhonePage
+        switch await read(.phonePage(filter: filterText.isEmpty ? nil : filterText, offset: offset, limit: Self.phonesPerPage), PhonePage.self, as: session) {
+        case .success(let page): result = page
+        case .failure(let problem):
             return .html(problem.status, page("Phones", "/phones", session, html + HTML.problem(problem.message)))
         }
+        let shown = result.phones
         var byPhone: [String: [AllowedRangeRule]] = [:]
-        for rule in ranges { byPhone[Self.phoneKey(rule.username, rule.domain), default: []].append(rule) }
-        let shown = subscribers.filter { subscriber in
-            filter.map { "\(subscriber.username)@\(subscriber.domain ?? "")".lowercased().contains($0) } ?? true
-        }
+        for rule in result.allowedRanges { byPhone[Self.phoneKey(rule.username, rule.domain), default: []].append(rule) }
         html += "<div class=\"scroll\"><table id=\"phones\"><thead><tr><th scope=\"col\">Phone</th><th scope=\"col\">Name</th><th scope=\"col\">Auth mode</th>"
         html += "<th scope=\"col\">Account</th><th scope=\"col\">Allowed ranges</th></tr></thead><tbody>"
         if shown.isEmpty { html += "<tr><td colspan=\"5\" class=\"muted\">No phones.</td></tr>" }
-        for subscriber in shown.prefix(Self.phonesPerPage) {
+        for subscriber in shown {
             let name = subscriber.domain.map { "\(subscriber.username)@\($0)" } ?? subscriber.username
             let key = Self.phoneKey(subscriber.username, subscriber.domain)
             html += "<tr data-phone=\"\(HTML.escape(name))\"><td>\(HTML.escape(name))</td><td>\(HTML.escape(subscriber.displayName ?? ""))</td>"
@@ -66,8 +63,12 @@ extension ConsoleApp {
             html += "</td></tr>"
         }
         html += "</tbody></table></div>"
-        if shown.count > Self.phonesPerPage {
-            html += "<p class=\"muted\">\(Self.phonesPerPage) of \(shown.count) phones shown; narrow them with the filter.</p>"
+        if result.total > shown.count {
+            let link = { (from: Int) in "/phones" + HTML.query([("q", filterText.isEmpty ? nil : filterText), ("offset", String(from))]) }
+            html += "<p class=\"pager\">Phones \(shown.isEmpty ? 0 : offset + 1) to \(offset + shown.count) of \(result.total)"
+            if offset > 0 { html += " <a href=\"\(HTML.escape(link(max(0, offset - Self.phonesPerPage))))\" rel=\"prev\">‹ Previous</a>" }
+            if offset + shown.count < result.total { html += " <a href=\"\(HTML.escape(link(offset + Self.phonesPerPage)))\" rel=\"next\">Next ›</a>" }
+            html += "; narrow them with the filter.</p>"
         }
         return .html(status, page("Phones", "/phones", session, html))
     }

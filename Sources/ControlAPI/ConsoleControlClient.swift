@@ -23,6 +23,11 @@ extension ControlClient {
         try await answer(.registrationPage(query, offset: offset, limit: limit), body: nil, decoding: RegistrationPage.self)
     }
 
+    /// `GET /v1/phones`: one page of the subscribers a filter selects, with their allowed ranges.
+    public func phonePage(filter: String?, offset: Int, limit: Int) async throws(ControlClientError) -> PhonePage {
+        try await answer(.phonePage(filter: filter, offset: offset, limit: limit), body: nil, decoding: PhonePage.self)
+    }
+
     /// `GET /v1/plugins/{name}/policy`.
     public func policyFile(plugin: String) async throws(ControlClientError) -> PolicyFileText {
         try await answer(.showPolicy(plugin: plugin), body: nil, decoding: PolicyFileText.self)

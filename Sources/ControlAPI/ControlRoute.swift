@@ -34,6 +34,7 @@
 /// | `analysisGeo` | `GET /v1/analysis/geo?since=&until=` | — | `GeoReport` (countries of live bindings and of failed attempts; window default 30d) |
 /// | `alerts` | `GET /v1/alerts?since=&until=&limit=` | — | `AlertsReport` (the alert engine's states and the alert events of the window, default 7d) |
 /// | `registrationPage` | `GET /v1/registrations/page?{filters}&offset=&limit=` | — | `RegistrationPage` (issue 15) |
+/// | `phonePage` | `GET /v1/phones?q=&offset=&limit=` | — | `PhonePage` (issue 15) |
 /// | `listConsoleUsers` | `GET /v1/console/users` | — | `[ConsoleUserInfo]` |
 /// | `addConsoleUser` | `POST /v1/console/users` | `ConsoleUserAddRequest` | 201 (200 replaced), `ConsoleUserInfo` |
 /// | `removeConsoleUser` | `DELETE /v1/console/users/{name}` | — | 204 (404 when unknown) |
@@ -120,6 +121,8 @@ public enum ControlRoute: Hashable, Sendable {
     // Issue 15, the web console: see ControlRoute+Console.swift.
     /// `GET /v1/registrations/page`: one page of the filtered, sorted table.
     case registrationPage(RegistrationQuery, offset: Int, limit: Int)
+    /// `GET /v1/phones`: one page of the subscribers a filter selects, with their allowed ranges.
+    case phonePage(filter: String?, offset: Int, limit: Int)
     /// `GET /v1/console/users`.
     case listConsoleUsers
     /// `POST /v1/console/users`.

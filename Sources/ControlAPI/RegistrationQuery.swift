@@ -1,5 +1,4 @@
 import Foundation
-import HeapModule
 
 /// The filters and order of `GET /v1/registrations` (`sipwardenctl registrations list`):
 /// every filter given must hold (they combine with AND); with none, every live binding.
@@ -129,27 +128,7 @@ public struct RegistrationQuery: Hashable, Sendable {
             ranked.append(Ranked(key: column.map { $0.key(of: row) } ?? .absent, aor: row.aor, contact: row.contact,
                                  status: row.status.rawValue, index: index, descending: descending))
         }
-        let total = ranked.count
-        let offset = max(0, offset)
-        guard offset < total, limit > 0 else { return (total, []) }
-        let wanted = limit >= total - offset ? total : offset + limit
-        let ordered: [Ranked]
-        if wanted * 4 >= total {
-            ordered = ranked.sorted()
-        } else {
-            // The `wanted` smallest: a max-heap that never holds more than that many.
-            var heap = Heap<Ranked>()
-            for item in ranked {
-                if heap.count < wanted {
-                    heap.insert(item)
-                } else if let largest = heap.max, item < largest {
-                    heap.replaceMax(with: item)
-                }
-            }
-            ordered = heap.unordered.sorted()
-        }
-        let end = min(ordered.count, offset + limit)
-        return (total, ordered[offset..<end].map { rows[$0.index] })
+        return (ranked.count, OrderedSelection.page(of: ranked, offset: offset, limit: limit).map { rows[$0.index] })
     }
 
     /// The filters, with the range parsed once.

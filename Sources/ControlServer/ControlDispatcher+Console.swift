@@ -6,6 +6,8 @@ extension ControlDispatcher {
         switch route {
         case .registrationPage(let query, let offset, let limit):
             return try Self.ok(200, await service.registrationPage(matching: query, offset: offset, limit: limit))
+        case .phonePage(let filter, let offset, let limit):
+            return try Self.ok(200, await service.phonePage(filter: filter, offset: offset, limit: limit))
         case .listConsoleUsers:
             return try Self.ok(200, await service.consoleUsers())
         case .addConsoleUser:

@@ -139,7 +139,7 @@ struct ControlDispatcher: Sendable {
         case .analysisDevices, .analysisGeo, .alerts:
             return try await performAnalysis(route)
         // Issue 15, the web console: ControlDispatcher+Console.swift.
-        case .registrationPage, .listConsoleUsers, .addConsoleUser, .removeConsoleUser, .consoleLogin, .showPolicy, .updatePolicy,
+        case .registrationPage, .phonePage, .listConsoleUsers, .addConsoleUser, .removeConsoleUser, .consoleLogin, .showPolicy, .updatePolicy,
              .securityEvents:
             return try await performConsole(route, body: body)
         // Issue 14, trunks: ControlDispatcher+Trunks.swift.

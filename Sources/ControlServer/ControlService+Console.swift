@@ -10,6 +10,13 @@ extension ControlService {
         let end = min(start + limit, all.count)
         return RegistrationPage(total: all.count, offset: offset, limit: limit, registrations: Array(all[start..<end]))
     }
+    /// Pages `subscribers()` and keeps the `allowedRanges` of the phones on the page.
+    public func phonePage(filter: String?, offset: Int, limit: Int) async throws -> PhonePage {
+        let (total, phones) = PhonePage.select(try await subscribers(), filter: filter, offset: offset, limit: limit) { ($0.username, $0.domain) }
+        let shown = Set(phones.map { PhoneName(username: $0.username, domain: $0.domain) })
+        let ranges = try await allowedRanges(username: nil, domain: nil).filter { shown.contains(PhoneName(username: $0.username, domain: $0.domain)) }
+        return PhonePage(total: total, offset: offset, limit: limit, phones: phones, allowedRanges: ranges)
+    }
     /// Not implemented by this service: 501.
     public func consoleUsers() async throws -> [ConsoleUserInfo] { throw Self.consoleNotWired("GET /v1/console/users") }
     /// Not implemented by this service: 501.
@@ -35,4 +42,10 @@ extension ControlService {
     private static func consoleNotWired(_ route: String) -> ControlServiceError {
         ControlServiceError(status: 501, message: "\(route) is not wired yet in this daemon")
     }
+}
+
+/// A phone's user and domain, as a set member.
+private struct PhoneName: Hashable {
+    let username: String
+    let domain: String?
 }

@@ -134,6 +134,10 @@ public protocol ControlService: Sendable {
     /// `registrations(matching:)`.
     func registrationPage(matching query: RegistrationQuery, offset: Int, limit: Int) async throws -> RegistrationPage
 
+    /// One page of the subscribers whose `user@domain` contains `filter`, with their allowed
+    /// ranges; the default pages `subscribers()` and `allowedRanges`.
+    func phonePage(filter: String?, offset: Int, limit: Int) async throws -> PhonePage
+
     /// Every console account, by name.
     func consoleUsers() async throws -> [ConsoleUserInfo]
 

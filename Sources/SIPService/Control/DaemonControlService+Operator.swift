@@ -50,6 +50,18 @@ extension DaemonControlService {
             .map { AllowedRangeRule(username: $0.username, domain: $0.domain, cidr: $0.cidr, port: $0.port) }
     }
 
+    /// The phones page: the directory is filtered and ordered in place, and only the page's
+    /// subscribers become `SubscriberInfo`s.
+    func phonePage(filter: String?, offset: Int, limit: Int) async throws -> PhonePage {
+        let all = service.state.withLock { $0.registrar.directory.all }
+        let (total, page) = PhonePage.select(all, filter: filter, offset: offset, limit: limit) { ($0.username, $0.domain) }
+        let shown = Set(page.map { "\($0.username)@\($0.domain ?? "")" })
+        let ranges = try store.allowedRanges()
+            .filter { shown.contains("\($0.username)@\($0.domain ?? "")") }
+            .map { AllowedRangeRule(username: $0.username, domain: $0.domain, cidr: $0.cidr, port: $0.port) }
+        return PhonePage(total: total, offset: offset, limit: limit, phones: page.map(Self.info), allowedRanges: ranges)
+    }
+
     func addAllowedRange(_ rule: AllowedRangeRule) async throws -> AllowedRangeRule {
         let domain = Self.normalized(rule.domain)
         do {
