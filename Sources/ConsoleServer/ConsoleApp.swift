@@ -51,7 +51,7 @@ final class ConsoleApp: Sendable {
         }
         session.role = role
         if request.method == "POST" {
-            guard let csrf = request.form["csrf"], csrf == session.csrf else {
+            guard let csrf = request.form["csrf"], ConsoleSessions.sameToken(csrf, session.csrf) else {
                 return .html(403, page("Refused", "", session, HTML.problem(
                     "This form is stale or did not come from this console (CSRF check failed). Reload the page and try again.")))
             }

@@ -88,6 +88,15 @@ final class ConsoleSessions: Sendable {
     /// The Set-Cookie value that removes the cookie.
     static let clearedCookie = "\(cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
 
+    /// Whether two tokens are equal, in time that does not depend on where they differ.
+    static func sameToken(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in x.indices { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+
     /// 32 random bytes as hex.
     static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()

@@ -96,8 +96,11 @@ final class ConsoleServerTests: XCTestCase {
         await console.stop()
     }
 
+    /// Logs in as a browser does: the form first (its CSRF field and cookie), then the post.
     func login(_ user: String, _ password: String) throws -> HTTPTestExchange.Response {
-        try HTTPTestExchange.send(port: port, method: "POST", path: "/login", form: "username=\(user)&password=\(password)")
+        let form = try HTTPTestExchange.send(port: port, method: "GET", path: "/login")
+        return try HTTPTestExchange.send(port: port, method: "POST", path: "/login",
+                                         form: "username=\(user)&password=\(password)&csrf=\(try csrf(form.body))", cookie: try cookie(form))
     }
 
     func cookie(_ response: HTTPTestExchange.Response) throws -> String {
@@ -115,8 +118,32 @@ final class ConsoleServerTests: XCTestCase {
         let refused = try login("alice", "guess")
         XCTAssertEqual(refused.status, 401)
         XCTAssertTrue(refused.body.contains("Wrong user name or password."), refused.body)
-        XCTAssertNil(refused.header("set-cookie"))
+        XCTAssertFalse(refused.header("set-cookie")?.contains("sipwarden_console=") ?? false, "no session for a wrong password")
         XCTAssertEqual(service.logins.withLock { $0.map(\.client) }, ["127.0.0.1"])
+    }
+
+    func testALoginPostWithoutTheFormsTokenIsRefusedBeforeThePasswordIsChecked() throws {
+        let form = try HTTPTestExchange.send(port: port, method: "GET", path: "/login")
+        let loginCookie = try cookie(form)
+        XCTAssertTrue(loginCookie.hasPrefix("sipwarden_login="), loginCookie)
+        let setCookie = try XCTUnwrap(form.header("set-cookie"))
+        XCTAssertTrue(setCookie.contains("; HttpOnly") && setCookie.contains("; SameSite=Strict") && setCookie.contains("Path=/login"), setCookie)
+        let token = try csrf(form.body)
+        XCTAssertEqual(token, String(loginCookie.dropFirst("sipwarden_login=".count)), "the field and the cookie carry one token")
+        // A cross-site form post: no cookie (SameSite=Strict), or a token of another form.
+        for (fields, cookie) in [
+            ("username=alice&password=alice-password", nil as String?),
+            ("username=alice&password=alice-password&csrf=\(token)", nil),
+            ("username=alice&password=alice-password", loginCookie),
+            ("username=alice&password=alice-password&csrf=\(String(repeating: "0", count: token.count))", loginCookie),
+        ] {
+            let refused = try HTTPTestExchange.send(port: port, method: "POST", path: "/login", form: fields, cookie: cookie)
+            XCTAssertEqual(refused.status, 403, fields)
+            XCTAssertTrue(refused.body.contains("CSRF check failed"), refused.body)
+            XCTAssertFalse(refused.header("set-cookie")?.contains("sipwarden_console=") ?? false)
+        }
+        XCTAssertEqual(service.logins.withLock { $0.count }, 0, "the password was never checked")
+        XCTAssertEqual(try login("alice", "alice-password").status, 303, "the form's own token and cookie log in")
     }
 
     func testALoginSetsAStrictHttpOnlyCookieAndPagesNeedIt() throws {
