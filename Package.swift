@@ -38,16 +38,18 @@ let package = Package(
         .systemLibrary(name: "CNFTables", pkgConfig: "libnftnl", providers: [.apt(["libnftnl-dev", "libmnl-dev"])]),
         .target(name: "Firewall", dependencies: ["CNFTables", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         // The security log: a bounded queue and one writer thread appending JSON lines.
+        // The one worker-queue mechanism: a bounded batch hand-over (security log, history).
+        .target(name: "WorkerQueue"),
         .target(
             name: "SecurityLog",
-            dependencies: [.product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "Logging", package: "swift-log")]
+            dependencies: ["WorkerQueue", .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "Logging", package: "swift-log")]
         ),
         // The registration history (issue 13): its own SQLite file of events and rollups,
         // written in batches by one background thread, bounded by retention and size.
         .target(
             name: "History",
             dependencies: [
-                "ControlAPI", .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
+                "ControlAPI", "WorkerQueue", .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -171,6 +173,7 @@ let package = Package(
             dependencies: ["Firewall", .product(name: "SIPWardenPolicy", package: "PolicyAPI")],
             path: "bench/NFTBench"
         ),
+        .testTarget(name: "WorkerQueueTests", dependencies: ["WorkerQueue"]),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Registrar", .product(name: "GRDB", package: "GRDB.swift")]),

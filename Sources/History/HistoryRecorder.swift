@@ -1,5 +1,6 @@
 import ControlAPI
 import Foundation
+import WorkerQueue
 import Logging
 import SIPWardenPolicy
 import Synchronization
@@ -13,7 +14,10 @@ public final class HistoryRecorder: Sendable {
     /// The store written to (and read by the control API).
     public let store: HistoryStore
     private let settings: HistorySettings
-    private let queue: HistoryQueue
+    private let queue: BatchQueue<SecurityEvent>
+    /// How long the writer gathers events before a write, and how many make it write at once.
+    static let batchDelay: TimeInterval = 0.25
+    static let batchSize = 2048
     private let logger: Logger
     private let clock: @Sendable () -> Int64
     private let activeBindings: @Sendable () -> Int?
@@ -46,7 +50,7 @@ public final class HistoryRecorder: Sendable {
     ) {
         self.store = store
         self.settings = settings
-        self.queue = HistoryQueue(capacity: settings.queueCapacity)
+        self.queue = BatchQueue(capacity: settings.queueCapacity, batchDelay: Self.batchDelay, batchSize: Self.batchSize)
         self.logger = logger
         self.clock = clock
         self.activeBindings = activeBindings
@@ -60,11 +64,11 @@ public final class HistoryRecorder: Sendable {
     public func record(_ events: [SecurityEvent]) {
         let kept = events.filter { HistoryKinds.records($0.kind) }
         guard !kept.isEmpty else { return }
-        queue.append(kept)
+        queue.append(contentsOf: kept)
     }
 
     /// Blocks until every event recorded before the call is written (tests, shutdown).
-    public func flush() { queue.waitUntilWritten() }
+    public func flush() { queue.waitUntilHandled() }
 
     /// Writes what is queued, stops the writer thread and waits for it; the store stays open.
     public func close() {
@@ -97,8 +101,9 @@ public final class HistoryRecorder: Sendable {
         var accumulator = HistoryRollupAccumulator()
         var lastRetention: Int64?
         var lastSample: Int64?
+        var events: [SecurityEvent] = []
         while true {
-            let (events, stop) = queue.take(timeout: 1)
+            let stop = queue.take(into: &events, wakeAfter: 1).stop
             let now = clock()
             var rows: [HistoryRow] = []
             if !events.isEmpty {
