@@ -6,7 +6,7 @@ import PackageDescription
 /// SecurityLog, History, PluginHost and the plugins; ControlAPI <- History; Registrar, Store,
 /// Firewall, SecurityLog, History <- Configuration <- PluginHost, ControlServer, MetricsServer; all of those but MetricsServer
 /// <- SIPService; everything <- Daemon <- sipwarden; ControlAPI <- ControlServer, MetricsServer,
-/// PluginHost, SIPService, sipwardenctl. Nothing but sipwarden, the tests and the benches
+/// PluginHost, SIPService, sipwardenctl; WorkerQueue <- SecurityLog, History. Nothing but sipwarden, the tests and the benches
 /// imports Daemon. SIPCore and Registrar do no I/O and read no clock.
 let package = Package(
     name: "SIPWarden",
