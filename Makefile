@@ -31,7 +31,7 @@ INSTALL_ENV = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$(BINDIR)" PKGLIBD
 	SYSCONFDIR="$(SYSCONFDIR)" UNITDIR="$(UNITDIR)" SYSUSERSDIR="$(SYSUSERSDIR)" MANDIR="$(MANDIR)" \
 	DATADIR="$(DATADIR)" BASHCOMPDIR="$(BASHCOMPDIR)" ZSHCOMPDIR="$(ZSHCOMPDIR)" FISHCOMPDIR="$(FISHCOMPDIR)" VERSION="$(VERSION)" STRIP="$(STRIP)"
 
-.PHONY: all build release run test bench bench-nft bench-flood bench-memory fuzz compare deps deps-test deps-install install uninstall clean
+.PHONY: all build release run test bench bench-nft bench-flood bench-memory bench-console fuzz compare deps deps-test deps-install install uninstall clean
 
 all: build
 
@@ -75,6 +75,10 @@ bench-flood: deps-test release
 # Memory per binding only (bench/memory.sh): MEMORY_BINDINGS (100,000) bindings, plugins loaded.
 bench-memory: deps-test release
 	bash bench/memory.sh
+
+# The web console's table pages at CONSOLE_BINDINGS (100,000) bindings (bench/console.sh).
+bench-console: deps-test release
+	bash bench/console.sh
 
 # libFuzzer targets (docs/fuzzing.md), each run FUZZ_TIME seconds; not part of `make test`.
 # Crashes are kept under .build-fuzz/crashes/ and make the target fail.
