@@ -121,6 +121,11 @@ final class ConsoleBrowserEndToEndTests: XCTestCase {
         XCTAssertEqual(failures.count, 3, "every failed login is a security event")
         XCTAssertTrue(failures.allSatisfy { $0.contains("\"source_ip\":\"127.0.0.1\"") }, "with the client address: \(failures)")
         XCTAssertTrue(log.contains("\"username\":\"console admin\""), "the console's changes name their user in the security log")
+        for action in ["allow.add", "policy.update"] {
+            XCTAssertTrue(log.split(separator: "\n").contains {
+                $0.contains("\"kind\":\"operator.change\"") && $0.contains("\"detail\":\"\(action): ") && $0.contains("\"username\":\"console admin\"")
+            }, "the console's \(action) is an operator.change event naming the console user")
+        }
         let daemonLog = daemon.log()
         for action in ["ban.add", "allow.add", "registrations.unregister", "policy.update"] {
             XCTAssertTrue(daemonLog.split(separator: "\n").contains { $0.contains("audit=\(action)") && $0.contains("caller=console admin") },

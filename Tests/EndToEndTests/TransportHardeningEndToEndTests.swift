@@ -244,6 +244,21 @@ final class TransportHardeningEndToEndTests: XCTestCase {
         XCTAssertTrue(audit.contains { $0.contains("audit=ban.add ") && $0.contains("target=192.0.2.77") && $0.contains("reason=audit test") })
         XCTAssertTrue(audit.contains { $0.contains("audit=subscriber.import ") && $0.contains("count=2") })
         XCTAssertFalse(log.contains("first-secret") || log.contains("second-secret") || log.contains("pw-one"), "no password in the log")
+        // Each audit line is also an operator.change security event naming the caller (the
+        // security log is written in batches: wait for the last step's event).
+        let securityLogURL = daemon.dataDirectory.appendingPathComponent("security.log")
+        func changes() -> [Substring] {
+            ((try? String(contentsOf: securityLogURL, encoding: .utf8)) ?? "").split(separator: "\n")
+                .filter { $0.contains("\"kind\":\"operator.change\"") }
+        }
+        XCTAssertTrue(TestEnvironment.eventually(10) { changes().contains { $0.contains("\"detail\":\"subscriber.passwd: ") } })
+        for action in ["subscriber.add", "allow.add", "trusted.add", "trusted.remove", "ban.add", "plugins.reload", "subscriber.passwd"] {
+            XCTAssertTrue(changes().contains { $0.contains("\"detail\":\"\(action): ") && $0.contains("\"username\":\"uid \(getuid())\"") },
+                          "an operator.change event for \(action):\n\(changes().joined(separator: "\n"))")
+        }
+        XCTAssertTrue(changes().contains { $0.contains("trusted.add: ") && $0.contains("198.51.100.0") }, "the event says what changed")
+        let securityLog = try String(contentsOf: securityLogURL, encoding: .utf8)
+        XCTAssertFalse(securityLog.contains("first-secret") || securityLog.contains("second-secret"), "no password in the security log")
     }
 
     func testAPluginsBanIsAnAuditLineNamingThePluginTargetDurationAndReason() throws {

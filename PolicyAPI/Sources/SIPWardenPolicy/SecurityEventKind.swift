@@ -72,6 +72,9 @@ public enum SecurityEventKind {
     public static let trunkRejected = "trunk.rejected"
     /// A trunk's binding was removed (disabled, removed, or the daemon stopped).
     public static let trunkUnregistered = "trunk.unregistered"
+    /// An operator changed something through the control API (sipwardenctl, the web console,
+    /// the TCP API): the audit line as an event, with who (`username`) and what (`detail`).
+    public static let operatorChange = "operator.change"
 
     /// Every kind of schema version 1.
     public static let all: [String] = [
@@ -84,5 +87,6 @@ public enum SecurityEventKind {
         alertCleared,
         consoleLoginFailed,
         trunkRegistered, trunkFailed, trunkRejected, trunkUnregistered,
+        operatorChange,
     ]
 }
