@@ -57,6 +57,46 @@ public struct LocationService: Sendable {
         }
     }
 
+    /// How many slots the slab has: the end of the range `liveBindings(now:slots:)` walks.
+    public var slotCount: Int { slots.count }
+
+    /// The bindings alive at `now` among the slots in `range` (clamped to the slab), so a
+    /// caller can copy 100,000 bindings a few thousand at a time instead of under one long
+    /// hold of whatever lock guards this value.
+    public func liveBindings(now: Timestamp, slots range: Range<Int>) -> [Binding] {
+        let range = range.clamped(to: slots.indices)
+        var live: [Binding] = []
+        live.reserveCapacity(range.count)
+        for index in range {
+            guard let stored = slots[index], stored.expiresAtMilliseconds > now.milliseconds else { continue }
+            live.append(stored.binding(userAgents: userAgents))
+        }
+        return live
+    }
+
+    /// How many bindings and how many AORs are alive at `now`, without building a binding.
+    public func liveCounts(now: Timestamp) -> (bindings: Int, aors: Int) {
+        var bindings = 0
+        var aors = 0
+        for list in slotsByAOR.values {
+            let live = list.indices.compactMap { index -> StoredBinding? in
+                guard let stored = slots[Int(index)], stored.expiresAtMilliseconds > now.milliseconds else { return nil }
+                return stored
+            }
+            bindings += live.count
+            switch live.count {
+            case 0: break
+            case 1: aors += 1
+            default:
+                // Several bindings under one hash: one AOR's contacts, or (rarely) colliding AORs.
+                var distinct: [StoredBinding] = []
+                for stored in live where !distinct.contains(where: { $0.sameAOR(as: stored) }) { distinct.append(stored) }
+                aors += distinct.count
+            }
+        }
+        return (bindings, aors)
+    }
+
     /// Applies one change.
     public mutating func apply(_ change: BindingChange) {
         switch change {

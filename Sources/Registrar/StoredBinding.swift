@@ -84,6 +84,16 @@ struct StoredBinding: Sendable {
             | (binding.userAgent != nil ? Self.userAgentFlag : 0) | (loweredKey ? Self.loweredKeyFlag : 0)
     }
 
+    /// Whether `other` has the same AOR (compared without building a String).
+    func sameAOR(as other: StoredBinding) -> Bool {
+        guard ends.aor == other.ends.aor else { return false }
+        return text.withUnsafeBufferPointer { mine in
+            other.text.withUnsafeBufferPointer { theirs in
+                UnsafeBufferPointer(rebasing: mine[0..<Int(ends.aor)]).elementsEqual(UnsafeBufferPointer(rebasing: theirs[0..<Int(ends.aor)]))
+            }
+        }
+    }
+
     /// Whether this binding belongs to `aor` (compared without building a String).
     func belongs(to aor: String) -> Bool { equals(aor, start: 0, end: ends.aor) }
 

@@ -141,4 +141,35 @@ extension LocationServiceTests {
         XCTAssertEqual(location.bindingCount(fromIP: "203.0.113.5"), 0)
         XCTAssertEqual(location.bindingCount(fromIP: "198.51.100.1"), 1)
     }
+
+    /// The chunked copy (`liveBindings(now:slots:)`) and `liveCounts` agree with the one-go
+    /// listing: lapsed bindings and freed slots left out, AORs with several contacts counted once.
+    func testChunkedCopiesAndLiveCountsAgreeWithTheWholeListing() {
+        var location = LocationService()
+        for index in 0..<500 {
+            let aor = "sip:\(2000 + index % 180)@example.com"  // up to three contacts per AOR
+            location.upsert(binding(aor, contact: "sip:\(index)@192.0.2.\(index % 250):5060", expires: index % 7 == 0 ? 5 : 120))
+        }
+        for index in stride(from: 0, to: 500, by: 11) {
+            location.remove(aor: "sip:\(2000 + index % 180)@example.com", contactKey: "sip:\(index)@192.0.2.\(index % 250):5060")
+        }
+        let now = Timestamp.t0.adding(seconds: 10)  // the 5-second ones have lapsed, not yet swept
+        let whole = location.liveBindings(now: now)
+        XCTAssertLessThan(whole.count, 500)
+        XCTAssertEqual(location.slotCount, 500, "removed slots stay in the slab, free")
+        for chunk in [1, 7, 64, 499, 500, 4096] {
+            var copied: [Binding] = []
+            var start = 0
+            while start < location.slotCount {
+                copied += location.liveBindings(now: now, slots: start..<(start + chunk))
+                start += chunk
+            }
+            XCTAssertEqual(copied, whole, "chunks of \(chunk)")
+        }
+        XCTAssertEqual(location.liveBindings(now: now, slots: 600..<700), [], "a range past the slab is empty")
+        let counts = location.liveCounts(now: now)
+        XCTAssertEqual(counts.bindings, whole.count)
+        XCTAssertEqual(counts.aors, Set(whole.map(\.aor)).count)
+        XCTAssertEqual(location.liveCounts(now: .t0.adding(seconds: 1000)).bindings, 0, "all lapsed")
+    }
 }

@@ -87,7 +87,7 @@ extension DaemonControlService {
 
     private func liveBindings() -> [Binding] {
         let now = SystemClock.now()
-        return service.state.withLock { $0.registrar.location.liveBindings(now: now) }
+        return service.liveBindings(now: now)
     }
 
     private func analysisContext() throws -> AnalysisContext {

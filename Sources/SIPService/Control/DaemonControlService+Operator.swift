@@ -12,9 +12,7 @@ extension DaemonControlService {
     func subscriber(username: String, domain: String?) async throws -> SubscriberDetail? {
         guard let subscriber = try store.subscriber(username: username, domain: Self.normalized(domain)) else { return nil }
         let now = SystemClock.now()
-        let bindings = service.state.withLock { state in
-            state.registrar.location.liveBindings(now: now).filter { Self.belongs($0.aor, to: subscriber) }.count
-        }
+        let bindings = service.liveBindings(now: now).filter { Self.belongs($0.aor, to: subscriber) }.count
         return SubscriberDetail(
             subscriber: Self.info(subscriber), allowed: try await allowedRanges(username: username, domain: domain), bindings: bindings)
     }
@@ -121,10 +119,7 @@ extension DaemonControlService {
 
     func stats() async throws -> StatsInfo {
         let now = SystemClock.now()
-        let (bindings, aors) = service.state.withLock { state in
-            let live = state.registrar.location.liveBindings(now: now)
-            return (live.count, Set(live.map(\.aor)).count)
-        }
+        let (bindings, aors) = service.liveCounts(now: now)
         let figures = security.statistics
         let plugins = security.plugins?.plugins ?? []
         var info = StatsInfo(

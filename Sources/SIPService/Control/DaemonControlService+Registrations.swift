@@ -63,7 +63,7 @@ extension DaemonControlService {
 
     func unregister(_ request: UnregisterRequest, caller: String) async throws -> UnregisterResponse {
         let now = SystemClock.now()
-        let live = service.state.withLock { $0.registrar.location.liveBindings(now: now) }
+        let live = service.liveBindings(now: now)
         let chosen: [Binding]
         if let ip = request.ip {
             guard let network = IPNetwork(ip) else { throw ControlServiceError(status: 400, message: IPNetwork.problem(ip) ?? "bad range") }
@@ -114,14 +114,15 @@ extension DaemonControlService {
     /// listing's filters and sort read them.
     func bindingRows(now: Timestamp) -> [BindingRow] {
         let ended = service.ended.current(now: now, excluding: [])
-        let (live, directory, endedRows) = service.state.withLock { state in
+        let (directory, endedRows) = service.state.withLock { state in
             let location = state.registrar.location
             // An ended binding whose phone registered again is listed once, as live.
             let stillEnded = ended.filter { entry in
                 !location.bindings(of: entry.binding.aor, now: now).contains { $0.contactKey == entry.binding.contactKey }
             }
-            return (location.liveBindings(now: now), state.registrar.directory, stillEnded)
+            return (state.registrar.directory, stillEnded)
         }
+        let live = service.liveBindings(now: now)
         // Only the unreachable ones change a row's status; most tables have none to look up.
         let unreachable = Set(service.keepalive.states().compactMap { $0.value.unreachableSince == nil ? nil : $0.key })
         var rows: [BindingRow] = []

@@ -34,7 +34,7 @@ final class DaemonControlService: ControlService {
 
     func registrations() async throws -> [RegistrationInfo] {
         let now = SystemClock.now()
-        let bindings = service.state.withLock { $0.registrar.location.liveBindings(now: now) }
+        let bindings = service.liveBindings(now: now)
         return bindings.sorted { ($0.aor, $0.contact) < ($1.aor, $1.contact) }.map { binding in
             RegistrationInfo(
                 aor: binding.aor, contact: binding.contact, expiresIn: Int(now.secondsUntil(binding.expiresAt)),

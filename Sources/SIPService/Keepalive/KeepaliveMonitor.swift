@@ -57,7 +57,7 @@ final class KeepaliveMonitor: Sendable {
     /// One round: probe every target binding, report the unreachable, remove the long gone.
     func tick(service: SIPService) {
         let now = SystemClock.now()
-        let live = service.state.withLock { $0.registrar.location.liveBindings(now: now) }
+        let live = service.liveBindings(now: now)
         var byKey: [BindingKey: Binding] = [:]
         var targets: [KeepaliveTable.Target] = []
         for binding in live where configuration.targets == .all || binding.nat {
