@@ -8,6 +8,9 @@
 #   bench/console.sh                          # 100,000 bindings
 #   CONSOLE_BINDINGS=20000 ROUNDS=3 bench/console.sh
 #   PERF_OUT=/tmp/console.perf bench/console.sh   # perf record -g of the daemon while the pages are asked
+#   LOAD_RATE=2000 bench/console.sh           # then SIPp re-registers the phones at LOAD_RATE/s for
+#                                             # LOAD_TIME (15) s, once alone and once while a tab's
+#                                             # worth of page requests (4 a second) runs beside it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONSOLE_BINDINGS=${CONSOLE_BINDINGS:-100000}
@@ -90,3 +93,28 @@ print(f"  {sys.argv[1]:<42} median {statistics.median(values):7.3f}  max {max(va
 PY
 done
 if [[ -n "$PERF_PID" ]]; then kill -INT "$PERF_PID"; wait "$PERF_PID" || true; echo "perf data: $PERF_OUT"; fi
+
+if [[ -n "${LOAD_RATE:-}" ]]; then
+  LOAD_TIME=${LOAD_TIME:-15}
+  TICKS=$(getconf CLK_TCK)
+  gcc -O2 -shared -fPIC -o "$WORK/precise_clock.so" bench/sipp_precise_clock.c -ldl
+  load() {  # $1: run directory
+    mkdir -p "$1"
+    local before after
+    before=$(awk '{ print $14 + $15 }' "/proc/$DAEMON_PID/stat")
+    (cd "$1" && LD_PRELOAD="$WORK/precise_clock.so" timeout $((LOAD_TIME * 3 + 40)) sipp -sf "$OLDPWD/bench/scenarios/register_auth.xml" \
+        -inf "$WORK/users.csv" "127.0.0.1:$PORT" -i 127.0.0.1 -p "$SIPP_PORT" -r "$LOAD_RATE" -m $((LOAD_RATE * LOAD_TIME)) \
+        -l $((LOAD_RATE * 4)) -timeout $((LOAD_TIME * 3 + 30))s -nostdin -buff_size 4194304 -trace_stat -stf stat.csv -fd 1 \
+        -trace_rtt -rtt_freq 100 -trace_err > sipp.out 2>&1) || true
+    after=$(awk '{ print $14 + $15 }' "/proc/$DAEMON_PID/stat")
+    python3 bench/summarize_sipp.py "$1" "$LOAD_RATE" "$((after - before))" "$TICKS"
+  }
+  echo "re-registering at $LOAD_RATE/s for ${LOAD_TIME}s (offered achieved failed retrans rtd_p50ms rtd_p99ms cpu_us/reg clean):"
+  printf '  %-28s' "alone:"; load "$WORK/load-alone"
+  ( end=$((SECONDS + LOAD_TIME + 5)); while (( SECONDS < end )); do
+      curl -s -o /dev/null -b "$jar" --max-time 10 "$base/registrations?sort=source" || true; sleep 0.25; done ) &
+  poller=$!
+  printf '  %-28s' "with the page asked 4/s:"; load "$WORK/load-console"
+  kill "$poller" 2>/dev/null || true; wait "$poller" 2>/dev/null || true
+fi
+
