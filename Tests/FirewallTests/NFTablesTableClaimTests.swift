@@ -1,5 +1,6 @@
 @testable import Firewall
 import Foundation
+import SIPWardenPolicy
 import XCTest
 
 /// One backend per table per network namespace, against the real kernel in namespaces of the
