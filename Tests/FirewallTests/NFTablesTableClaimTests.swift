@@ -23,6 +23,15 @@ final class NFTablesTableClaimTests: XCTestCase {
                        before.replacingOccurrences(of: #"expires \S+"#, with: "", options: .regularExpression),
                        "the refused backend changed nothing (its ports, its empty view of the bans)")
 
+        // The holder accepts and closes each question: more of them than its listen backlog
+        // (16) still get an answer naming it.
+        for attempt in 0..<24 {
+            XCTAssertThrowsError(try NFTablesFirewall(options: NFTablesOptions(networkNamespace: namespace.name)), "attempt \(attempt)") { error in
+                guard case .tableOwned(_, let owner)? = error as? NFTablesError else { return XCTFail("\(error)") }
+                XCTAssertEqual(owner.pid, getpid(), "attempt \(attempt)")
+            }
+        }
+
         // Another table in the same namespace, and the same table in another namespace, are free.
         let other = try NFTablesFirewall(options: NFTablesOptions(table: "sw_other", networkNamespace: namespace.name))
         XCTAssertEqual(other.options.table, "sw_other")
@@ -34,6 +43,52 @@ final class NFTablesTableClaimTests: XCTestCase {
         first = nil
         let next = try NFTablesFirewall(options: NFTablesOptions(networkNamespace: namespace.name))
         XCTAssertEqual(try next.verifyAndRepair(), [])
+    }
+
+    /// Another program holding the name (listening, or only bound) is named, or said not to
+    /// answer; nothing of the table is created meanwhile.
+    func testAnotherProgramHoldingTheNameIsNamedAndTheTableIsLeftAlone() throws {
+        let namespace = try NetworkNamespaceFixture()
+        guard NetworkNamespaceFixture.run(["python3", "-c", "pass"]).status == 0 else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("needs python3 (Debian package python3)") }
+            throw XCTSkip("needs python3 (Debian package python3)")
+        }
+        for listens in [true, false] {
+            let ready = FileManager.default.temporaryDirectory.appendingPathComponent("claim-squatter-\(UUID().uuidString)")
+            let squatter = Process()
+            squatter.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            squatter.arguments = ["ip", "netns", "exec", namespace.name, "python3", "-c", """
+                import socket, sys, time
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.bind("\\0" + "\(NFTablesTableClaim.socketName(table: "sipwarden"))")
+                if sys.argv[1] == "1": s.listen(4)
+                open(sys.argv[2], "w").close()
+                time.sleep(60)
+                """, listens ? "1" : "0", ready.path]
+            try squatter.run()
+            defer {
+                squatter.terminate()
+                squatter.waitUntilExit()
+                try? FileManager.default.removeItem(at: ready)
+            }
+            var waited = 0
+            while !FileManager.default.fileExists(atPath: ready.path), waited < 200 {
+                usleep(50_000)
+                waited += 1
+            }
+            XCTAssertTrue(FileManager.default.fileExists(atPath: ready.path), "the squatter is ready")
+            XCTAssertThrowsError(try NFTablesFirewall(options: NFTablesOptions(networkNamespace: namespace.name))) { error in
+                guard case .tableOwned(_, let owner)? = error as? NFTablesError else { return XCTFail("\(error)") }
+                if listens {
+                    XCTAssertEqual(owner.pid, squatter.processIdentifier, "ip netns exec execs python3: the same process")
+                    XCTAssertTrue("\(error)".contains("already owned by another process, python3 (pid \(squatter.processIdentifier))"), "\(error)")
+                } else {
+                    XCTAssertEqual(owner.pid, 0)
+                    XCTAssertTrue("\(error)".contains("pid unknown: it does not answer on its claim socket"), "\(error)")
+                }
+            }
+            XCTAssertNotEqual(namespace.nftStatus("list", "table", "inet", "sipwarden").status, 0, "no table was created")
+        }
     }
 
     func testTableNamesFollowTheRulesOfNft() {
