@@ -206,7 +206,11 @@ public enum ConfigurationLoader {
             case "all_ports": configuration.nftables.allPorts = try reader.bool(value, key: path)
             case "check_interval": configuration.nftables.checkInterval = try reader.integer(value, key: path, range: 1...86400)
             case "remove_table_on_stop": configuration.nftables.removeTableOnStop = try reader.bool(value, key: path)
-            default: throw reader.unknownKey(path, known: ["ports", "all_ports", "check_interval", "remove_table_on_stop"].map { "nftables." + $0 })
+            case "table":
+                let text = try reader.string(value, key: path)
+                if let problem = NFTablesOptions.tableNameProblem(text) { throw reader.error(path, text, problem) }
+                configuration.nftables.table = text
+            default: throw reader.unknownKey(path, known: ["ports", "all_ports", "check_interval", "remove_table_on_stop", "table"].map { "nftables." + $0 })
             }
         }
     }

@@ -142,7 +142,7 @@ public struct DaemonConfiguration: Sendable {
     public var nftablesOptions: NFTablesOptions {
         var ports = nftables.ports ?? listen.map { UInt16(clamping: $0.port) }
         ports = Array(Set(ports)).sorted()
-        return NFTablesOptions(ports: ports, allPorts: nftables.allPorts, removeTableOnStop: nftables.removeTableOnStop)
+        return NFTablesOptions(table: nftables.table, ports: ports, allPorts: nftables.allPorts, removeTableOnStop: nftables.removeTableOnStop)
     }
 
     /// The security log path in force.

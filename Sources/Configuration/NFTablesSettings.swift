@@ -1,5 +1,8 @@
 /// The `nftables:` section: how the nftables backend guards the SIP ports.
 public struct NFTablesSettings: Sendable, Equatable {
+    /// The table the backend owns, family inet (`nftables.table`); one daemon per table in a
+    /// network namespace.
+    public var table = "sipwarden"
     /// Ports whose packets are checked against the ban sets (`nftables.ports`); nil means the
     /// ports the daemon listens on.
     public var ports: [UInt16]?

@@ -105,8 +105,8 @@ extension ConfigurationLoaderTests {
         XCTAssertThrowsError(try ConfigurationLoader.parse(yaml: "nftables: {ports: [70000]}\n", file: "n.yaml")) { error in
             XCTAssertEqual((error as? ConfigurationError)?.key, "nftables.ports[0]")
         }
-        XCTAssertThrowsError(try ConfigurationLoader.parse(yaml: "nftables: {table: other}\n", file: "n.yaml")) { error in
-            XCTAssertEqual((error as? ConfigurationError)?.key, "nftables.table")
+        XCTAssertThrowsError(try ConfigurationLoader.parse(yaml: "nftables: {tables: other}\n", file: "n.yaml")) { error in
+            XCTAssertEqual((error as? ConfigurationError)?.key, "nftables.tables")
         }
         XCTAssertThrowsError(try ConfigurationLoader.parse(yaml: "trusted: [10.0.0.0/33]\n", file: "sec.yaml")) { error in
             XCTAssertEqual((error as? ConfigurationError)?.key, "trusted[0]")

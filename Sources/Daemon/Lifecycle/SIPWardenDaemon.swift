@@ -91,7 +91,7 @@ public final class SIPWardenDaemon: Sendable {
             path: configuration.effectiveSecurityLogPath, limits: configuration.securityLogLimits, logger: logger)
         let storedBans = try SecurityCoordinator.storedBans(store)
         let firewall = try FirewallSelection.open(configuration, bans: storedBans, allowed: configuration.trusted)
-        logger.info("firewall: \(firewall.explanation)")
+        logger.log(level: firewall.level, "firewall: \(firewall.explanation)")
         let security = try SecurityCoordinator(
             firewall: firewall.backend, store: store, log: securityLog, trusted: configuration.trusted, logger: logger
         )

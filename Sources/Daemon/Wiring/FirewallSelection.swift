@@ -12,6 +12,9 @@ struct FirewallSelection {
     let nftables: NFTablesFirewall?
     /// One sentence for the first log lines.
     let explanation: String
+    /// The level it is logged at: a warning when `auto` fell back to memory because another
+    /// daemon owns the table (a configuration to fix, not a host without nftables).
+    var level: Logger.Level = .info
 
     /// Opens the configured backend holding `bans` (the store's) and `allowed`. For nftables the
     /// table is brought to exactly these in one transaction.
@@ -36,9 +39,12 @@ struct FirewallSelection {
                 let nftables = try NFTablesFirewall(options: configuration.nftablesOptions, bans: bans, allowed: allowed)
                 return FirewallSelection(backend: nftables, nftables: nftables, explanation: describe(nftables, reason: "auto: netlink and nf_tables are usable"))
             } catch {
+                var owned = false
+                if case .tableOwned = error { owned = true }
                 return FirewallSelection(
                     backend: try memoryBackend(bans: bans, allowed: allowed), nftables: nil,
-                    explanation: "memory backend (auto: nftables is not usable here: \(error)); bans are dropped by the daemon before parsing"
+                    explanation: "memory backend (auto: nftables is not usable here: \(error)); bans are dropped by the daemon before parsing",
+                    level: owned ? .warning : .info
                 )
             }
         }

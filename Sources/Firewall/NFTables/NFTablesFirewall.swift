@@ -13,6 +13,10 @@ import Synchronization
 /// would only repeat the kernel's work, and cost 40% of a large batch's time in hashing.
 /// A sentinel element in each set (0.0.0.0 or ::, never a real source) lets `verifyAndRepair`
 /// notice a flushed set or a deleted table without listing a million elements.
+///
+/// Only one backend object in a network namespace holds a given table (`NFTablesTableClaim`):
+/// a second daemon configured for the same table is refused before it touches the kernel,
+/// rather than each "repairing" the other's bans and rules as edits made by hand.
 public final class NFTablesFirewall: FirewallBackend {
     /// "nftables".
     public let name = "nftables"
@@ -21,6 +25,8 @@ public final class NFTablesFirewall: FirewallBackend {
 
     private let session: Mutex<Session>
     private let clock: @Sendable () -> Int64
+    /// Held for the backend's lifetime (the process's, in the daemon); released when it goes.
+    private let claim: NFTablesTableClaim
 
     private struct Session: ~Copyable {
         var connection: NFTablesConnection
@@ -30,9 +36,11 @@ public final class NFTablesFirewall: FirewallBackend {
     /// Opens netlink and brings the table to our layout holding exactly `bans` and `allowed`
     /// (the store's view), in one transaction: bans already in the kernel from before a restart
     /// keep holding throughout, stale ones go, missing ones arrive with their remaining time.
-    /// Then finds out how this kernel re-adds elements.
+    /// Then finds out how this kernel re-adds elements. First it claims the table for this
+    /// process in the network namespace, so that no other daemon works on it meanwhile.
     ///
-    /// - Throws: `NFTablesError` saying why nftables cannot be used here.
+    /// - Throws: `NFTablesError` saying why nftables cannot be used here;
+    ///   `.tableOwned` naming the pid of the process that holds the table already.
     public init(
         options: NFTablesOptions = NFTablesOptions(), bans: [FirewallBan] = [], allowed: [IPRange] = [],
         clock: @escaping @Sendable () -> Int64 = NFTablesFirewall.realtimeMilliseconds
@@ -42,6 +50,7 @@ public final class NFTablesFirewall: FirewallBackend {
         let now = clock()
         let live = bans.filter { $0.expiresAtMilliseconds > now }
         var session = Session(connection: try NFTablesConnection(networkNamespace: options.networkNamespace))
+        claim = try NFTablesTableClaim(table: options.table, networkNamespace: options.networkNamespace)
         (session.state.singles, session.state.ranges) = Self.view(of: live)
         session.state.allowed = allowed
         var batch = session.connection.makeBatch()
@@ -332,7 +341,7 @@ public final class NFTablesFirewall: FirewallBackend {
         } catch .batchFailed(let failures) {
             for failure in failures where [EEXIST, EBUSY, EOPNOTSUPP].contains(failure.errno) {
                 guard let object = failure.action.created else { continue }
-                throw .changedByHand(object: "\(object) of table inet \(table)", errno: failure.errno)
+                throw .changedByHand(object: "\(object)", table: table, errno: failure.errno)
             }
             throw .batchFailed(failures)
         }

@@ -16,7 +16,26 @@ public struct NFTablesOptions: Sendable, Equatable {
     /// (the path older kernels need; for tests).
     public var forceDeleteAndAdd: Bool
 
-    /// Options for the table `inet sipwarden` guarding `ports`.
+    /// The longest table name accepted: 31 bytes, what every kernel takes (before 4.16 names
+    /// were limited to 32 bytes with the terminating NUL).
+    public static let maximumTableNameLength = 31
+
+    /// Why `name` cannot be a table name, or nil when it can: a letter first, then letters,
+    /// digits, `_` or `-` (names `nft` takes unquoted), at most `maximumTableNameLength`.
+    public static func tableNameProblem(_ name: String) -> String? {
+        guard let first = name.unicodeScalars.first else { return "a table name must not be empty" }
+        let letters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".unicodeScalars)
+        let digits = Set("0123456789".unicodeScalars)
+        guard name.utf8.count <= maximumTableNameLength else {
+            return "a table name has at most \(maximumTableNameLength) characters (this one has \(name.utf8.count))"
+        }
+        guard letters.contains(first), name.unicodeScalars.allSatisfy({ letters.contains($0) || digits.contains($0) || $0 == "_" || $0 == "-" }) else {
+            return "a table name starts with a letter and holds only letters, digits, _ and - (as `nft` takes it unquoted), e.g. sipwarden_b"
+        }
+        return nil
+    }
+
+    /// Options for the table `inet <table>` (default `sipwarden`) guarding `ports`.
     public init(
         table: String = "sipwarden", ports: [UInt16] = [5060], allPorts: Bool = false, removeTableOnStop: Bool = false,
         networkNamespace: String? = nil, forceDeleteAndAdd: Bool = false
