@@ -1,6 +1,8 @@
 /// What `GET /v1/health` answers: the daemon is up, which version, and how much it holds.
 ///
 /// JSON keys: `version`, `uptime_seconds`, `bindings`, `subscribers`, `firewall`,
+/// `firewall_table` (the nftables table this daemon owns, `inet NAME`; absent with the memory
+/// firewall and from older daemons),
 /// `protection_active` (true when at least one policy plugin is loaded and enforcing),
 /// `protections` (every plugin, ``ProtectionInfo``) and `policies_dir` (the directory read, or
 /// null when none: the shipped plugins then run on their defaults). Older daemons leave the
@@ -17,6 +19,8 @@ public struct HealthInfo: Codable, Hashable, Sendable {
     public var subscribers: Int
     /// The firewall backend enforcing bans ("nftables" or "memory"); absent from older daemons.
     public var firewall: String?
+    /// The nftables table this daemon owns ("inet sipwarden"); nil with the memory firewall.
+    public var firewallTable: String?
     /// Whether any policy plugin is loaded and enforcing; nil from older daemons.
     public var protectionActive: Bool?
     /// Every policy plugin and its state; nil from older daemons.
@@ -43,6 +47,7 @@ public struct HealthInfo: Codable, Hashable, Sendable {
         case version
         case uptimeSeconds = "uptime_seconds"
         case bindings, subscribers, firewall
+        case firewallTable = "firewall_table"
         case protectionActive = "protection_active"
         case protections
         case policiesDirectory = "policies_dir"

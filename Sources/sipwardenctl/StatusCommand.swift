@@ -22,7 +22,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Flag(help: "Print a JSON object (version, uptime_seconds, bindings, subscribers, firewall, protection_active, protections, policies_dir, history).")
+    @Flag(help: "Print a JSON object (version, uptime_seconds, bindings, subscribers, firewall, firewall_table, protection_active, protections, policies_dir, history).")
     var json = false
 
     func run() async throws {
@@ -35,7 +35,8 @@ struct StatusCommand: AsyncParsableCommand {
             "sipwarden \(health.version), up \(DurationText.format(seconds: health.uptimeSeconds)): "
                 + "\(health.bindings) binding\(health.bindings == 1 ? "" : "s"), "
                 + "\(health.subscribers) subscriber\(health.subscribers == 1 ? "" : "s")"
-                + (health.firewall.map { "; bans enforced by the \($0) firewall" } ?? "") + ".")
+                + (health.firewall.map { "; bans enforced by the \($0) firewall" } ?? "")
+                + (health.firewallTable.map { " (table \($0))" } ?? "") + ".")
         guard let protections = health.protections else { return }
         // A daemon that reports protections reports its history too (absent: disabled).
         if let history = health.history {

@@ -88,8 +88,10 @@ final class NFTablesOwnershipEndToEndTests: XCTestCase {
         XCTAssertTrue(a.log().contains("nftables backend (as configured): table inet sw_a"), a.log())
         XCTAssertTrue(b.log().contains("nftables backend (as configured): table inet sw-b"), b.log())
         XCTAssertThrowsError(try namespaces.nft(["list", "table", "inet", "sipwarden"]), "neither uses the default table")
-        for daemon in [a, b] {
-            XCTAssertTrue(try daemon.ctlOK(["status"]).contains("bans enforced by the nftables firewall"))
+        for (daemon, table) in [(a, "sw_a"), (b, "sw-b")] {
+            XCTAssertTrue(try daemon.ctlOK(["status"]).contains("bans enforced by the nftables firewall (table inet \(table))."))
+            let status = try JSONSerialization.jsonObject(with: Data(try daemon.ctlOK(["status", "--json"]).utf8)) as? [String: Any]
+            XCTAssertEqual(status?["firewall_table"] as? String, "inet \(table)", "status says which table this instance owns")
         }
 
         XCTAssertEqual(try a.ctl(["ban", "add", "10.237.0.2", "--for", "1h", "--reason", "test"]).status, 0)
@@ -138,6 +140,7 @@ final class NFTablesOwnershipEndToEndTests: XCTestCase {
         XCTAssertTrue(try second.ctlOK(["status"]).contains("bans enforced by the memory firewall"))
         let status = try JSONSerialization.jsonObject(with: Data(try second.ctlOK(["status", "--json"]).utf8)) as? [String: Any]
         XCTAssertEqual(status?["firewall"] as? String, "memory")
+        XCTAssertNil(status?["firewall_table"], "the memory firewall owns no table")
 
         // Its bans stay in its own memory; the owner's table is untouched.
         XCTAssertEqual(try second.ctl(["ban", "add", "10.238.0.2", "--for", "1h", "--reason", "test"]).status, 0)

@@ -150,6 +150,7 @@ final class DaemonControlService: ControlService {
             policiesDirectory: security.plugins.flatMap { $0.policiesDirectory.isEmpty ? nil : $0.policiesDirectory }
         )
         health.history = security.history?.statistics
+        if security.firewallName == "nftables" { health.firewallTable = "inet \(configuration.nftables.table)" }
         return health
     }
 
