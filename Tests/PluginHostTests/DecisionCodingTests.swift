@@ -69,8 +69,8 @@ final class DecisionCodingTests: XCTestCase {
     }
 
     func testEveryContractKindIsListed() {
-        XCTAssertEqual(SecurityEventKind.all.count, 33)
-        XCTAssertEqual(Set(SecurityEventKind.all).count, 33)
+        XCTAssertEqual(SecurityEventKind.all.count, 34)
+        XCTAssertEqual(Set(SecurityEventKind.all).count, 34)
         XCTAssertTrue(SecurityEventKind.all.contains("auth.challenged"))
         XCTAssertTrue(SecurityEventKind.all.contains("plugin.failed"))
         XCTAssertTrue(SecurityEventKind.all.contains("ban.would_add"))

@@ -72,6 +72,9 @@ public enum SecurityEventKind {
     public static let trunkRejected = "trunk.rejected"
     /// A trunk's binding was removed (disabled, removed, or the daemon stopped).
     public static let trunkUnregistered = "trunk.unregistered"
+    // Issue 10, bulk ban import.
+    /// An operator's blocklist import was applied (one event for the whole list, not one `ban.added` per ban).
+    public static let banImported = "ban.imported"
 
     /// Every kind of schema version 1.
     public static let all: [String] = [
@@ -84,5 +87,6 @@ public enum SecurityEventKind {
         alertCleared,
         consoleLoginFailed,
         trunkRegistered, trunkFailed, trunkRejected, trunkUnregistered,
+        banImported,
     ]
 }
