@@ -102,7 +102,9 @@ one_run() {  # $1: rate, $2: import or baseline
   ip netns exec "$NS" nft -j list set inet sipwarden ban4 | python3 -c '
 import json, sys
 doc = json.load(sys.stdin)
-print(sum(len(x["set"].get("elem", [])) for x in doc["nftables"] if "set" in x))' > "$run/elements"
+elems = [e for x in doc["nftables"] if "set" in x for e in x["set"].get("elem", [])]
+# Not counted: the sentinel element of the daemon (0.0.0.0, "sipwarden sentinel" in its comment).
+print(sum(1 for e in elems if "sentinel" not in json.dumps(e)))' > "$run/elements"
   stop_daemon
   sleep 2
 }

@@ -35,7 +35,7 @@ final class SecurityCoordinatorBanImportTests: XCTestCase {
 
         XCTAssertEqual(counts, BanImportCounts(added: 2_500, extended: 1, alreadyBanned: 1, skipped: 2))
         let calls = firewall.banCalls.withLock { $0 }
-        XCTAssertEqual(calls.map(\.count), [1_000, 1_000, 502], "batches of 1,000; the trusted address is not sent")
+        XCTAssertEqual(calls.map(\.count), [500, 500, 500, 500, 500, 2], "batches of 500; the trusted address is not sent")
         XCTAssertEqual(calls.last?.suffix(2).map(\.target.description), ["203.0.113.0/24", "2001:db8:bad::/48"], "ranges last")
         XCTAssertTrue(calls.dropLast().allSatisfy { $0.allSatisfy(\.target.isSingleAddress) })
         let stored = try store.bans(activeAt: now)

@@ -9,7 +9,7 @@ extension SecurityCoordinator {
     /// shared with the registrar's binding commits (every 200 OK waits for one): a batch must
     /// stay short enough that they never wait long behind it, and large enough that 100,000
     /// bans are not 100,000 / 32 round trips.
-    static let bansPerImportBatch = 1_000
+    static let bansPerImportBatch = 500
 
     /// Whether `target` may never be banned: a single address in a trusted range (as for
     /// `ban add` and plugin bans; a range is banned, and the trusted addresses in it are let
