@@ -77,8 +77,8 @@ stop_daemon() {
   ip netns exec "$NS" nft delete table inet sipwarden 2>/dev/null || true  # the next run starts with empty sets
 }
 
-one_run() {  # $1: rate, $2: import or baseline
-  local rate=$1 mode=$2 run="$WORK/$1-$2"
+one_run() {  # $1: rate, $2: import or baseline, $3: the rate's position in BAN_RATES (a rate may repeat)
+  local rate=$1 mode=$2 run="$WORK/$3-$1-$2"
   mkdir -p "$run"
   start_daemon "$run/data"
   local sock="$run/data/control.sock"
@@ -114,9 +114,11 @@ print(sum(1 for e in elems if "sentinel" not in json.dumps(e)))' > "$run/element
   echo "daemon: release, firewall nftables, network namespace, UDP over its loopback; SIPp bench/scenarios/register_auth.xml, ${BAN_TIME}s per run (-m rate*${BAN_TIME})"
   echo "import: sipwardenctl ban import of $BAN_COUNT addresses of 10.64.0.0/10 (--for 1d), ${BAN_AT}s into the run; window = its start to 2 s after its answer"
 } | tee -a "$REPORT"
+position=0
 for rate in $BAN_RATES; do
-  one_run "$rate" baseline
-  one_run "$rate" import
+  position=$((position + 1))
+  one_run "$rate" baseline "$position"
+  one_run "$rate" import "$position"
 done
 python3 - "$WORK" "$TICKS" "$BAN_RATES" <<'PY' | tee -a "$REPORT"
 import csv, glob, json, os, sys
@@ -161,12 +163,12 @@ def figures(run, window):
 
 print(f"{'offered':>8} {'run':>8} {'import_s':>8} {'set_elems':>9} | {'win_retr':>8} {'win_fail':>8} {'win_p99ms':>9} {'win_ok':>7} | "
       f"{'retrans':>8} {'failed':>7} {'p99ms':>8} {'achieved':>8} | {'cpu_s':>6} {'imp_cpu_s':>9}")
-for rate in rates:
-    imp = os.path.join(work, f"{rate}-import")
+for position, rate in enumerate(rates, start=1):
+    imp = os.path.join(work, f"{position}-{rate}-import")
     start, t1, t2 = read(imp, "sipp_start"), read(imp, "import_start"), read(imp, "import_end")
     window = (t1 - start, t2 - start + 2) if None not in (start, t1, t2) else (0, 0)
     for mode in ("baseline", "import"):
-        run = os.path.join(work, f"{rate}-{mode}")
+        run = os.path.join(work, f"{position}-{rate}-{mode}")
         if not os.path.exists(os.path.join(run, "stat.csv")):
             print(f"{rate:>8} {mode:>8} (no SIPp statistics; see {run}/sipp.out)")
             continue
