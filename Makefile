@@ -31,7 +31,7 @@ INSTALL_ENV = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" BINDIR="$(BINDIR)" PKGLIBD
 	SYSCONFDIR="$(SYSCONFDIR)" UNITDIR="$(UNITDIR)" SYSUSERSDIR="$(SYSUSERSDIR)" MANDIR="$(MANDIR)" \
 	DATADIR="$(DATADIR)" BASHCOMPDIR="$(BASHCOMPDIR)" ZSHCOMPDIR="$(ZSHCOMPDIR)" FISHCOMPDIR="$(FISHCOMPDIR)" VERSION="$(VERSION)" STRIP="$(STRIP)"
 
-.PHONY: all build release run test bench bench-nft bench-flood bench-memory bench-console fuzz compare deps deps-test deps-install install uninstall clean
+.PHONY: all build release run test bench bench-nft bench-flood bench-memory bench-console bench-ban fuzz compare deps deps-test deps-install install uninstall clean
 
 all: build
 
@@ -79,6 +79,12 @@ bench-memory: deps-test release
 # The web console's table pages at CONSOLE_BINDINGS (100,000) bindings (bench/console.sh).
 bench-console: deps-test release
 	bash bench/console.sh
+
+# A 100,000-element ban import while SIPp offers registrations, beside the same run without it
+# (network namespace it creates, nftables; root). BAN_RATES, BAN_TIME, BAN_AT, BAN_COUNT: see
+# bench/ban_load.sh.
+bench-ban: deps-test release
+	bash bench/ban_load.sh
 
 # libFuzzer targets (docs/fuzzing.md), each run FUZZ_TIME seconds; not part of `make test`.
 # Crashes are kept under .build-fuzz/crashes/ and make the target fail.

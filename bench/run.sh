@@ -122,6 +122,11 @@ echo "policy plugins (all shipped plugins, policies from rules/policies):" | tee
 "$BIN/policy-bench" rules/policies "$BIN" 2>&1 | tee -a "$REPORT"
 # Kernel enforcement: bans per second into nftables sets, beside the nft program.
 REPORT="$REPORT" BIN="$BIN" bash bench/nft.sh
+# A 100,000-element ban import while registrations are offered, beside the same run without it
+# (network namespace, nftables; root). SKIP_BAN_LOAD=1 leaves it out.
+if [[ -z "${SKIP_BAN_LOAD:-}" ]]; then
+  REPORT="$REPORT" BIN="$BIN" bash bench/ban_load.sh || echo "bench/ban_load.sh failed" | tee -a "$REPORT"
+fi
 # Under attack: REGISTER/OPTIONS floods from 10,000 sources while 200 phones keep registering
 # (network namespaces; root). SKIP_FLOOD=1 leaves it out.
 if [[ -z "${SKIP_FLOOD:-}" ]]; then

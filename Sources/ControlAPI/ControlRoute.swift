@@ -47,6 +47,7 @@
 /// | `showTrunk` | `GET /v1/trunks/{name}` | — | `TrunkInfo` (404 when unknown) |
 /// | `trunkCommand` | `POST /v1/trunks/{name}/{enable,disable,refresh}` | — | `TrunkInfo` after the command |
 /// | `removeTrunk` | `DELETE /v1/trunks/{name}` | — | 204 (404 unknown, 409 from the configuration file) |
+/// | `importBans` | `POST /v1/bans/import` | `BanImportRequest` | `BanImportResponse` once committed (400 naming the first bad or trusted targets; nothing banned) |
 ///
 /// A ban `{target}` is one path segment, percent-encoded (the "/" of a CIDR as `%2F`); an
 /// unencoded CIDR ("/v1/bans/192.0.2.0/24") is accepted too, for curl users.
@@ -148,6 +149,9 @@ public enum ControlRoute: Hashable, Sendable {
     case trunkCommand(name: String, command: TrunkCommand)
     /// `DELETE /v1/trunks/{name}`.
     case removeTrunk(name: String)
+    // Issue 10, bulk ban import (blocklists): see ControlRoute+BanImport.swift.
+    /// `POST /v1/bans/import`: ban every address and range of a list, all or none.
+    case importBans
 
     /// The version prefix of every path.
     public static let prefix = "/v1"
@@ -158,6 +162,7 @@ public enum ControlRoute: Hashable, Sendable {
         if let method = historyMethod { return method }
         if let method = analysisMethod { return method }
         if let method = trunkMethod { return method }
+        if let method = banImportMethod { return method }
         switch self {
         case .health, .listRegistrations, .showRegistration, .listSubscribers, .listBans, .banWhy, .listPlugins: return "GET"
         case .addSubscriber, .importSubscribers, .addBan, .reloadPlugins, .unregister: return "POST"
@@ -172,6 +177,7 @@ public enum ControlRoute: Hashable, Sendable {
         if let target = historyTarget { return target }
         if let target = analysisTarget { return target }
         if let target = trunkTarget { return target }
+        if let target = banImportTarget { return target }
         switch self {
         case .health: return "/v1/health"
         case .listRegistrations(let query):
@@ -201,7 +207,7 @@ public enum ControlRoute: Hashable, Sendable {
     public var hasRequestBody: Bool {
         switch self {
         case .addSubscriber, .importSubscribers, .addBan, .updateSubscriber, .setSubscriberPassword, .addAllowedRange, .addTrusted,
-             .unregister, .addConsoleUser, .consoleLogin, .updatePolicy, .addTrunk:
+             .unregister, .addConsoleUser, .consoleLogin, .updatePolicy, .addTrunk, .importBans:
             return true
         default: return false
         }
@@ -237,6 +243,7 @@ public enum ControlRoute: Hashable, Sendable {
         if let match = matchHistory(rest, query: query, pick: pick) { return match }
         if let match = matchConsole(rest, query: query, pick: pick) { return match }
         if let match = matchTrunks(rest, pick: pick) { return match }
+        if let match = matchBanImport(rest, pick: pick) { return match }
         switch rest.count {
         case 1:
             switch rest[0] {

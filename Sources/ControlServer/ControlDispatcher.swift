@@ -145,6 +145,9 @@ struct ControlDispatcher: Sendable {
         // Issue 14, trunks: ControlDispatcher+Trunks.swift.
         case .listTrunks, .addTrunk, .showTrunk, .trunkCommand, .removeTrunk:
             return try await performTrunk(route, body: body)
+        // Issue 10, bulk ban import: ControlDispatcher+BanImport.swift.
+        case .importBans:
+            return try await performBanImport(route, body: body)
         }
     }
 

@@ -177,6 +177,11 @@ public protocol ControlService: Sendable {
 
     /// Un-REGISTERs and removes a trunk; false when unknown (404).
     func removeTrunk(named name: String) async throws -> Bool
+    // Issue 10, bulk ban import; a 501 default in ControlService+BanImport.swift.
+    /// Bans every target of `request` (each already canonical, the request validated) in
+    /// batches, answering once all are committed; refuse the whole import, banning nothing,
+    /// when a target may never be banned (trusted): `ControlServiceError` 400 naming them.
+    func importBans(_ request: BanImportRequest) async throws -> BanImportResponse
 }
 
 /// Answers for the ban and plugin routes until the daemon implements them: 501, so a

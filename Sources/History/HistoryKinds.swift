@@ -9,6 +9,7 @@ public enum HistoryKinds {
         SecurityEventKind.authFailed, SecurityEventKind.authUnknownUser, SecurityEventKind.authStaleNonce,
         SecurityEventKind.aclDenied, SecurityEventKind.rateExceeded, SecurityEventKind.hijackSuspected,
         SecurityEventKind.banAdded, SecurityEventKind.banRemoved, SecurityEventKind.banExpired,
+        SecurityEventKind.banImported,
     ]
 
     /// Families kept by prefix.

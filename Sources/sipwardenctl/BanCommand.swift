@@ -16,7 +16,8 @@ struct BanCommand: AsyncParsableCommand {
               sipwardenctl ban add 198.51.100.0/24 --for 7d --reason "abuse from this network"
               sipwardenctl ban why 203.0.113.7
               sipwardenctl ban remove 203.0.113.7
+              sipwardenctl ban import blocklist.txt --for 7d --reason "crowdsec list"
             """,
-        subcommands: [BanListCommand.self, BanAddCommand.self, BanRemoveCommand.self, BanWhyCommand.self]
+        subcommands: [BanListCommand.self, BanAddCommand.self, BanRemoveCommand.self, BanWhyCommand.self, BanImportCommand.self]
     )
 }

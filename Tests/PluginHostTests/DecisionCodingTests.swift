@@ -69,8 +69,8 @@ final class DecisionCodingTests: XCTestCase {
     }
 
     func testEveryContractKindIsListed() {
-        XCTAssertEqual(SecurityEventKind.all.count, 34)
-        XCTAssertEqual(Set(SecurityEventKind.all).count, 34)
+        XCTAssertEqual(SecurityEventKind.all.count, 35)
+        XCTAssertEqual(Set(SecurityEventKind.all).count, 35)
         XCTAssertTrue(SecurityEventKind.all.contains("auth.challenged"))
         XCTAssertTrue(SecurityEventKind.all.contains("plugin.failed"))
         XCTAssertTrue(SecurityEventKind.all.contains("ban.would_add"))
@@ -79,6 +79,7 @@ final class DecisionCodingTests: XCTestCase {
         XCTAssertTrue(SecurityEventKind.all.contains("alert.cleared"))
         XCTAssertTrue(SecurityEventKind.all.contains("trunk.registered"))
         XCTAssertTrue(SecurityEventKind.all.contains("operator.change"))
+        XCTAssertTrue(SecurityEventKind.all.contains("ban.imported"))
         XCTAssertTrue(SecurityEventKind.all.contains("trunk.unregistered"))
     }
 }

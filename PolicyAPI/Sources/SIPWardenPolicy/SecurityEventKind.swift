@@ -75,6 +75,9 @@ public enum SecurityEventKind {
     /// An operator changed something through the control API (sipwardenctl, the web console,
     /// the TCP API): the audit line as an event, with who (`username`) and what (`detail`).
     public static let operatorChange = "operator.change"
+    // Issue 10, bulk ban import.
+    /// An operator's blocklist import was applied (one event for the whole list, not one `ban.added` per ban).
+    public static let banImported = "ban.imported"
 
     /// Every kind of schema version 1.
     public static let all: [String] = [
@@ -88,5 +91,6 @@ public enum SecurityEventKind {
         consoleLoginFailed,
         trunkRegistered, trunkFailed, trunkRejected, trunkUnregistered,
         operatorChange,
+        banImported,
     ]
 }

@@ -169,8 +169,9 @@ public final class SecurityCoordinator: Sendable {
 
     /// Bans each request's target (extending shorter bans in force) in one store transaction
     /// and one firewall batch; returns each ban as now stored, nil where the target is trusted
-    /// and so never banned. All or none: a failed transaction or batch bans nothing.
-    func ban(_ requests: [BanRequest], source: String, now: Timestamp) throws -> [StoredBan?] {
+    /// and so never banned. All or none: a failed transaction or batch bans nothing. `announce`
+    /// false records no `ban.added` per ban (a bulk import records one `ban.imported` instead).
+    func ban(_ requests: [BanRequest], source: String, now: Timestamp, announce: Bool = true) throws -> [StoredBan?] {
         var rows: [StoredBan] = []
         var positions: [Int] = []
         var result = [StoredBan?](repeating: nil, count: requests.count)
@@ -179,7 +180,7 @@ public final class SecurityCoordinator: Sendable {
         var rowOfTarget: [String: Int] = [:]
         var repeats: [(position: Int, row: Int)] = []
         for (position, request) in requests.enumerated() {
-            if request.target.isSingleAddress, isTrusted(request.target.network) {
+            if refusesBan(request.target) {
                 logger.notice("not banning a trusted address", metadata: ["target": "\(request.target)", "source": "\(source)"])
                 continue
             }
@@ -190,7 +191,8 @@ public final class SecurityCoordinator: Sendable {
                 if expiresAt.milliseconds > rows[row].expiresAt.milliseconds { rows[row].expiresAt = expiresAt }
                 continue
             }
-            let evidenceJSON = String(decoding: (try? JSONEncoder().encode(request.evidence)) ?? Data("[]".utf8), as: UTF8.self)
+            let evidenceJSON = request.evidence.isEmpty
+                ? "[]" : String(decoding: (try? JSONEncoder().encode(request.evidence)) ?? Data("[]".utf8), as: UTF8.self)
             rowOfTarget[target] = rows.count
             rows.append(StoredBan(
                 target: target, createdAt: now, expiresAt: expiresAt,
@@ -206,6 +208,7 @@ public final class SecurityCoordinator: Sendable {
         var events: [SecurityEvent] = []
         for (position, ban) in zip(positions, stored) {
             result[position] = ban
+            guard announce else { continue }
             let target = requests[position].target
             events.append(SecurityEvent(
                 timeMilliseconds: now.milliseconds, kind: "ban.added", sourceIP: target.isSingleAddress ? target.network.description : "",
