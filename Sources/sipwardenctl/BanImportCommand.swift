@@ -86,28 +86,12 @@ struct BanImportCommand: AsyncParsableCommand {
         case .failure(let problem): throw ValidationError("--for: \(problem)")
         }
         let request = BanImportRequest(
-            targets: targets, seconds: seconds, reason: reason ?? "imported from \(file == "-" ? "standard input" : file)", source: source)
+            targets: targets, seconds: seconds, reason: reason ?? "imported from \(displayName)", source: source)
         if let problem = request.validationProblem() { throw ValidationError(problem) }
         return request
     }
 
-    private var displayName: String { file == "-" ? "standard input" : file }
+    private var displayName: String { InputFile(path: file).displayName }
 
-    private func readFile() throws -> Data {
-        if file == "-" {
-            return FileHandle.standardInput.readDataToEndOfFile()
-        }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
-            throw CLIFailure.usage("cannot read \(file): no such file")
-        }
-        guard !isDirectory.boolValue else {
-            throw CLIFailure.usage("cannot read \(file): it is a directory")
-        }
-        do {
-            return try Data(contentsOf: URL(fileURLWithPath: file))
-        } catch {
-            throw CLIFailure.usage("cannot read \(file): \(error.localizedDescription)")
-        }
-    }
+    private func readFile() throws -> Data { try InputFile(path: file).read() }
 }

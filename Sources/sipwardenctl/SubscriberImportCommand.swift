@@ -59,23 +59,7 @@ struct SubscriberImportCommand: AsyncParsableCommand {
         Console.line("Imported \(response.imported) subscriber\(response.imported == 1 ? "" : "s") from \(displayName).")
     }
 
-    private var displayName: String { file == "-" ? "standard input" : file }
+    private var displayName: String { InputFile(path: file).displayName }
 
-    private func readFile() throws -> Data {
-        if file == "-" {
-            return FileHandle.standardInput.readDataToEndOfFile()
-        }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
-            throw CLIFailure.usage("cannot read \(file): no such file")
-        }
-        guard !isDirectory.boolValue else {
-            throw CLIFailure.usage("cannot read \(file): it is a directory")
-        }
-        do {
-            return try Data(contentsOf: URL(fileURLWithPath: file))
-        } catch {
-            throw CLIFailure.usage("cannot read \(file): \(error.localizedDescription)")
-        }
-    }
+    private func readFile() throws -> Data { try InputFile(path: file).read() }
 }
