@@ -57,15 +57,4 @@ extension DaemonControlService {
             targets: request.targets.count, added: counts.added, extended: counts.extended, alreadyBanned: counts.alreadyBanned,
             skipped: counts.skipped, seconds: request.seconds, milliseconds: milliseconds)
     }
-
-    /// Runs `work` on a new thread and waits for it without holding a cooperative thread.
-    private static func onOwnThread<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
-            let thread = Thread {
-                continuation.resume(with: Swift.Result { try work() })
-            }
-            thread.name = "ban-import"
-            thread.start()
-        }
-    }
 }

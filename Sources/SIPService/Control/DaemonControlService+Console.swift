@@ -22,7 +22,7 @@ extension DaemonControlService {
         }
         let salt = ConsolePasswordHash.makeSalt()
         let iterations = ConsolePasswordHash.iterations
-        let hash = try await Self.offThreadThrowing { try ConsolePasswordHash.hash(request.password, salt: salt, iterations: iterations) }
+        let hash = try await Self.onOwnThread { try ConsolePasswordHash.hash(request.password, salt: salt, iterations: iterations) }
         let user = StoredConsoleUser(
             name: request.name, role: request.role.rawValue, salt: salt, hash: hash, iterations: iterations, createdAt: SystemClock.now())
         let replaced = try store.upsertConsoleUser(user)
@@ -43,7 +43,7 @@ extension DaemonControlService {
         let iterations = stored?.iterations ?? ConsolePasswordHash.iterations
         let expected = stored?.hash ?? Array(repeating: 0, count: ConsolePasswordHash.hashBytes)
         let password = request.password
-        let outcome = await Self.offThread {
+        let outcome = await Self.onOwnThread {
             ConsolePasswordHash.bounded { ConsolePasswordHash.matches(password, salt: salt, iterations: iterations, expected: expected) }
         }
         guard let matches = outcome else {
@@ -105,18 +105,5 @@ extension DaemonControlService {
 
     private static func info(_ user: StoredConsoleUser) -> ConsoleUserInfo {
         ConsoleUserInfo(name: user.name, role: ConsoleRole(rawValue: user.role) ?? .viewer, createdAt: date(user.createdAt))
-    }
-
-    /// Runs slow hashing on a thread of its own, off the event loops and the cooperative pool.
-    private static func offThreadThrowing<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
-        }
-    }
-
-    private static func offThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: work()) }
-        }
     }
 }
