@@ -53,6 +53,17 @@ public struct PhonePage: Codable, Hashable, Sendable {
         return (ranked.count, page.map { phones[$0.index] })
     }
 
+    /// The rules of `all` that belong to one of `phones` (a page's `allowedRanges`).
+    public static func ranges(_ all: [AllowedRangeRule], of phones: [SubscriberInfo]) -> [AllowedRangeRule] {
+        let shown = Set(phones.map { Name(username: $0.username, domain: $0.domain) })
+        return all.filter { shown.contains(Name(username: $0.username, domain: $0.domain)) }
+    }
+
+    private struct Name: Hashable {
+        let username: String
+        let domain: String?
+    }
+
     private struct Ranked: Comparable {
         let username: String
         let domain: String

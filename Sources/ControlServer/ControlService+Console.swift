@@ -13,8 +13,7 @@ extension ControlService {
     /// Pages `subscribers()` and keeps the `allowedRanges` of the phones on the page.
     public func phonePage(filter: String?, offset: Int, limit: Int) async throws -> PhonePage {
         let (total, phones) = PhonePage.select(try await subscribers(), filter: filter, offset: offset, limit: limit) { ($0.username, $0.domain) }
-        let shown = Set(phones.map { PhoneName(username: $0.username, domain: $0.domain) })
-        let ranges = try await allowedRanges(username: nil, domain: nil).filter { shown.contains(PhoneName(username: $0.username, domain: $0.domain)) }
+        let ranges = PhonePage.ranges(try await allowedRanges(username: nil, domain: nil), of: phones)
         return PhonePage(total: total, offset: offset, limit: limit, phones: phones, allowedRanges: ranges)
     }
     /// Not implemented by this service: 501.
@@ -42,10 +41,4 @@ extension ControlService {
     private static func consoleNotWired(_ route: String) -> ControlServiceError {
         ControlServiceError(status: 501, message: "\(route) is not wired yet in this daemon")
     }
-}
-
-/// A phone's user and domain, as a set member.
-private struct PhoneName: Hashable {
-    let username: String
-    let domain: String?
 }

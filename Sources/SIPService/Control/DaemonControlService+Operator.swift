@@ -53,11 +53,9 @@ extension DaemonControlService {
     func phonePage(filter: String?, offset: Int, limit: Int) async throws -> PhonePage {
         let all = service.state.withLock { $0.registrar.directory.all }
         let (total, page) = PhonePage.select(all, filter: filter, offset: offset, limit: limit) { ($0.username, $0.domain) }
-        let shown = Set(page.map { "\($0.username)@\($0.domain ?? "")" })
-        let ranges = try store.allowedRanges()
-            .filter { shown.contains("\($0.username)@\($0.domain ?? "")") }
-            .map { AllowedRangeRule(username: $0.username, domain: $0.domain, cidr: $0.cidr, port: $0.port) }
-        return PhonePage(total: total, offset: offset, limit: limit, phones: page.map(Self.info), allowedRanges: ranges)
+        let phones = page.map(Self.info)
+        let ranges = PhonePage.ranges(try await allowedRanges(username: nil, domain: nil), of: phones)
+        return PhonePage(total: total, offset: offset, limit: limit, phones: phones, allowedRanges: ranges)
     }
 
     func addAllowedRange(_ rule: AllowedRangeRule) async throws -> AllowedRangeRule {
