@@ -190,7 +190,8 @@ public enum ConfigurationLoader {
                 default: throw reader.error(path, text, "expected full or normal")
                 }
             case "sweep_interval": configuration.sweepInterval = try reader.integer(value, key: path, range: 1...3600)
-            default: throw reader.unknownKey(path, known: ["durability", "sweep_interval"].map { "store." + $0 })
+            case "commit_delay_us": configuration.commitDelayMicroseconds = try reader.integer(value, key: path, range: 0...100_000)
+            default: throw reader.unknownKey(path, known: ["durability", "sweep_interval", "commit_delay_us"].map { "store." + $0 })
             }
         }
     }

@@ -48,6 +48,9 @@ public struct DaemonConfiguration: Sendable {
     public var durability: StoreDurability = .full
     /// Seconds between sweeps of lapsed bindings (`store.sweep_interval`).
     public var sweepInterval: Int64 = 1
+    /// Microseconds the group committer waits between back-to-back transactions under load so
+    /// each carries more changes (`store.commit_delay_us`); 0: commit as soon as the last one ends.
+    public var commitDelayMicroseconds: Int64 = 1000
     /// Seconds a lapsed, unreachable-removed or forced-out binding stays listed as `expired`
     /// (`registrar.expired_retention`); 0 keeps none.
     public var expiredRetention: Int64 = 3600

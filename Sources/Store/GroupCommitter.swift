@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Registrar
 import Synchronization
 
@@ -10,6 +13,12 @@ import Synchronization
 /// finishes it runs that transaction's completions, then takes everything queued meanwhile (up
 /// to `maxBatch` changes, never splitting one submission) into the next transaction. So with a
 /// slow fsync the batch grows instead of the latency.
+///
+/// Under steady load (something arrived while the last transaction committed) the writer
+/// waits `gatherDelay` before taking the next batch, as PostgreSQL's `commit_delay` does: each
+/// transaction then carries more changes, so the fsync, the transaction and the thread wake-ups
+/// are shared by more REGISTERs. After an idle moment the first submission commits at once, so
+/// a lone REGISTER never waits for the delay.
 ///
 /// Each completion runs exactly once, on the committer's queue, after the transaction holding
 /// its changes committed (nil) or failed (the error; the whole transaction is rolled back and
@@ -40,14 +49,22 @@ public final class GroupCommitter: Sendable {
 
     private let store: any StoreBackend
     private let maxBatch: Int
+    private let gatherDelayMicroseconds: UInt32
     private let queue = DispatchQueue(label: "sipwarden.store.group-commit", qos: .userInitiated)
     private let state = Mutex(State())
 
+    /// The default `gatherDelay`: at 10,000 registrations/s it lifts a transaction from about
+    /// 7 changes to about 17 (docs/performance.md), for at most this much added latency.
+    public static let defaultGatherDelay = Duration.microseconds(1000)
+
     /// Creates a committer writing to `store`, at most `maxBatch` changes per transaction
-    /// (a single larger submission still goes in one transaction of its own).
-    public init(store: any StoreBackend, maxBatch: Int = 4096) {
+    /// (a single larger submission still goes in one transaction of its own), waiting
+    /// `gatherDelay` between back-to-back transactions (zero: never; at most one second).
+    public init(store: any StoreBackend, maxBatch: Int = 4096, gatherDelay: Duration = GroupCommitter.defaultGatherDelay) {
         self.store = store
         self.maxBatch = max(1, maxBatch)
+        let micros = gatherDelay.components.seconds * 1_000_000 + gatherDelay.components.attoseconds / 1_000_000_000_000
+        self.gatherDelayMicroseconds = UInt32(clamping: min(max(micros, 0), 1_000_000))
     }
 
     /// Enqueue changes; `completion` runs (on the committer's thread) after the transaction
@@ -112,9 +129,12 @@ public final class GroupCommitter: Sendable {
         state.withLock { $0.statistics }
     }
 
-    /// The writer loop: commits batches until the queue is empty, then goes idle.
+    /// The writer loop: commits batches until the queue is empty, then goes idle. Between two
+    /// back-to-back batches it waits `gatherDelay` so the next one is larger.
     private func drain() {
+        var backToBack = false
         while true {
+            if backToBack, gatherDelayMicroseconds > 0 { usleep(gatherDelayMicroseconds) }
             let step = state.withLock { s -> Step in
                 if s.pending.isEmpty {
                     s.writerActive = false
@@ -129,6 +149,7 @@ public final class GroupCommitter: Sendable {
                 return
             case .commit(let batch):
                 commit(batch)
+                backToBack = state.withLock { !$0.pending.isEmpty }
             }
         }
     }

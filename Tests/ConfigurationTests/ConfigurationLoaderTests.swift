@@ -28,6 +28,7 @@ final class ConfigurationLoaderTests: XCTestCase {
               realm: voip.example.net
             store:
               durability: normal
+              commit_delay_us: 250
             """, file: "test.yaml")
         XCTAssertEqual(configuration.listen, [
             ListenAddress(transport: .udp, host: "127.0.0.1", port: 5070), ListenAddress(transport: .tcp, host: "::1", port: 5071),
@@ -39,11 +40,14 @@ final class ConfigurationLoaderTests: XCTestCase {
         XCTAssertEqual(configuration.registrar.challengeAlgorithms, [.sha256, .md5])
         XCTAssertEqual(configuration.registrar.realm, "voip.example.net")
         XCTAssertEqual(configuration.durability, .normal)
+        XCTAssertEqual(configuration.commitDelayMicroseconds, 250)
+        XCTAssertEqual(DaemonConfiguration().commitDelayMicroseconds, 1000)
     }
 
     func testErrorsNameFileKeyAndValue() {
         let cases: [(String, String, String)] = [
             ("registrar:\n  min_expires: soon\n", "registrar.min_expires", "soon"),
+            ("store:\n  commit_delay_us: 200000\n", "store.commit_delay_us", "200000"),
             ("registrar:\n  when_full: sometimes\n", "registrar.when_full", "sometimes"),
             ("listen: [udp:nowhere]\n", "listen[0]", "udp:nowhere"),
             ("auth:\n  challenge_algorithms: [MD4]\n", "auth.challenge_algorithms", "MD4"),

@@ -117,6 +117,50 @@ final class GroupCommitterTests: StoreTestCase {
         XCTAssertEqual(try store.bindingCount(), 51)
     }
 
+    func testUnderLoadTheWriterWaitsTheGatherDelaySoLaterSubmissionsJoinTheNextTransaction() throws {
+        // The delay is the longest allowed (1 s), so the submission made right after the
+        // release lands inside it however slow the machine is.
+        let store = try SIPWardenStore(path: path)
+        let committer = GroupCommitter(store: store, gatherDelay: .seconds(1))
+        let held = holdCommitter(committer, first: .upsert(makeBinding(0)))
+        let rest = expectation(description: "the two later completions")
+        rest.expectedFulfillmentCount = 2
+        committer.submit([.upsert(makeBinding(1))]) { error in
+            XCTAssertNil(error)
+            rest.fulfill()
+        }
+        held.release.signal()
+        // Submitted after the first transaction ended, while the writer waits: same transaction as binding 1.
+        committer.submit([.upsert(makeBinding(2))]) { error in
+            XCTAssertNil(error)
+            rest.fulfill()
+        }
+        wait(for: [held.done, rest], timeout: 60)
+        XCTAssertEqual(committer.statistics, GroupCommitStatistics(transactions: 2, changesCommitted: 3, largestBatch: 2))
+        XCTAssertEqual(try store.bindingCount(), 3)
+    }
+
+    func testWithoutAGatherDelayTheQueuedSubmissionCommitsAsSoonAsTheLastTransactionEnds() throws {
+        let store = try SIPWardenStore(path: path)
+        let committer = GroupCommitter(store: store, gatherDelay: .zero)
+        let held = holdCommitter(committer, first: .upsert(makeBinding(0)))
+        let queued = expectation(description: "the queued completion")
+        committer.submit([.upsert(makeBinding(1))]) { error in
+            XCTAssertNil(error)
+            queued.fulfill()
+        }
+        held.release.signal()
+        wait(for: [held.done, queued], timeout: 60)
+        // Only now, after binding 1 committed: a transaction of its own.
+        let last = expectation(description: "the last completion")
+        committer.submit([.upsert(makeBinding(2))]) { error in
+            XCTAssertNil(error)
+            last.fulfill()
+        }
+        wait(for: [last], timeout: 60)
+        XCTAssertEqual(committer.statistics, GroupCommitStatistics(transactions: 3, changesCommitted: 3, largestBatch: 1))
+    }
+
     func testMaxBatchLimitsTransactionsButNeverSplitsASubmission() throws {
         let store = try SIPWardenStore(path: path)
         let committer = GroupCommitter(store: store, maxBatch: 10)

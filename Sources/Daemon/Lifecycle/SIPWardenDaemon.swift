@@ -86,7 +86,7 @@ public final class SIPWardenDaemon: Sendable {
             "pruned_on_start": "\(pruned.changes.count)",
         ])
 
-        let committer = GroupCommitter(store: store)
+        let committer = GroupCommitter(store: store, gatherDelay: .microseconds(configuration.commitDelayMicroseconds))
         let securityLog = try SecurityLog(
             path: configuration.effectiveSecurityLogPath, limits: configuration.securityLogLimits, logger: logger)
         let storedBans = try SecurityCoordinator.storedBans(store)
