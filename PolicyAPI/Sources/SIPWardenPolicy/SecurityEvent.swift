@@ -15,24 +15,53 @@ public struct SecurityEvent: Hashable, Codable, Sendable {
     public var id: UInt64
     /// When it happened, milliseconds since the Unix epoch.
     public var timeMilliseconds: Int64
-    /// What happened, e.g. "auth.failed" (``SecurityEventKind`` lists them).
-    public var kind: String
-    /// The source IP address of the packet, without brackets; empty when there is none.
-    public var sourceIP: String
     /// The source port of the packet; 0 when there is none.
     public var sourcePort: Int
+    /// The text fields, in one shared immutable box: an event is copied into every consumer
+    /// (the plugins' ring and each plugin, the security log, the history), and a copy costs
+    /// one reference count instead of one per string. A setter replaces the box.
+    private var texts: Texts
+
+    /// What happened, e.g. "auth.failed" (``SecurityEventKind`` lists them).
+    public var kind: String {
+        get { texts.fields.kind }
+        set { update { $0.kind = newValue } }
+    }
+    /// The source IP address of the packet, without brackets; empty when there is none.
+    public var sourceIP: String {
+        get { texts.fields.sourceIP }
+        set { update { $0.sourceIP = newValue } }
+    }
     /// "UDP" or "TCP"; empty when the event did not come from a packet.
-    public var transport: String
+    public var transport: String {
+        get { texts.fields.transport }
+        set { update { $0.transport = newValue } }
+    }
     /// The address of record concerned, when known.
-    public var aor: String?
+    public var aor: String? {
+        get { texts.fields.aor }
+        set { update { $0.aor = newValue } }
+    }
     /// The digest username presented, when one was.
-    public var username: String?
+    public var username: String? {
+        get { texts.fields.username }
+        set { update { $0.username = newValue } }
+    }
     /// The User-Agent header, when one was sent.
-    public var userAgent: String?
+    public var userAgent: String? {
+        get { texts.fields.userAgent }
+        set { update { $0.userAgent = newValue } }
+    }
     /// The Contact URI of the binding concerned, when there is one.
-    public var contact: String?
+    public var contact: String? {
+        get { texts.fields.contact }
+        set { update { $0.contact = newValue } }
+    }
     /// A kind-specific detail ("wrong_password", a parse error, a plugin's explanation).
-    public var detail: String?
+    public var detail: String? {
+        get { texts.fields.detail }
+        set { update { $0.detail = newValue } }
+    }
 
     /// Creates an event of the current schema version.
     public init(
@@ -42,15 +71,10 @@ public struct SecurityEvent: Hashable, Codable, Sendable {
         self.version = Self.schemaVersion
         self.id = id
         self.timeMilliseconds = timeMilliseconds
-        self.kind = kind
-        self.sourceIP = sourceIP
         self.sourcePort = sourcePort
-        self.transport = transport
-        self.aor = aor
-        self.username = username
-        self.userAgent = userAgent
-        self.contact = contact
-        self.detail = detail
+        self.texts = Texts(TextFields(
+            kind: kind, sourceIP: sourceIP, transport: transport, aor: aor, username: username,
+            userAgent: userAgent, contact: contact, detail: detail))
     }
 
     /// Decodes an event; every field but `kind` may be missing (see the type's note).
@@ -59,15 +83,48 @@ public struct SecurityEvent: Hashable, Codable, Sendable {
         version = try c.decodeIfPresent(Int.self, forKey: .version) ?? Self.schemaVersion
         id = try c.decodeIfPresent(UInt64.self, forKey: .id) ?? 0
         timeMilliseconds = try c.decodeIfPresent(Int64.self, forKey: .timeMilliseconds) ?? 0
-        kind = try c.decode(String.self, forKey: .kind)
-        sourceIP = try c.decodeIfPresent(String.self, forKey: .sourceIP) ?? ""
+        let kind = try c.decode(String.self, forKey: .kind)
+        let sourceIP = try c.decodeIfPresent(String.self, forKey: .sourceIP) ?? ""
         sourcePort = try c.decodeIfPresent(Int.self, forKey: .sourcePort) ?? 0
-        transport = try c.decodeIfPresent(String.self, forKey: .transport) ?? ""
-        aor = try c.decodeIfPresent(String.self, forKey: .aor)
-        username = try c.decodeIfPresent(String.self, forKey: .username)
-        userAgent = try c.decodeIfPresent(String.self, forKey: .userAgent)
-        contact = try c.decodeIfPresent(String.self, forKey: .contact)
-        detail = try c.decodeIfPresent(String.self, forKey: .detail)
+        texts = Texts(TextFields(
+            kind: kind, sourceIP: sourceIP,
+            transport: try c.decodeIfPresent(String.self, forKey: .transport) ?? "",
+            aor: try c.decodeIfPresent(String.self, forKey: .aor),
+            username: try c.decodeIfPresent(String.self, forKey: .username),
+            userAgent: try c.decodeIfPresent(String.self, forKey: .userAgent),
+            contact: try c.decodeIfPresent(String.self, forKey: .contact),
+            detail: try c.decodeIfPresent(String.self, forKey: .detail)))
+    }
+
+    /// Encodes the fields in schema order; absent optional fields are left out.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        let fields = texts.fields
+        try c.encode(version, forKey: .version)
+        try c.encode(id, forKey: .id)
+        try c.encode(timeMilliseconds, forKey: .timeMilliseconds)
+        try c.encode(fields.kind, forKey: .kind)
+        try c.encode(fields.sourceIP, forKey: .sourceIP)
+        try c.encode(sourcePort, forKey: .sourcePort)
+        try c.encode(fields.transport, forKey: .transport)
+        try c.encodeIfPresent(fields.aor, forKey: .aor)
+        try c.encodeIfPresent(fields.username, forKey: .username)
+        try c.encodeIfPresent(fields.userAgent, forKey: .userAgent)
+        try c.encodeIfPresent(fields.contact, forKey: .contact)
+        try c.encodeIfPresent(fields.detail, forKey: .detail)
+    }
+
+    public static func == (lhs: SecurityEvent, rhs: SecurityEvent) -> Bool {
+        lhs.version == rhs.version && lhs.id == rhs.id && lhs.timeMilliseconds == rhs.timeMilliseconds
+            && lhs.sourcePort == rhs.sourcePort && (lhs.texts === rhs.texts || lhs.texts.fields == rhs.texts.fields)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(version)
+        hasher.combine(id)
+        hasher.combine(timeMilliseconds)
+        hasher.combine(sourcePort)
+        hasher.combine(texts.fields)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -83,5 +140,30 @@ public struct SecurityEvent: Hashable, Codable, Sendable {
         case userAgent = "user_agent"
         case contact
         case detail
+    }
+
+    /// The event's text fields.
+    private struct TextFields: Hashable, Sendable {
+        var kind: String
+        var sourceIP: String
+        var transport: String
+        var aor: String?
+        var username: String?
+        var userAgent: String?
+        var contact: String?
+        var detail: String?
+    }
+
+    /// An immutable box of text fields, shared by every copy of an event.
+    private final class Texts: Sendable {
+        let fields: TextFields
+        init(_ fields: TextFields) { self.fields = fields }
+    }
+
+    /// Replaces the box with one holding the changed fields (copies of the event keep theirs).
+    private mutating func update(_ change: (inout TextFields) -> Void) {
+        var fields = texts.fields
+        change(&fields)
+        texts = Texts(fields)
     }
 }
