@@ -18,12 +18,16 @@ public final class SIPService: Sendable {
 
     struct State: Sendable {
         var registrar: Registrar
-        var transactions: TransactionCache
         /// Every phone's allowed ranges (`sipwardenctl allow`), read by each REGISTER.
         var allowedRanges = AllowedRangeTable()
     }
 
+    /// The registrar lock.
     let state: Mutex<State>
+    /// Recent server transactions, behind a lock of their own: the committer's thread records
+    /// each 200 OK here without waiting for the registrar lock. Lock order: `state`, then
+    /// `transactions` (a REGISTER begins its transaction inside the registrar's decision).
+    let transactions: Mutex<TransactionCache>
     let security: SecurityCoordinator
     /// Open TCP connections by peer, for keepalive pings.
     let tcpConnections = TCPConnectionRegistry()
@@ -47,10 +51,8 @@ public final class SIPService: Sendable {
     /// changes through `committer` before each 200 OK and handing events to `security`.
     public init(registrar: Registrar, committer: GroupCommitter, security: SecurityCoordinator, configuration: DaemonConfiguration, logger: Logger) {
         self.security = security
-        self.state = Mutex(State(
-            registrar: registrar,
-            transactions: TransactionCache(lifetimeSeconds: configuration.transactionLifetime)
-        ))
+        self.state = Mutex(State(registrar: registrar))
+        self.transactions = Mutex(TransactionCache(lifetimeSeconds: configuration.transactionLifetime))
         self.committer = committer
         self.keepalive = KeepaliveMonitor(configuration: configuration.keepalive, logger: logger)
         self.ended = EndedBindings(retentionSeconds: configuration.expiredRetention)
@@ -140,7 +142,7 @@ public final class SIPService: Sendable {
         if request.method == .ack { return }
         let destination = ResponseFactory.destination(for: request, source: source, transport: transport, forceRport: forceRport)
         let key = TransactionCache.Key(request: request, source: source)
-        switch state.withLock({ $0.transactions.state(of: key) }) {
+        switch transactions.withLock({ $0.state(of: key) }) {
         case .pending: return
         case .completed(let bytes):
             send(bytes, destination)
@@ -217,7 +219,7 @@ public final class SIPService: Sendable {
                 reviewer: plugins.map { _ in { (_: RegisterReview) -> RegisterReviewVerdict in .later } },
                 access: { subscriber, source in ranges.access(of: subscriber, from: source) })
             // Begun for a pending review too: a retransmission meanwhile is absorbed, not re-authenticated.
-            if outcome.response.statusCode != 401 { state.transactions.begin(key, now: now) }
+            if outcome.response.statusCode != 401 { transactions.withLock { $0.begin(key, now: now) } }
             // The registrar already found the AOR's owner: its ranges go to the plugins.
             let allowed = outcome.pending?.review.owner.map { ranges.rules(username: $0.username, domain: $0.domain).map(\.range) } ?? []
             if outcome.pending == nil { submit(outcome) }
@@ -235,7 +237,7 @@ public final class SIPService: Sendable {
         security.record(outcome.events.map { Self.securityEvent($0, request: request, source: source, transport: transport, now: now) })
         guard outcome.changes.isEmpty else { return }
         let bytes = outcome.response.serialize()
-        if outcome.response.statusCode != 401 { state.withLock { $0.transactions.complete(key, response: bytes) } }
+        if outcome.response.statusCode != 401 { transactions.withLock { $0.complete(key, response: bytes) } }
         send(bytes, destination)
         security.statistics.registerAnswered(status: outcome.response.statusCode, started: started, nowSeconds: now.seconds)
     }
@@ -248,14 +250,14 @@ public final class SIPService: Sendable {
     ) -> Int {
         if let error {
             logger.error("binding change not persisted; answering 500", metadata: ["aor": "\(request.to.uri.addressOfRecord)", "error": "\(error)"])
-            state.withLock { $0.transactions.forget(key) }
+            transactions.withLock { $0.forget(key) }
             var failure = reply(request, 500, source: source, salt: 0)
             failure.headers.add("Retry-After", "5")
             send(failure.serialize(), destination)
             return 500
         }
         let bytes = response.serialize()
-        state.withLock { $0.transactions.complete(key, response: bytes) }
+        transactions.withLock { $0.complete(key, response: bytes) }
         send(bytes, destination)
         return response.statusCode
     }
