@@ -20,6 +20,7 @@
 # Servers: sipwarden (release build, store.durability full, as bench/run.sh runs it);
 # sipwarden-normal (the same with store.durability normal: no fsync per commit);
 # sipwarden-nohistory (the same as sipwarden with history.enabled: false: the history's cost);
+# sipwarden-nodelay (the same as sipwarden with store.commit_delay_us: 0: the group commit's wait);
 # kamailio (bench/kamailio/kamailio.cfg: usrloc in memory, auth_db on SQLite, 2 workers);
 # kamailio-wb (the same with usrloc write-back to SQLite every 10 s).
 # It builds nothing: it runs the binaries `swift build -c release --show-bin-path` names,
@@ -39,6 +40,7 @@ SIPP_BUFF=${SIPP_BUFF:-4194304}
 SW_PORT=${SW_PORT:-25170}           # SIPp uses the server's port + 1 for itself
 SW_NORMAL_PORT=${SW_NORMAL_PORT:-25200}
 SW_NOHISTORY_PORT=${SW_NOHISTORY_PORT:-25210}
+SW_NODELAY_PORT=${SW_NODELAY_PORT:-25220}
 KAM_PORT=${KAM_PORT:-25180}
 KAM_WB_PORT=${KAM_WB_PORT:-25190}
 SW_TRUSTED=${SW_TRUSTED-127.0.0.1/32}  # SIPWarden's `trusted` ranges (never rate-limited nor banned); empty: none
@@ -52,8 +54,8 @@ RESULTS=${RESULTS:-bench/results}
 KEEP_WORK=${KEEP_WORK:-0}
 
 for server in $SERVERS; do
-  case $server in sipwarden|sipwarden-normal|sipwarden-nohistory|kamailio|kamailio-wb) ;;
-    *) echo "compare.sh: unknown server '$server' (sipwarden, sipwarden-normal, sipwarden-nohistory, kamailio, kamailio-wb)" >&2; exit 2 ;; esac
+  case $server in sipwarden|sipwarden-normal|sipwarden-nohistory|sipwarden-nodelay|kamailio|kamailio-wb) ;;
+    *) echo "compare.sh: unknown server '$server' (sipwarden, sipwarden-normal, sipwarden-nohistory, sipwarden-nodelay, kamailio, kamailio-wb)" >&2; exit 2 ;; esac
 done
 for rate in $RATES; do
   [[ $rate =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: bad rate '$rate'" >&2; exit 2; }
@@ -71,6 +73,7 @@ mkdir -p "$RESULTS"
 REPORT="$RESULTS/compare-$(date -u +%Y%m%dT%H%M%SZ).txt"
 declare -A ROOT_PID=() PORT_OF=()
 PORT_OF[sipwarden]=$SW_PORT; PORT_OF[sipwarden-normal]=$SW_NORMAL_PORT; PORT_OF[sipwarden-nohistory]=$SW_NOHISTORY_PORT
+PORT_OF[sipwarden-nodelay]=$SW_NODELAY_PORT
 PORT_OF[kamailio]=$KAM_PORT; PORT_OF[kamailio-wb]=$KAM_WB_PORT
 
 # Every server runs under `timeout` with a budget covering the whole run, and is stopped on
@@ -253,6 +256,10 @@ for server in $SERVERS; do
       sipwarden_config "$WORK/nohistory.yaml"
       printf 'history:\n  enabled: false\n' >> "$WORK/nohistory.yaml"
       start_sipwarden sipwarden-nohistory "$SW_NOHISTORY_PORT" --config "$WORK/nohistory.yaml" ;;
+    sipwarden-nodelay)
+      sipwarden_config "$WORK/nodelay.yaml"
+      printf 'store:\n  commit_delay_us: 0\n' >> "$WORK/nodelay.yaml"
+      start_sipwarden sipwarden-nodelay "$SW_NODELAY_PORT" --config "$WORK/nodelay.yaml" ;;
     kamailio)    start_kamailio kamailio "$KAM_PORT" ;;
     kamailio-wb) start_kamailio kamailio-wb "$KAM_WB_PORT" -A WITH_WRITEBACK ;;
   esac
@@ -263,6 +270,7 @@ describe() {
     sipwarden)   echo "sipwarden   : $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources Package.swift 2>/dev/null || echo ' + uncommitted changes in Sources'), release binary of $(date -u -r "$BIN_DIR/sipwarden" +%FT%TZ), store.durability full (fsync per group commit), trusted: [${SW_TRUSTED}]" ;;
     sipwarden-normal) echo "sipwarden-normal: the same binary with store.durability normal (survives kill -9, not a power cut)" ;;
     sipwarden-nohistory) echo "sipwarden-nohistory: the same binary with history.enabled: false (no registration history)" ;;
+    sipwarden-nodelay) echo "sipwarden-nodelay: the same binary with store.commit_delay_us: 0 (transactions back to back)" ;;
     kamailio)    echo "kamailio    : $(kamailio -v 2>/dev/null | head -n 1 | sed 's/^version: //; s/ *$//'), bench/kamailio/kamailio.cfg, usrloc in memory (db_mode 0), auth_db on SQLite, -n $KAM_CHILDREN -m $KAM_SHM_MB -M $KAM_PKG_MB -b $KAM_RCVBUF" ;;
     kamailio-wb) echo "kamailio-wb : the same with usrloc write-back (db_mode 2) to SQLite every 10 s" ;;
   esac
