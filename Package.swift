@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// SIPWarden: a SIP registrar with a built-in security agent. Module arrows point one way
-/// (README "Architecture"): SIPCore <- Registrar <- Store; SIPWardenPolicy <- Firewall,
+/// (README "Architecture"): SIPCore <- Registrar <- Store; SIPWardenPolicy <- Registrar, Firewall,
 /// SecurityLog, History, PluginHost and the plugins; ControlAPI <- History; Registrar, Store,
 /// Firewall, SecurityLog, History <- Configuration <- PluginHost, ControlServer, MetricsServer; all of those but MetricsServer
 /// <- SIPService; everything <- Daemon <- sipwarden; ControlAPI <- ControlServer, MetricsServer,
@@ -30,7 +30,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "SIPCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Registrar", dependencies: ["SIPCore"]),
+        // Registrar's `SourceAddress` holds the plugin API's `IPAddress` (binary, no heap): one
+        // address type from the socket to the store, the firewall and the plugins.
+        .target(name: "Registrar", dependencies: ["SIPCore", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         .target(name: "Store", dependencies: ["Registrar", .product(name: "GRDB", package: "GRDB.swift")]),
         // An in-memory `StoreBackend` for unit tests; only test targets depend on it.
         .target(name: "StoreTesting", dependencies: ["Store", "Registrar"]),
@@ -157,7 +159,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "registrar-bench", dependencies: ["SIPCore", "Registrar"], path: "bench/RegistrarBench"),
+        .executableTarget(
+            name: "registrar-bench", dependencies: ["SIPCore", "Registrar", .product(name: "SIPWardenPolicy", package: "PolicyAPI")], path: "bench/RegistrarBench"),
         .executableTarget(
             name: "policy-bench",
             dependencies: ["PluginHost", .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "Logging", package: "swift-log")],
@@ -175,8 +178,8 @@ let package = Package(
         ),
         .testTarget(name: "WorkerQueueTests", dependencies: ["WorkerQueue"]),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"]),
-        .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Registrar", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Registrar", .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "SecurityLog", "Registrar", "History"]),
         .testTarget(name: "SecurityLogTests", dependencies: ["SecurityLog", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),

@@ -13,6 +13,22 @@ final class IPAddressTests: XCTestCase {
         XCTAssertEqual(IPAddress("255.255.255.255")?.description, "255.255.255.255")
     }
 
+    func testIPv4TextIsEveryOctetInDecimal() {
+        // The text is written digit by digit: every octet value in every position, and
+        // generated addresses, read back as the dotted quad they are.
+        var values: [UInt32] = (0...255).flatMap { octet in [0, 8, 16, 24].map { UInt32(octet) << UInt32($0) } }
+        var state: UInt32 = 0x2545_F491
+        for _ in 0..<5_000 {
+            state ^= state << 13; state ^= state >> 17; state ^= state << 5
+            values.append(state)
+        }
+        for value in values {
+            let text = IPAddress(ipv4: value).description
+            XCTAssertEqual(text, "\(value >> 24).\(value >> 16 & 0xFF).\(value >> 8 & 0xFF).\(value & 0xFF)")
+            XCTAssertEqual(IPAddress(text)?.ipv4Value, value)
+        }
+    }
+
     func testIPv4RejectsMalformedText() {
         for text in ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.4 ", " 1.2.3.4", "1..2.3", "1.2.3.a", "1.2.3.4/32", "[1.2.3.4]"] {
             XCTAssertNil(IPAddress(text), "'\(text)' must not parse")

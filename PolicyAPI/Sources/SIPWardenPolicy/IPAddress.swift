@@ -88,8 +88,24 @@
     /// longest run of two or more zero groups as `::`, the first one on a tie).
     public var description: String {
         if family == 4 {
+            // Written digit by digit into at most 15 bytes (a small string: no heap), not
+            // through interpolation: responses carry the source as text (Via `received`).
             let v = UInt32(truncatingIfNeeded: low)
-            return "\(v >> 24).\(v >> 16 & 0xFF).\(v >> 8 & 0xFF).\(v & 0xFF)"
+            return String(unsafeUninitializedCapacity: 15) { buffer in
+                var at = 0
+                var shift: UInt32 = 24
+                while true {
+                    let octet = UInt8(truncatingIfNeeded: v >> shift)
+                    if octet >= 100 { buffer[at] = UInt8(ascii: "0") + octet / 100; at += 1 }
+                    if octet >= 10 { buffer[at] = UInt8(ascii: "0") + octet / 10 % 10; at += 1 }
+                    buffer[at] = UInt8(ascii: "0") + octet % 10
+                    at += 1
+                    guard shift > 0 else { return at }
+                    buffer[at] = UInt8(ascii: ".")
+                    at += 1
+                    shift -= 8
+                }
+            }
         }
         let groups: [UInt16] = (0..<8).map { index in
             let word = index < 4 ? high : low
