@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// SIPWarden: a SIP registrar with a built-in security agent. Module arrows point one way
-/// (README "Architecture"): SIPCore <- Registrar <- Store; SIPWardenPolicy <- Firewall,
+/// (README "Architecture"): SIPCore <- Registrar <- Store; SIPWardenPolicy <- Registrar, ControlAPI, Firewall,
 /// SecurityLog, History, PluginHost and the plugins; ControlAPI <- History; Registrar, Store,
 /// Firewall, SecurityLog, History <- Configuration <- PluginHost, ControlServer, MetricsServer; all of those but MetricsServer
 /// <- SIPService; everything <- Daemon <- sipwarden; ControlAPI <- ControlServer, MetricsServer,
@@ -30,11 +30,17 @@ let package = Package(
     ],
     targets: [
         .target(name: "SIPCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Registrar", dependencies: ["SIPCore"]),
+        // Registrar's `SourceAddress` holds the plugin API's `IPAddress` (binary, no heap): one
+        // address type from the socket to the store, the firewall and the plugins.
+        .target(name: "Registrar", dependencies: ["SIPCore", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         .target(name: "Store", dependencies: ["Registrar", .product(name: "GRDB", package: "GRDB.swift")]),
         // An in-memory `StoreBackend` for unit tests; only test targets depend on it.
         .target(name: "StoreTesting", dependencies: ["Store", "Registrar"]),
-        .target(name: "ControlAPI", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
+        // ControlAPI parses addresses with the plugin API's IPAddress (the one parser); sipwardenctl
+        // then loads libSIPWardenPolicy.so, which `make install` already puts beside it (RUNPATH $ORIGIN).
+        .target(name: "ControlAPI", dependencies: [
+            .product(name: "HeapModule", package: "swift-collections"), .product(name: "SIPWardenPolicy", package: "PolicyAPI"),
+        ]),
         .systemLibrary(name: "CNFTables", pkgConfig: "libnftnl", providers: [.apt(["libnftnl-dev", "libmnl-dev"])]),
         .target(name: "Firewall", dependencies: ["CNFTables", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         // The security log: a bounded queue and one writer thread appending JSON lines.
@@ -157,7 +163,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "registrar-bench", dependencies: ["SIPCore", "Registrar"], path: "bench/RegistrarBench"),
+        .executableTarget(
+            name: "registrar-bench", dependencies: ["SIPCore", "Registrar", .product(name: "SIPWardenPolicy", package: "PolicyAPI")], path: "bench/RegistrarBench"),
         .executableTarget(
             name: "policy-bench",
             dependencies: ["PluginHost", .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "Logging", package: "swift-log")],
@@ -175,9 +182,9 @@ let package = Package(
         ),
         .testTarget(name: "WorkerQueueTests", dependencies: ["WorkerQueue"]),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"]),
-        .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Registrar", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI"]),
+        .testTarget(name: "RegistrarTests", dependencies: ["Registrar", "SIPCore", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Registrar", .product(name: "SIPWardenPolicy", package: "PolicyAPI"), .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ControlAPITests", dependencies: ["ControlAPI", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "SecurityLog", "Registrar", "History"]),
         .testTarget(name: "SecurityLogTests", dependencies: ["SecurityLog", .product(name: "SIPWardenPolicy", package: "PolicyAPI")]),
         // The control server against a fake service, and sipwardenctl against that server.

@@ -16,6 +16,9 @@ mkdir -p "$out"
 swift build -c release --product registrar-bench >/dev/null
 bin=$(swift build -c release --show-bin-path)/registrar-bench
 objcopy --strip-debug "$bin" "$out/registrar-bench"
+# Registrar's addresses are the plugin API's IPAddress: the bench loads libSIPWardenPolicy.so,
+# found beside it (RUNPATH $ORIGIN) and stripped the same way.
+objcopy --strip-debug "$(dirname "$bin")/libSIPWardenPolicy.so" "$out/libSIPWardenPolicy.so"
 valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out" --collect-atstart=no \
     --toggle-collect='*7measure*' "$out/registrar-bench" "$count" >"$out/bench.txt" 2>"$out/valgrind.txt"
 demangle() { if command -v swift >/dev/null; then swift demangle --simplified; else cat; fi; }

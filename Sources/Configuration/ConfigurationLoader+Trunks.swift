@@ -1,5 +1,6 @@
 import Foundation
 import Registrar
+import SIPWardenPolicy
 import Store
 import Yams
 
@@ -77,8 +78,7 @@ extension ConfigurationLoader {
                 let parts = text.split(separator: ":", omittingEmptySubsequences: false)
                 let host = String(parts[0])
                 let port = parts.count == 2 ? UInt16(parts[1]) : (parts.count == 1 ? 53 : nil)
-                var probe = in_addr()
-                guard parts.count <= 2, let port, port > 0, inet_pton(AF_INET, host, &probe) == 1 else {
+                guard parts.count <= 2, let port, port > 0, let address = IPAddress(host), !address.isIPv6 else {
                     throw reader.error(path, text, "expected an IPv4 HOST[:PORT], e.g. 127.0.0.1:5353")
                 }
                 configuration.trunkTiming.nameserver = (host, port)

@@ -1,19 +1,18 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SIPWardenPolicy
 
 /// An IPv4 or IPv6 address or CIDR range, for matching addresses (`registrations list --ip`,
 /// `registrations unregister --ip`). Unlike `BanTarget` it takes any prefix, `/0` included:
 /// a filter may be as wide as the operator likes.
+///
+/// Parsed by the plugin API's `IPAddress`, the daemon's one address parser.
 public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
+    /// The network (host bits cleared) and its prefix length.
+    public let range: IPRange
+
     /// The network's bytes (4 or 16), host bits cleared.
-    public let bytes: [UInt8]
+    public var bytes: [UInt8] { range.network.bytes }
     /// The prefix length in bits.
-    public let prefixLength: Int
+    public var prefixLength: Int { range.prefixLength }
 
     /// Parses "192.0.2.7", "192.0.2.0/24", "2001:db8::/32", "[2001:db8::1]"; nil when it is
     /// none of these. IPv4-mapped IPv6 is the IPv4 address.
@@ -27,23 +26,15 @@ public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
             text = String(text[..<slash])
         }
         if text.hasPrefix("["), text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
-        guard var bytes = Self.addressBytes(text) else { return nil }
-        if bytes.count == 16, bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {
-            bytes = Array(bytes[12..<16])
-            if let given = prefix {
-                guard given >= 96 else { return nil }
-                prefix = given - 96
-            }
+        guard let address = IPAddress(text) else { return nil }
+        if !address.isIPv6, text.utf8.contains(UInt8(ascii: ":")), let given = prefix {
+            // Written as IPv4-mapped IPv6: the prefix counted the 96 mapping bits first.
+            guard given >= 96 else { return nil }
+            prefix = given - 96
         }
-        let width = bytes.count * 8
-        let length = prefix ?? width
-        guard length <= width else { return nil }
-        for index in bytes.indices {
-            let kept = max(0, min(8, length - index * 8))
-            bytes[index] &= kept == 0 ? 0 : UInt8(truncatingIfNeeded: 0xFF << (8 - kept))
-        }
-        self.bytes = bytes
-        self.prefixLength = length
+        let length = prefix ?? address.bitWidth
+        guard length <= address.bitWidth else { return nil }
+        self.range = IPRange(address: address, prefixLength: length)
     }
 
     /// What is wrong with `text` as an address or range, with what to type instead; nil when it parses.
@@ -52,19 +43,19 @@ public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
         return "'\(text)' is not an IP address or CIDR range; give one such as 192.0.2.7, 192.0.2.0/24, 2001:db8::1 or 2001:db8::/32"
     }
 
-    /// Whether the address `ip` (text, brackets allowed) lies in this network.
+    /// Whether the address `ip` (text, brackets allowed; a range counts by its network) lies
+    /// in this network.
     public func contains(_ ip: String) -> Bool {
-        guard let other = IPNetwork(ip), other.bytes.count == bytes.count else { return false }
-        for index in bytes.indices {
-            let kept = max(0, min(8, prefixLength - index * 8))
-            let mask: UInt8 = kept == 0 ? 0 : UInt8(truncatingIfNeeded: 0xFF << (8 - kept))
-            if other.bytes[index] & mask != bytes[index] { return false }
-        }
-        return true
+        guard let other = IPNetwork(ip) else { return false }
+        return range.contains(other.range.network)
     }
+
+    /// Whether `address` lies in this network (no text: a binding's source).
+    public func contains(_ address: IPAddress) -> Bool { range.contains(address) }
 
     /// "192.0.2.0/24", or the plain address for a single host (IPv6 in full hex groups).
     public var description: String {
+        let bytes = self.bytes
         let address = bytes.count == 4
             ? bytes.map(String.init).joined(separator: ".")
             : stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(separator: ":")
@@ -92,19 +83,5 @@ public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
             return String(Substring(text[..<colon]))
         }
         return String(Substring(text))
-    }
-
-    private static func addressBytes(_ text: String) -> [UInt8]? {
-        guard !text.isEmpty, text.utf8.count <= 45,
-              text.utf8.allSatisfy({ $0 == 0x2E || $0 == 0x3A || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) })
-        else { return nil }
-        if !text.utf8.contains(UInt8(ascii: ":")) {  // not Foundation's String.contains: this runs per row of a filtered table
-            var v4 = in_addr()
-            guard inet_pton(AF_INET, text, &v4) == 1 else { return nil }
-            return withUnsafeBytes(of: &v4) { Array($0) }
-        }
-        var v6 = in6_addr()
-        guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
-        return withUnsafeBytes(of: &v6) { Array($0) }
     }
 }

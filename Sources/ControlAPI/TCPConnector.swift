@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SIPWardenPolicy
 
 /// Connects a blocking TCP socket to the daemon's TCP control listener (an IPv4 or IPv6
 /// literal address; the listener is loopback by default), wrapped as the same socket type the
@@ -17,13 +18,19 @@ enum TCPConnector {
         let family: Int32
         var v4 = sockaddr_in()
         var v6 = sockaddr_in6()
-        if inet_pton(AF_INET, endpoint.host, &v4.sin_addr) == 1 {
+        let address = IPAddress(endpoint.host)
+        if let value = address?.ipv4Value {
+            v4.sin_addr.s_addr = value.bigEndian
             v4.sin_family = sa_family_t(AF_INET)
             v4.sin_port = in_port_t(UInt16(endpoint.port).bigEndian)
             withUnsafeMutableBytes(of: &storage) { $0.copyBytes(from: withUnsafeBytes(of: &v4) { Array($0) }) }
             length = socklen_t(MemoryLayout<sockaddr_in>.size)
             family = AF_INET
-        } else if inet_pton(AF_INET6, endpoint.host, &v6.sin6_addr) == 1 {
+        } else if let (high, low) = address?.ipv6Value {
+            withUnsafeMutableBytes(of: &v6.sin6_addr) { bytes in
+                bytes.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
+                bytes.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
+            }
             v6.sin6_family = sa_family_t(AF_INET6)
             v6.sin6_port = in_port_t(UInt16(endpoint.port).bigEndian)
             withUnsafeMutableBytes(of: &storage) { $0.copyBytes(from: withUnsafeBytes(of: &v6) { Array($0) }) }

@@ -154,27 +154,29 @@ private final class ReplayHost: PolicyHost {
 
     func log(_ level: PolicyLogLevel, _ message: String) {}
     func isTrusted(_ address: IPAddress) -> Bool { trusted.withLock { $0.contains { $0.contains(address) } } }
-    func liveBindingCount(from address: IPAddress) -> Int { bindings.withLock { $0.count(address.description) } }
+    func liveBindingCount(from address: IPAddress) -> Int { bindings.withLock { $0.count(address) } }
     func nowMilliseconds() -> Int64 { now.withLock { $0 } }
 }
 
-/// Live bindings per source address, followed from the replayed `register.*` events.
+/// Live bindings per source address, followed from the replayed `register.*` events (keyed
+/// by the parsed address, as the daemon's own count is: any spelling of it in the log counts).
 private struct ReplayBindings {
-    private var byAddress: [String: Set<String>] = [:]
+    private var byAddress: [IPAddress: Set<String>] = [:]
 
     mutating func note(_ event: SecurityEvent) {
+        guard let address = IPAddress(event.sourceIP) else { return }
         let key = "\(event.aor ?? "")|\(event.contact ?? "")"
         switch event.kind {
         case SecurityEventKind.registerAccepted, SecurityEventKind.registerRefreshed:
-            byAddress[event.sourceIP, default: []].insert(key)
+            byAddress[address, default: []].insert(key)
         case SecurityEventKind.registerRemoved, SecurityEventKind.registerExpired, SecurityEventKind.registerForcedOut:
-            byAddress[event.sourceIP]?.remove(key)
-            if byAddress[event.sourceIP]?.isEmpty == true { byAddress[event.sourceIP] = nil }
+            byAddress[address]?.remove(key)
+            if byAddress[address]?.isEmpty == true { byAddress[address] = nil }
         default: break
         }
     }
 
-    func count(_ address: String) -> Int { byAddress[address]?.count ?? 0 }
+    func count(_ address: IPAddress) -> Int { byAddress[address]?.count ?? 0 }
 }
 
 /// The replay's bans and findings, and the feeding of events and ticks to the plugins.

@@ -1,3 +1,5 @@
+import SIPWardenPolicy
+
 /// The bindings of every address of record, in memory: the registrar's view of who is where.
 /// (Bindings read back from it carry no `viaPath`: that history lives in the store.)
 ///
@@ -20,8 +22,8 @@ public struct LocationService: Sendable {
     private var userAgentIndices: [String: UInt16] = [:]
     private static let maxSharedUserAgents = 4096
 
-    /// Bindings held per source IP (text as the socket reported it), for policy budgets.
-    private var countsBySourceIP: [String: Int] = [:]
+    /// Bindings held per source address (binary, as the socket reported it), for policy budgets.
+    private var countsBySourceIP: [IPAddress: Int] = [:]
 
     /// The number of bindings held, lapsed or not.
     public private(set) var count = 0
@@ -109,9 +111,9 @@ public struct LocationService: Sendable {
     public mutating func upsert(_ binding: Binding) {
         let stored = StoredBinding(binding, userAgentIndex: sharedUserAgentIndex(binding.userAgent))
         if let index = slotIndex(aor: binding.aor, contactKey: binding.contactKey) {
-            if let previous = slots[Int(index)], !previous.hasSourceIP(binding.source.ip) {
-                uncount(previous.sourceIP)
-                countsBySourceIP[binding.source.ip, default: 0] += 1
+            if let previous = slots[Int(index)], !previous.hasSource(binding.source.address) {
+                uncount(previous.sourceAddress)
+                countsBySourceIP[binding.source.address, default: 0] += 1
             }
             slots[Int(index)] = stored
             file(index, expiringAt: binding.expiresAt)
@@ -128,14 +130,14 @@ public struct LocationService: Sendable {
         if slotIndices(of: binding.aor).isEmpty { aorCount += 1 }
         slotsByAOR[binding.aor.hashValue, default: .none].append(index)
         file(index, expiringAt: binding.expiresAt)
-        countsBySourceIP[binding.source.ip, default: 0] += 1
+        countsBySourceIP[binding.source.address, default: 0] += 1
         count += 1
     }
 
     /// How many bindings (lapsed ones until the next sweep included) were registered from `ip`.
-    public func bindingCount(fromIP ip: String) -> Int { countsBySourceIP[ip] ?? 0 }
+    public func bindingCount(from ip: IPAddress) -> Int { countsBySourceIP[ip] ?? 0 }
 
-    private mutating func uncount(_ ip: String) {
+    private mutating func uncount(_ ip: IPAddress) {
         let left = (countsBySourceIP[ip] ?? 1) - 1
         countsBySourceIP[ip] = left > 0 ? left : nil
     }
@@ -190,7 +192,7 @@ public struct LocationService: Sendable {
         let binding = stored.binding(userAgents: userAgents)
         slots[Int(index)] = nil
         freeSlots.append(index)
-        uncount(binding.source.ip)
+        uncount(binding.source.address)
         count -= 1
         let hash = binding.aor.hashValue
         if var list = slotsByAOR[hash] {

@@ -1,4 +1,5 @@
 import SIPCore
+import SIPWardenPolicy
 
 extension Registrar {
     /// The facts of one REGISTER and the helpers that answer it.
@@ -88,7 +89,7 @@ extension Registrar {
         /// from (over TCP only the host counts: the source port of a connection is ephemeral).
         func isBehindNAT(_ uri: SIPURI) -> Bool {
             guard uri.isSIP else { return false }
-            if uri.host.trimmingBrackets().lowercased() != source.ip.lowercased() { return true }
+            if IPAddress(uri.host.trimmingBrackets()) != source.address { return true }  // a name, or another address
             guard transport == .udp else { return false }
             let port = Int(uri.port ?? (uri.scheme == "sips" ? 5061 : 5060))
             return port != source.port

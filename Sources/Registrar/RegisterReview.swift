@@ -1,3 +1,5 @@
+import SIPWardenPolicy
+
 /// What the registrar tells an outside reviewer (the security policy) about a REGISTER that
 /// passed authentication, before any binding changes.
 public struct RegisterReview: Sendable {
@@ -13,8 +15,8 @@ public struct RegisterReview: Sendable {
     public var userAgent: String?
     /// The first contact URI of the request.
     public var contact: String
-    /// The source IPs of the AOR's live bindings before this request.
-    public var liveBindingSources: [String]
+    /// The source addresses of the AOR's live bindings before this request.
+    public var liveBindingSources: [IPAddress]
     /// When the request arrived.
     public var now: Timestamp
     /// The provisioned subscriber owning the AOR, as the registrar found it (nil when none is).
@@ -22,7 +24,7 @@ public struct RegisterReview: Sendable {
 
     /// Creates a review.
     public init(source: SourceAddress, transport: Transport, aor: String, username: String, userAgent: String?,
-                contact: String, liveBindingSources: [String], now: Timestamp, owner: Subscriber? = nil) {
+                contact: String, liveBindingSources: [IPAddress], now: Timestamp, owner: Subscriber? = nil) {
         self.source = source
         self.transport = transport
         self.aor = aor

@@ -122,7 +122,7 @@ public struct Registrar: Sendable {
                 let review = RegisterReview(
                     source: source, transport: transport, aor: aor, username: context.username ?? user,
                     userAgent: request.userAgent, contact: first.uri.description,
-                    liveBindingSources: location.bindings(of: aor, now: now).map(\.source.ip), now: now, owner: owner
+                    liveBindingSources: location.bindings(of: aor, now: now).map(\.source.address), now: now, owner: owner
                 )
                 switch reviewer(review) {
                 case .allow: break

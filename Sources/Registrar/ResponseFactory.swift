@@ -1,4 +1,5 @@
 import SIPCore
+import SIPWardenPolicy
 
 /// Builds responses the way RFC 3261 §8.2.6 and RFC 3581 want them addressed and stamped.
 public enum ResponseFactory {
@@ -13,10 +14,17 @@ public enum ResponseFactory {
         headers.reserveCapacity(request.via.count + 8)
         headers.reserveByteCapacity(384)
         if var top = request.via.first {
-            if top.host.trimmingBrackets() != source.ip { top.received = source.ip }
+            // The sent-by host compared as an address (RFC 3261 §18.2.1: "differs from the
+            // packet source address"), so `2001:DB8::1` is the source 2001:db8::1. With rport
+            // the text goes out anyway: a host spelled as that text needs no parsing.
             if top.hasRport || forceRport {
+                let text = source.ip
+                let host = top.host.trimmingBrackets()
+                if host != text, IPAddress(host) != source.address { top.received = text }  // `received` before `rport`, as it always was
                 top.hasRport = true
                 top.rport = UInt16(clamping: source.port)
+                top.received = text
+            } else if IPAddress(top.host.trimmingBrackets()) != source.address {
                 top.received = source.ip
             }
             headers.add("Via", top.description)
@@ -51,7 +59,7 @@ public enum ResponseFactory {
     /// forced; otherwise the source address at the Via's sent-by port (RFC 3261 §18.2.2).
     public static func destination(for request: SIPRequest, source: SourceAddress, transport: Transport, forceRport: Bool) -> SourceAddress {
         guard transport == .udp, let top = request.via.first, !top.hasRport, !forceRport else { return source }
-        return SourceAddress(ip: source.ip, port: Int(top.port ?? 5060))
+        return SourceAddress(source.address, port: Int(top.port ?? 5060))
     }
 }
 

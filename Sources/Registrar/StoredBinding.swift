@@ -1,11 +1,15 @@
+import SIPWardenPolicy
+
 /// A binding packed for the location service: every text field in one byte buffer and the
 /// rest in fixed-width fields, so 100,000 phones cost one allocation each instead of eight.
+/// The source address is kept in the same buffer as its 4 or 16 bytes in network order
+/// (the length says the family), not as text: 4 bytes where "192.168.100.200" took 15.
 ///
 /// The Via path of the last REGISTER is not kept here: it is diagnostic history, which the
 /// store holds; the registrar never needs it to decide.
 struct StoredBinding: Sendable {
-    /// aor, contact, contact key, contact parameters, Call-ID, User-Agent and source IP, back to
-    /// back; `ends` holds where each stops.
+    /// aor, contact, contact key, contact parameters, Call-ID, User-Agent and the source
+    /// address's bytes, back to back; `ends` holds where each stops.
     private var text: [UInt8]
     private var ends: Ends
     var expiresAtMilliseconds: Int64
@@ -21,7 +25,7 @@ struct StoredBinding: Sendable {
 
     private struct Ends: Sendable {
         var aor: UInt16 = 0, contact: UInt16 = 0, key: UInt16 = 0, parameters: UInt16 = 0
-        var callID: UInt16 = 0, userAgent: UInt16 = 0, sourceIP: UInt16 = 0
+        var callID: UInt16 = 0, userAgent: UInt16 = 0, source: UInt16 = 0
     }
 
     private static let tcpFlag: UInt8 = 1
@@ -53,10 +57,10 @@ struct StoredBinding: Sendable {
         var text: [UInt8] = []
         text.reserveCapacity(binding.aor.utf8.count + binding.contact.utf8.count + binding.contactKey.utf8.count
                              + binding.contactParameters.utf8.count - (loweredKey ? binding.contactKey.utf8.count : 0) + binding.callID.utf8.count
-                             + (binding.userAgent?.utf8.count ?? 0) + binding.source.ip.utf8.count)
+                             + (binding.userAgent?.utf8.count ?? 0) + (binding.source.isIPv6 ? 16 : 4))
         var ends = Ends()
         func append(_ field: String) -> UInt16 {
-            let room = Int(UInt16.max) - text.count
+            let room = max(0, Int(UInt16.max) - 16 - text.count)  // the source address always fits after
             // Native strings: one bulk copy of the bytes instead of a generic element loop.
             let copied: Void? = field.utf8.withContiguousStorageIfAvailable { bytes in
                 text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes.prefix(room)))
@@ -70,7 +74,8 @@ struct StoredBinding: Sendable {
         ends.parameters = append(binding.contactParameters)
         ends.callID = append(binding.callID)
         ends.userAgent = append(userAgentIndex == 0 ? binding.userAgent ?? "" : "")
-        ends.sourceIP = append(binding.source.ip)
+        Self.append(binding.source.address, to: &text)
+        ends.source = UInt16(clamping: text.count)
         self.text = text
         self.ends = ends
         expiresAtMilliseconds = binding.expiresAt.milliseconds
@@ -97,11 +102,31 @@ struct StoredBinding: Sendable {
     /// Whether this binding belongs to `aor` (compared without building a String).
     func belongs(to aor: String) -> Bool { equals(aor, start: 0, end: ends.aor) }
 
-    /// The IP the binding was registered from.
-    var sourceIP: String { field(ends.userAgent, ends.sourceIP) }
+    /// The address the binding was registered from.
+    var sourceAddress: IPAddress {
+        text.withUnsafeBufferPointer { stored in
+            let start = Int(ends.userAgent)
+            func word(_ from: Int, _ count: Int) -> UInt64 {
+                var value: UInt64 = 0
+                for index in from..<(from + count) { value = value << 8 | UInt64(stored[index]) }
+                return value
+            }
+            if Int(ends.source) - start == 16 { return IPAddress(ipv6High: word(start, 8), low: word(start + 8, 8)) }
+            return IPAddress(ipv4: UInt32(truncatingIfNeeded: word(start, 4)))  // 4 bytes: the text before leaves room for 16
+        }
+    }
 
-    /// Whether this binding was registered from `ip`.
-    func hasSourceIP(_ ip: String) -> Bool { equals(ip, start: ends.userAgent, end: ends.sourceIP) }
+    /// Whether this binding was registered from `address`.
+    func hasSource(_ address: IPAddress) -> Bool { sourceAddress == address }
+
+    /// Appends the address's 4 or 16 bytes in network order.
+    private static func append(_ address: IPAddress, to text: inout [UInt8]) {
+        if let (high, low) = address.ipv6Value {
+            withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { text.append(contentsOf: $0) }
+        } else {
+            withUnsafeBytes(of: (address.ipv4Value ?? 0).bigEndian) { text.append(contentsOf: $0) }
+        }
+    }
 
     private func equals(_ string: String, start: UInt16, end: UInt16) -> Bool {
         var string = string
@@ -142,7 +167,7 @@ struct StoredBinding: Sendable {
             expiresAt: Timestamp(milliseconds: expiresAtMilliseconds),
             registeredAt: Timestamp(milliseconds: registeredAtMilliseconds),
             updatedAt: Timestamp(milliseconds: updatedAtMilliseconds), callID: field(ends.parameters, ends.callID),
-            cseq: cseq, source: SourceAddress(ip: sourceIP, port: Int(port)),
+            cseq: cseq, source: SourceAddress(sourceAddress, port: Int(port)),
             transport: flags & Self.tcpFlag != 0 ? .tcp : .udp,
             userAgent: flags & Self.userAgentFlag == 0 ? nil
                 : userAgentIndex == 0 ? field(ends.callID, ends.userAgent) : userAgents[Int(userAgentIndex)],

@@ -56,6 +56,12 @@ enum BindingTable {
             throw StoreError.invalidRow(
                 table: "bindings", reason: "CSeq \(storedCSeq) out of range for \(aor) contact \(contactKey)")
         }
+        // The address stays text in SQLite (readable with sqlite3, what earlier versions wrote).
+        let sourceIP: String = try row.decode(atIndex: 10)
+        guard let source = SourceAddress(ip: sourceIP, port: try row.decode(atIndex: 11)) else {
+            throw StoreError.invalidRow(
+                table: "bindings", reason: "source address '\(sourceIP)' is not an IP address for \(aor) contact \(contactKey)")
+        }
         return Binding(
             aor: aor,
             contact: try row.decode(atIndex: 2),
@@ -67,7 +73,7 @@ enum BindingTable {
             updatedAt: Timestamp(milliseconds: try row.decode(atIndex: 7)),
             callID: try row.decode(atIndex: 8),
             cseq: cseq,
-            source: SourceAddress(ip: try row.decode(atIndex: 10), port: try row.decode(atIndex: 11)),
+            source: source,
             transport: transport,
             userAgent: try row.decode(atIndex: 13),
             nat: try row.decode(atIndex: 14),

@@ -54,6 +54,11 @@ final class TrunkConfigurationTests: XCTestCase {
             ("trunks:\n  - name: 'bad name'\n    registrar: sip:x\n    username: u\n    password: p\n", "trunks[0].name", "bad name"),
             ("trunk_timing:\n  backoff_cap: -1\n", "trunk_timing.backoff_cap", "-1"),
             ("trunk_timing:\n  nameserver: dns.example\n", "trunk_timing.nameserver", "dns.example"),
+            // IPv4 only, parsed by IPAddress as inet_pton(AF_INET) did: no leading zeros, no short forms.
+            ("trunk_timing:\n  nameserver: 127.0.0.01:53\n", "trunk_timing.nameserver", "127.0.0.01:53"),
+            ("trunk_timing:\n  nameserver: 127.1\n", "trunk_timing.nameserver", "127.1"),
+            ("trunk_timing:\n  nameserver: '::1'\n", "trunk_timing.nameserver", "::1"),
+            ("trunk_timing:\n  nameserver: 127.0.0.1:0\n", "trunk_timing.nameserver", "127.0.0.1:0"),
         ]
         for (yaml, key, value) in cases {
             XCTAssertThrowsError(try ConfigurationLoader.parse(yaml: yaml, file: "/etc/sipwarden/sipwarden.yaml")) { error in

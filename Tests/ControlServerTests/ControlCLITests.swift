@@ -98,9 +98,14 @@ final class ControlCLITests: ControlServerTestCase {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
             throw XCTSkip("needs root and setpriv to run the CLI as an unprivileged user")
         }
-        // A copy of the binary the unprivileged user can reach, run as nobody:nogroup.
+        // A copy of the binary the unprivileged user can reach, run as nobody:nogroup, with the
+        // plugin API library beside it (RUNPATH $ORIGIN), as `make install` lays them out.
         let copy = scratch.path + "/sipwardenctl"
-        try FileManager.default.copyItem(atPath: try Self.binary().path, toPath: copy)
+        let binary = try Self.binary()
+        try FileManager.default.copyItem(atPath: binary.path, toPath: copy)
+        try FileManager.default.copyItem(
+            atPath: binary.deletingLastPathComponent().appendingPathComponent("libSIPWardenPolicy.so").path,
+            toPath: scratch.path + "/libSIPWardenPolicy.so")
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: scratch.path)
         let expected =
             "sipwardenctl: cannot reach sipwarden at \(socketPath) (permission denied). The control socket is mode 0660: "

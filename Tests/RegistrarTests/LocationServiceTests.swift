@@ -1,11 +1,12 @@
 import Registrar
+import SIPWardenPolicy
 import XCTest
 
 final class LocationServiceTests: XCTestCase {
     private func binding(_ aor: String = "sip:1001@example.com", contact: String = "sip:1001@192.0.2.10:5060", key: String? = nil,
                          expires: Int64 = 60, at now: Timestamp = .t0) -> Binding {
         Binding(aor: aor, contact: contact, contactKey: key ?? contact.lowercased(), expiresAt: now.adding(seconds: expires),
-                registeredAt: now, updatedAt: now, callID: "c-\(contact)", cseq: 1, source: SourceAddress(ip: "192.0.2.10", port: 5060),
+                registeredAt: now, updatedAt: now, callID: "c-\(contact)", cseq: 1, source: SourceAddress(ip: "192.0.2.10", port: 5060)!,
                 transport: .udp)
     }
 
@@ -14,7 +15,7 @@ final class LocationServiceTests: XCTestCase {
             aor: "sip:alice@example.com", contact: "sip:alice@[2001:db8::7]:5070;transport=tcp", contactKey: "custom-key-not-derivable",
             contactParameters: ";+sip.instance=\"<urn:uuid:0001>\"", qThousandths: 700, expiresAt: .t0.adding(seconds: 600),
             registeredAt: .t0.adding(seconds: -100), updatedAt: .t0, callID: "a84b4c76e66710@pc33", cseq: 4_294_967_295,
-            source: SourceAddress(ip: "2001:db8::7", port: 61000), transport: .tcp, userAgent: "Yealink SIP-T46S 66.86 «ünïcode»",
+            source: SourceAddress(ip: "2001:db8::7", port: 61000)!, transport: .tcp, userAgent: "Yealink SIP-T46S 66.86 «ünïcode»",
             nat: true, viaPath: "SIP/2.0/TCP [2001:db8::7]:5070;branch=z9hG4bKx;rport"
         )
         var minimal = binding()
@@ -128,18 +129,18 @@ extension LocationServiceTests {
         var location = LocationService()
         for index in 0..<200 {
             var phone = binding("sip:\(index)@x", contact: "sip:\(index)@10.0.0.\(index % 250)", expires: 60)
-            phone.source = SourceAddress(ip: "203.0.113.5", port: 40000 + index)
+            phone.source = SourceAddress(ip: "203.0.113.5", port: 40000 + index)!
             location.upsert(phone)
         }
-        XCTAssertEqual(location.bindingCount(fromIP: "203.0.113.5"), 200)
+        XCTAssertEqual(location.bindingCount(from: IPAddress("203.0.113.5")!), 200)
         var moved = binding("sip:0@x", contact: "sip:0@10.0.0.0", expires: 600)
-        moved.source = SourceAddress(ip: "198.51.100.1", port: 5060)
+        moved.source = SourceAddress(ip: "198.51.100.1", port: 5060)!
         location.upsert(moved)
-        XCTAssertEqual(location.bindingCount(fromIP: "203.0.113.5"), 199)
-        XCTAssertEqual(location.bindingCount(fromIP: "198.51.100.1"), 1)
+        XCTAssertEqual(location.bindingCount(from: IPAddress("203.0.113.5")!), 199)
+        XCTAssertEqual(location.bindingCount(from: IPAddress("198.51.100.1")!), 1)
         _ = location.removeExpired(now: .t0.adding(seconds: 61))
-        XCTAssertEqual(location.bindingCount(fromIP: "203.0.113.5"), 0)
-        XCTAssertEqual(location.bindingCount(fromIP: "198.51.100.1"), 1)
+        XCTAssertEqual(location.bindingCount(from: IPAddress("203.0.113.5")!), 0)
+        XCTAssertEqual(location.bindingCount(from: IPAddress("198.51.100.1")!), 1)
     }
 
     /// The chunked copy (`liveBindings(now:slots:)`) and `liveCounts` agree with the one-go

@@ -5,8 +5,8 @@ import XCTest
 /// Auth modes and allowed ranges on the REGISTER path: the registrar asks the `access`
 /// closure what the phone's rules say about the source, and decides before any challenge.
 final class RegistrarAccessTests: XCTestCase {
-    private let inside = SourceAddress(ip: "192.0.2.10", port: 5060)
-    private let outside = SourceAddress(ip: "198.51.100.1", port: 5060)
+    private let inside = SourceAddress(ip: "192.0.2.10", port: 5060)!
+    private let outside = SourceAddress(ip: "198.51.100.1", port: 5060)!
 
     /// Rules as the daemon would answer them: 192.0.2.0/24 holds `inside`; port 5060 is pinned
     /// when `pinPort`.
@@ -55,7 +55,7 @@ final class RegistrarAccessTests: XCTestCase {
         var registrar = registrar(mode: .ipPort)
         XCTAssertEqual(try register(&registrar, from: inside, access: access(pinPort: false)).events.first?.detail, "port_not_allowed")
         XCTAssertEqual(try register(&registrar, from: inside, access: access(pinPort: true)).response.statusCode, 200)
-        let otherPort = SourceAddress(ip: "192.0.2.10", port: 5070)
+        let otherPort = SourceAddress(ip: "192.0.2.10", port: 5070)!
         XCTAssertEqual(try register(&registrar, from: otherPort, access: access(pinPort: true)).response.statusCode, 403)
     }
 
@@ -67,11 +67,11 @@ final class RegistrarAccessTests: XCTestCase {
         let rules: (Subscriber, SourceAddress) -> SourceAccess = { _, source in
             SourceAccess(sourcePort: source.port, rules: [(holdsAddress: source.ip == "192.0.2.10", port: 5060)])
         }
-        let wrongPort = try register(&registrar, from: SourceAddress(ip: "192.0.2.10", port: 5070), access: rules)
+        let wrongPort = try register(&registrar, from: SourceAddress(ip: "192.0.2.10", port: 5070)!, access: rules)
         XCTAssertEqual(wrongPort.response.statusCode, 403)
         XCTAssertEqual(wrongPort.events.map(\.kind), [.aclDenied])
         XCTAssertEqual(wrongPort.events.first?.detail, "port_not_allowed")
-        XCTAssertEqual(try register(&registrar, from: SourceAddress(ip: "192.0.2.11", port: 5060), access: rules).events.first?.detail,
+        XCTAssertEqual(try register(&registrar, from: SourceAddress(ip: "192.0.2.11", port: 5060)!, access: rules).events.first?.detail,
                        "outside_allowed_ranges")
         XCTAssertEqual(try register(&registrar, from: inside, access: rules).response.statusCode, 200)
     }

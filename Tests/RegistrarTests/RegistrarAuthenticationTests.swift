@@ -65,7 +65,7 @@ final class RegistrarAuthenticationTests: XCTestCase {
         XCTAssertEqual(pending.review.aor, "sip:1001@example.com")
         XCTAssertEqual(pending.review.username, "1001")
         XCTAssertTrue(waiting.changes.isEmpty && waiting.events.isEmpty, "nothing decided yet")
-        XCTAssertEqual(registrar.location.bindingCount(fromIP: source.ip), 0, "no binding before the review")
+        XCTAssertEqual(registrar.location.bindingCount(from: source.address), 0, "no binding before the review")
 
         var refusing = registrar
         let refused = refusing.finishRegister(pending, verdict: .refuse(status: 403, reason: "Forbidden", eventKind: .aclDenied, detail: "plugin"))
@@ -78,7 +78,7 @@ final class RegistrarAuthenticationTests: XCTestCase {
         XCTAssertEqual(finished.events.map(\.kind), [.registerAccepted])
         XCTAssertEqual(finished.changes.count, 1)
         XCTAssertNil(finished.pending)
-        XCTAssertEqual(registrar.location.bindingCount(fromIP: source.ip), 1)
+        XCTAssertEqual(registrar.location.bindingCount(from: source.address), 1)
     }
 
     func testSHA256AnswersAreAccepted() throws {

@@ -1,4 +1,5 @@
 import Registrar
+import SIPWardenPolicy
 import SIPCore
 import XCTest
 
@@ -138,7 +139,7 @@ final class RegistrarBindingTests: XCTestCase {
 
     func testNATIsFlaggedWhenContactDiffersFromSource() throws {
         var registrar = RegisterBuilder.openRegistrar()
-        let behindNAT = SourceAddress(ip: "203.0.113.7", port: 40112)
+        let behindNAT = SourceAddress(ip: "203.0.113.7", port: 40112)!
         let outcome = registrar.handleRegister(try RegisterBuilder.request(contacts: ["<sip:1001@10.0.0.5:5060>"]), source: behindNAT, transport: .udp, now: .t0, salt: 1)
         guard case .upsert(let binding) = outcome.changes.first else { return XCTFail("expected a binding") }
         XCTAssertTrue(binding.nat)
@@ -155,10 +156,10 @@ final class RegistrarBindingTests: XCTestCase {
 
     func testResponsesGoToRportOrToTheViaPort() throws {
         let withRport = try RegisterBuilder.request()
-        let nat = SourceAddress(ip: "203.0.113.7", port: 40112)
+        let nat = SourceAddress(ip: "203.0.113.7", port: 40112)!
         XCTAssertEqual(ResponseFactory.destination(for: withRport, source: nat, transport: .udp, forceRport: false), nat)
         let without = try RegisterBuilder.request(via: "SIP/2.0/UDP 10.0.0.5:5070;branch=z9hG4bK2")
-        XCTAssertEqual(ResponseFactory.destination(for: without, source: nat, transport: .udp, forceRport: false), SourceAddress(ip: "203.0.113.7", port: 5070))
+        XCTAssertEqual(ResponseFactory.destination(for: without, source: nat, transport: .udp, forceRport: false), SourceAddress(ip: "203.0.113.7", port: 5070)!)
         XCTAssertEqual(ResponseFactory.destination(for: without, source: nat, transport: .udp, forceRport: true), nat)
     }
 
@@ -202,7 +203,7 @@ extension RegistrarBindingTests {
         XCTAssertEqual(seen.first?.aor, "sip:1001@example.com")
         XCTAssertEqual(seen.first?.liveBindingSources, [])
 
-        let elsewhere = SourceAddress(ip: "198.51.100.9", port: 5060)
+        let elsewhere = SourceAddress(ip: "198.51.100.9", port: 5060)!
         let refused = registrar.handleRegister(try RegisterBuilder.request(callID: "other", contacts: ["<sip:1001@198.51.100.9>"]), source: elsewhere,
                                                transport: .udp, now: .t0, salt: 2) { review in
             seen.append(review)
@@ -212,7 +213,7 @@ extension RegistrarBindingTests {
         XCTAssertEqual(refused.response.reasonPhrase, "Source Not Allowed")
         XCTAssertEqual(refused.events.map(\.kind), [.aclDenied])
         XCTAssertTrue(refused.changes.isEmpty)
-        XCTAssertEqual(seen.last?.liveBindingSources, ["192.0.2.10"], "the reviewer sees where the AOR is registered from")
+        XCTAssertEqual(seen.last?.liveBindingSources, [IPAddress("192.0.2.10")!], "the reviewer sees where the AOR is registered from")
         XCTAssertEqual(registrar.location.count, 1)
 
         var asked = false

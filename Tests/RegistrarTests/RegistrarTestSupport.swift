@@ -5,7 +5,7 @@ import XCTest
 /// Builds REGISTER requests as text and runs them through the parser, so registrar tests see
 /// exactly what the daemon would.
 enum RegisterBuilder {
-    static let source = SourceAddress(ip: "192.0.2.10", port: 5060)
+    static let source = SourceAddress(ip: "192.0.2.10", port: 5060)!
 
     static func request(
         user: String = "1001", domain: String = "example.com", callID: String = "call-1", cseq: UInt32 = 1,

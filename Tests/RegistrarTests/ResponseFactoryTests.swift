@@ -5,7 +5,7 @@ import XCTest
 /// Responses echo From, To, Call-ID and CSeq as the request carried them (RFC 3261 §8.2.6.2),
 /// and stamp only the top Via.
 final class ResponseFactoryTests: XCTestCase {
-    let source = SourceAddress(ip: "203.0.113.7", port: 40112)
+    let source = SourceAddress(ip: "203.0.113.7", port: 40112)!
 
     func request(_ headerLines: [String]) throws -> SIPRequest {
         let text = (["REGISTER sip:example.com SIP/2.0"] + headerLines + ["Content-Length: 0"]).joined(separator: "\r\n") + "\r\n\r\n"
@@ -61,6 +61,19 @@ final class ResponseFactoryTests: XCTestCase {
             + "CSeq: 9 REGISTER\r\n"
             + "Content-Length: 0\r\n\r\n"
         XCTAssertEqual(String(decoding: response.serialize(), as: UTF8.self), expected)
+    }
+
+    func testTheSentByHostIsComparedAsAnAddress() throws {
+        // RFC 3261 §18.2.1: `received` only when the sent-by differs from the packet's source.
+        let v6 = SourceAddress(ip: "2001:db8::7", port: 5060)!
+        for (host, stamped) in [("[2001:DB8:0::7]", false), ("[2001:db8::7]", false), ("[2001:db8::8]", true),
+                                ("phone.example", true), ("203.0.113.7", true)] {
+            let request = try request(["Via: SIP/2.0/UDP \(host):5060;branch=z9hG4bK1", "From: <sip:a@example.com>;tag=f",
+                                       "To: <sip:a@example.com>", "Call-ID: c", "CSeq: 1 REGISTER"])
+            let via = ResponseFactory.response(to: request, statusCode: 200, source: v6, toTag: nil, serverHeader: nil, forceRport: false)
+                .headers.lines("Via").first ?? ""
+            XCTAssertEqual(via.contains(";received=2001:db8::7"), stamped, via)
+        }
     }
 
     func testControlCharactersInEchoedValuesCannotInjectLines() throws {

@@ -12,7 +12,7 @@ final class TransactionCacheTests: XCTestCase {
         XCTAssertEqual(cache.state(of: key), .pending)
         cache.complete(key, response: [1, 2, 3])
         XCTAssertEqual(cache.state(of: key), .completed([1, 2, 3]))
-        let otherSource = TransactionCache.Key(request: request, source: SourceAddress(ip: "192.0.2.99", port: 5060))
+        let otherSource = TransactionCache.Key(request: request, source: SourceAddress(ip: "192.0.2.99", port: 5060)!)
         XCTAssertNil(cache.state(of: otherSource), "the same branch from elsewhere is another transaction")
         cache.begin(TransactionCache.Key(request: try RegisterBuilder.request(via: "SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKother"), source: RegisterBuilder.source),
                     now: .t0.adding(seconds: 33))

@@ -7,7 +7,7 @@ final class EndedBindingsTests: XCTestCase {
     private func binding(_ user: String) -> Binding {
         Binding(aor: "sip:\(user)@example.com", contact: "sip:\(user)@192.0.2.1", contactKey: "sip:\(user)@192.0.2.1",
                 expiresAt: Timestamp(seconds: 10), registeredAt: Timestamp(seconds: 0), updatedAt: Timestamp(seconds: 0),
-                callID: "c", cseq: 1, source: SourceAddress(ip: "192.0.2.1", port: 5060), transport: .udp)
+                callID: "c", cseq: 1, source: SourceAddress(ip: "192.0.2.1", port: 5060)!, transport: .udp)
     }
 
     func testEntriesLastTheRetentionAndNoLonger() {

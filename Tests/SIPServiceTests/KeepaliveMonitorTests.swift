@@ -10,7 +10,7 @@ import XCTest
 /// a TCP connection: probes sent, misses counted to unreachable, an answer making the
 /// binding reachable again, and RFC 5626 pings down a phone's TCP connection.
 final class KeepaliveMonitorTests: XCTestCase {
-    private let phone = SourceAddress(ip: "192.0.2.30", port: 5070)
+    private let phone = SourceAddress(ip: "192.0.2.30", port: 5070)!
 
     private func binding(transport: Transport = .udp, source: SourceAddress? = nil) -> Binding {
         let source = source ?? phone
@@ -108,7 +108,7 @@ final class KeepaliveMonitorTests: XCTestCase {
     }
 
     func testATCPBindingIsPingedDownItsOwnConnection() async throws {
-        let tcpPhone = SourceAddress(ip: "192.0.2.31", port: 41000)
+        let tcpPhone = SourceAddress(ip: "192.0.2.31", port: 41000)!
         let harness = try harness([binding(transport: .tcp, source: tcpPhone)])
         let connection = NIOAsyncTestingChannel()
         let service = harness.service

@@ -15,19 +15,19 @@ final class OperatorPiecesTests: XCTestCase {
             StoredAllowedRange(username: "1001", domain: nil, cidr: "198.51.100.7", port: 5070, createdAt: t),
             StoredAllowedRange(username: "1001", domain: "example.com", cidr: "203.0.113.0/24", port: nil, createdAt: t),
         ])
-        XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "192.0.2.9", port: 1)), .inside(portMatched: false))
-        XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "198.51.100.7", port: 5070)), .inside(portMatched: true))
-        XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "198.51.100.7", port: 5071)), .wrongPort,
+        XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "192.0.2.9", port: 1)!), .inside(portMatched: false))
+        XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "198.51.100.7", port: 5070)!), .inside(portMatched: true))
+        XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "198.51.100.7", port: 5071)!), .wrongPort,
                        "the right address on another port than its rule names")
-        XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "198.51.100.8", port: 5070)), .outside)
-        XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "203.0.113.1", port: 1)), .outside, "another subscriber's rule")
+        XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "198.51.100.8", port: 5070)!), .outside)
+        XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "203.0.113.1", port: 1)!), .outside, "another subscriber's rule")
         var other = phone
         other.username = "1002"
-        XCTAssertEqual(table.access(of: other, from: SourceAddress(ip: "192.0.2.9", port: 1)), .noRules)
+        XCTAssertEqual(table.access(of: other, from: SourceAddress(ip: "192.0.2.9", port: 1)!), .noRules)
         XCTAssertEqual(table.access(of: Subscriber(username: "1001", domain: "example.com", realm: "r", ha1MD5: "m", ha1SHA256: "s"),
-                                    from: SourceAddress(ip: "203.0.113.1", port: 1)), .inside(portMatched: false))
+                                    from: SourceAddress(ip: "203.0.113.1", port: 1)!), .inside(portMatched: false))
         table.set([], username: "1001", domain: nil)
-        XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "192.0.2.9", port: 1)), .noRules)
+        XCTAssertEqual(table.access(of: phone, from: SourceAddress(ip: "192.0.2.9", port: 1)!), .noRules)
     }
 
     func testMinuteWindowCountsTheLastSixtySecondsOnly() {

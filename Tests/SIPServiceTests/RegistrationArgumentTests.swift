@@ -30,7 +30,7 @@ final class RegistrationArgumentTests: XCTestCase {
             aor: "sip:1001@a.example", contact: "sip:1001@192.0.2.10:5062;transport=udp", contactKey: "k",
             contactParameters: ";+sip.instance=\"<urn:uuid:1>\";reg-id=1", expiresAt: Timestamp(seconds: 100),
             registeredAt: Timestamp(seconds: 0), updatedAt: Timestamp(seconds: 0), callID: "c", cseq: 1,
-            source: SourceAddress(ip: "192.0.2.10", port: 5062), transport: .udp)
+            source: SourceAddress(ip: "192.0.2.10", port: 5062)!, transport: .udp)
         for given in [
             "sip:1001@192.0.2.10:5062;transport=udp;+sip.instance=\"<urn:uuid:1>\";reg-id=1",
             "<sip:1001@192.0.2.10:5062;transport=udp>;+sip.instance=\"<urn:uuid:1>\";reg-id=1",

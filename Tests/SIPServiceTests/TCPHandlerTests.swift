@@ -9,7 +9,7 @@ import XCTest
 /// The TCP handler on a testing channel: framing across and within reads, keep-alive pongs,
 /// framing errors and junk connections closed with their events.
 final class TCPHandlerTests: XCTestCase {
-    private let phone = SourceAddress(ip: "192.0.2.20", port: 40000)
+    private let phone = SourceAddress(ip: "192.0.2.20", port: 40000)!
 
     /// A connected channel from `source` through a `TCPHandler` of `harness`'s service.
     private func connection(_ harness: ServiceHarness, from source: SourceAddress? = nil) async throws -> NIOAsyncTestingChannel {
@@ -113,13 +113,13 @@ final class TCPHandlerTests: XCTestCase {
     func testConnectionsBeyondThePerSourceLimitAreClosedAtAccept() async throws {
         let harness = try ServiceHarness { $0.tcpMaxConnectionsPerSource = 1 }
         let first = try await connection(harness, from: phone)
-        let second = try await connection(harness, from: SourceAddress(ip: phone.ip, port: phone.port + 1))
+        let second = try await connection(harness, from: SourceAddress(phone.address, port: phone.port + 1))
         try await second.closeFuture.get()
         XCTAssertTrue(first.isActive)
         XCTAssertEqual(try harness.eventKinds(), ["transport.junk"])
         // Once the first closes, the address may connect again.
         try await first.close()
-        let third = try await connection(harness, from: SourceAddress(ip: phone.ip, port: phone.port + 2))
+        let third = try await connection(harness, from: SourceAddress(phone.address, port: phone.port + 2))
         XCTAssertTrue(third.isActive)
     }
 }

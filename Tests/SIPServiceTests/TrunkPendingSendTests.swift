@@ -6,7 +6,7 @@ import XCTest
 /// The trunk client's transaction timers: UDP retransmits by timer E, TCP never (timer F only).
 final class TrunkPendingSendTests: XCTestCase {
     private let start = Timestamp(milliseconds: 1_000_000)
-    private let destination = TrunkEndpoint(ip: "127.0.0.1", port: 5060)
+    private let destination = TrunkEndpoint(ip: "127.0.0.1", port: 5060)!
 
     private func at(_ offset: Int64) -> Timestamp { Timestamp(milliseconds: start.milliseconds + offset) }
 

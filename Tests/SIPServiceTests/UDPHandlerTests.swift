@@ -10,7 +10,7 @@ import XCTest
 /// The UDP handler on a testing channel, over the in-memory store: the REGISTER dialogue, the
 /// durable commit before 200 OK, and what becomes of malformed datagrams.
 final class UDPHandlerTests: XCTestCase {
-    private let phone = SourceAddress(ip: "192.0.2.10", port: 5062)
+    private let phone = SourceAddress(ip: "192.0.2.10", port: 5062)!
 
     private func channel(_ harness: ServiceHarness) async throws -> NIOAsyncTestingChannel {
         let channel = NIOAsyncTestingChannel()
@@ -49,7 +49,7 @@ final class UDPHandlerTests: XCTestCase {
         XCTAssertEqual(stored.map(\.aor), ["sip:1001@example.com"])
         XCTAssertEqual(stored.first?.source, phone)
         XCTAssertEqual(stored.first?.transport, .udp)
-        XCTAssertEqual(harness.service.liveBindingCount(fromIP: phone.ip), 1)
+        XCTAssertEqual(harness.service.liveBindingCount(from: phone.address), 1)
         let kinds = try harness.eventKinds()
         XCTAssertTrue(kinds.contains("register.accepted"), "\(kinds)")
     }

@@ -28,7 +28,7 @@ final class ContactParameterStoreTests: StoreTestCase {
 
     func testParametersRoundTripThroughTheDatabaseIntoTheOKAfterARestart() throws {
         let now = Timestamp(seconds: 1_800_000_000)
-        let source = SourceAddress(ip: "192.0.2.10", port: 5060)
+        let source = SourceAddress(ip: "192.0.2.10", port: 5060)!
         var registrar = Registrar(configuration: RegistrarConfiguration(requireAuthentication: false), secret: Array("s".utf8))
         let outcome = registrar.handleRegister(try registerRequest(contacts: [contact]), source: source, transport: .udp, now: now, salt: 1)
         XCTAssertEqual(outcome.response.statusCode, 200)

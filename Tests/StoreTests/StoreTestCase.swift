@@ -59,7 +59,7 @@ class StoreTestCase: XCTestCase {
             updatedAt: Timestamp(milliseconds: 1_700_000_000_500 + Int64(i)),
             callID: "call-\(i)@phone",
             cseq: UInt32(i + 1),
-            source: SourceAddress(ip: "198.51.100.\(i % 250 + 1)", port: 40000 + i % 20000),
+            source: SourceAddress(ip: "198.51.100.\(i % 250 + 1)", port: 40000 + i % 20000)!,
             transport: i.isMultiple(of: 2) ? .udp : .tcp,
             userAgent: "Yealink SIP-T46S 66.86.0.15",
             nat: i.isMultiple(of: 3),

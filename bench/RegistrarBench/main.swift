@@ -18,7 +18,7 @@ let subscribers = (0..<users).map { index -> Subscriber in
                       ha1SHA256: Digest.ha1(username: user, realm: realm, password: "pw\(user)", algorithm: .sha256))
 }
 var registrar = Registrar(configuration: RegistrarConfiguration(), secret: Array("bench-secret".utf8), subscribers: subscribers)
-let source = SourceAddress(ip: "127.0.0.1", port: 5071)
+let source = SourceAddress(ip: "127.0.0.1", port: 5071)!
 
 func register(_ user: String, callID: String, cseq: Int, authorization: String?) -> [UInt8] {
     var text = "REGISTER sip:127.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5071;branch=z9hG4bK-\(callID)-\(cseq);rport\r\n"

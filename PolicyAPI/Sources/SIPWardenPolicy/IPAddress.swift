@@ -88,28 +88,74 @@
     /// longest run of two or more zero groups as `::`, the first one on a tie).
     public var description: String {
         if family == 4 {
+            // Written digit by digit into at most 15 bytes (a small string: no heap), not
+            // through interpolation: responses carry the source as text (Via `received`).
             let v = UInt32(truncatingIfNeeded: low)
-            return "\(v >> 24).\(v >> 16 & 0xFF).\(v >> 8 & 0xFF).\(v & 0xFF)"
+            return String(unsafeUninitializedCapacity: 15) { buffer in
+                var at = 0
+                var shift: UInt32 = 24
+                while true {
+                    let octet = UInt8(truncatingIfNeeded: v >> shift)
+                    if octet >= 100 { buffer[at] = UInt8(ascii: "0") + octet / 100; at += 1 }
+                    if octet >= 10 { buffer[at] = UInt8(ascii: "0") + octet / 10 % 10; at += 1 }
+                    buffer[at] = UInt8(ascii: "0") + octet % 10
+                    at += 1
+                    guard shift > 0 else { return at }
+                    buffer[at] = UInt8(ascii: ".")
+                    at += 1
+                    shift -= 8
+                }
+            }
         }
-        let groups: [UInt16] = (0..<8).map { index in
-            let word = index < 4 ? high : low
-            return UInt16(truncatingIfNeeded: word >> (48 - 16 * UInt64(index % 4)))
+        // The groups read straight from the two words, the text written into at most 39
+        // bytes: no arrays, no joined strings (an IPv6 phone's events and responses carry it).
+        @inline(__always) func group(_ index: Int) -> UInt16 {
+            UInt16(truncatingIfNeeded: (index < 4 ? high : low) >> (48 - 16 * UInt64(index & 3)))
         }
         var bestStart = -1
         var bestLength = 1
         var index = 0
         while index < 8 {
-            guard groups[index] == 0 else { index += 1; continue }
+            guard group(index) == 0 else { index += 1; continue }
             var end = index
-            while end < 8, groups[end] == 0 { end += 1 }
+            while end < 8, group(end) == 0 { end += 1 }
             if end - index > bestLength { bestStart = index; bestLength = end - index }
             index = end
         }
-        func hex(_ range: Range<Int>) -> String {
-            groups[range].map { String($0, radix: 16) }.joined(separator: ":")
+        return String(unsafeUninitializedCapacity: 39) { buffer in
+            var at = 0
+            func put(_ value: UInt16) {
+                var started = false
+                var shift: UInt16 = 12
+                while true {
+                    let digit = UInt8(truncatingIfNeeded: value >> shift & 0xF)
+                    if digit != 0 || started || shift == 0 {
+                        buffer[at] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+                        at += 1
+                        started = true
+                    }
+                    guard shift > 0 else { return }
+                    shift -= 4
+                }
+            }
+            var index = 0
+            while index < 8 {
+                if index == bestStart {
+                    buffer[at] = UInt8(ascii: ":")
+                    buffer[at + 1] = UInt8(ascii: ":")
+                    at += 2
+                    index += bestLength
+                    continue
+                }
+                if index > 0, index != bestStart + bestLength || bestStart < 0 {
+                    buffer[at] = UInt8(ascii: ":")
+                    at += 1
+                }
+                put(group(index))
+                index += 1
+            }
+            return at
         }
-        guard bestStart >= 0 else { return hex(0..<8) }
-        return hex(0..<bestStart) + "::" + hex((bestStart + bestLength)..<8)
     }
 
     /// IPv4 sorts before IPv6; within a family, numerically.

@@ -44,8 +44,7 @@ struct AllowedRangeTable: Sendable {
         if rules.isEmpty { return .noRules }  // most deployments: no per-phone rules, no key built
         let list = rules(username: subscriber.username, domain: subscriber.domain)
         guard !list.isEmpty else { return .noRules }
-        guard let address = IPAddress(source.ip) else { return .outside }
-        return SourceAccess(sourcePort: source.port, rules: list.lazy.map { (holdsAddress: $0.range.contains(address), port: $0.port) })
+        return SourceAccess(sourcePort: source.port, rules: list.lazy.map { (holdsAddress: $0.range.contains(source.address), port: $0.port) })
     }
 
     private static func key(_ username: String, _ domain: String?) -> Key {

@@ -67,7 +67,7 @@ extension DaemonControlService {
         let chosen: [Binding]
         if let ip = request.ip {
             guard let network = IPNetwork(ip) else { throw ControlServiceError(status: 400, message: IPNetwork.problem(ip) ?? "bad range") }
-            chosen = live.filter { network.contains($0.source.ip) || network.contains(IPNetwork.host(of: $0.contact)) }
+            chosen = live.filter { network.contains($0.source.address) || network.contains(IPNetwork.host(of: $0.contact)) }
         } else if let requested = request.aor {
             guard let aor = try Self.resolveOrExplain(requested, among: live.map(\.aor), command: "unregister") else {
                 throw ControlServiceError(status: 404, message: "no live bindings for '\(requested)'",

@@ -102,9 +102,9 @@ final class KeepaliveMonitor: Sendable {
         for (binding, callID) in probes {
             let wantsIPv6 = binding.source.isIPv6
             guard let channel = channels.first(where: { ($0.localAddress?.protocol == .inet6) == wantsIPv6 }),
-                  let local = channel.localAddress, let localPort = local.port,
-                  let destination = try? SocketAddress(ipAddress: binding.source.ip, port: binding.source.port)
+                  let local = channel.localAddress, let localPort = local.port
             else { continue }
+            let destination = SocketAddress(binding.source)
             let bytes = KeepaliveProbe.options(
                 contact: binding.contact, aor: binding.aor, callID: callID, local: (local.ipAddress ?? "0.0.0.0", localPort),
                 branch: KeepaliveProbe.branchPrefix + KeepaliveProbe.randomToken(), tag: KeepaliveProbe.randomToken(8)

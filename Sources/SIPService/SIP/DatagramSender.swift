@@ -15,11 +15,10 @@ final class DatagramSender: Sendable {
     init(channel: Channel) { self.channel = channel }
 
     /// Sends `bytes` to `destination`, from any thread. `known` is `destination` as a socket
-    /// address when the caller has it (a reply to the datagram's own source, the common case),
-    /// which spares formatting the address as text and parsing it back.
+    /// address when the caller has it (a reply to the datagram's own source, the common case);
+    /// otherwise the socket address is built from the binary address (no text).
     func send(_ bytes: [UInt8], to destination: SourceAddress, known: SocketAddress? = nil) {
-        guard let address = known ?? (try? SocketAddress(ipAddress: destination.ip, port: destination.port)) else { return }
-        send(bytes, to: address)
+        send(bytes, to: known ?? SocketAddress(destination))
     }
 
     /// Sends `bytes` to `destination`, from any thread.

@@ -1,4 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import NIOCore
+import Registrar
 import SIPWardenPolicy
 
 extension IPAddress {
@@ -10,9 +16,44 @@ extension IPAddress {
             self.init(ipv4: UInt32(bigEndian: v4.address.sin_addr.s_addr))
         case .v6(let v6):
             var raw = v6.address.sin6_addr
-            self.init(bytes: withUnsafeBytes(of: &raw) { Array($0) })
+            let (high, low) = withUnsafeBytes(of: &raw) { bytes in
+                (UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                 UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+            }
+            self.init(ipv6High: high, low: low)
         case .unixDomainSocket:
             return nil
+        }
+    }
+}
+
+extension SourceAddress {
+    /// The peer of a socket (nil for a Unix-domain socket), from its bytes.
+    init?(_ address: SocketAddress) {
+        guard let ip = IPAddress(address), let port = address.port else { return nil }
+        self.init(ip, port: port)
+    }
+}
+
+extension SocketAddress {
+    /// The socket address of `destination`, built from its bytes (no text parsed).
+    init(_ destination: SourceAddress) {
+        let port = UInt16(truncatingIfNeeded: destination.port).bigEndian
+        if let (high, low) = destination.address.ipv6Value {
+            var v6 = sockaddr_in6()
+            v6.sin6_family = sa_family_t(AF_INET6)
+            v6.sin6_port = port
+            withUnsafeMutableBytes(of: &v6.sin6_addr) { bytes in
+                bytes.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
+                bytes.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
+            }
+            self.init(v6, host: "")
+        } else {
+            var v4 = sockaddr_in()
+            v4.sin_family = sa_family_t(AF_INET)
+            v4.sin_port = port
+            v4.sin_addr.s_addr = (destination.address.ipv4Value ?? 0).bigEndian
+            self.init(v4, host: "")
         }
     }
 }

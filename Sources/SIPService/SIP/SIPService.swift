@@ -66,19 +66,16 @@ public final class SIPService: Sendable {
         self.tcpFirstMessageTimeout = configuration.tcpFirstMessageTimeout
     }
 
-    /// Handles one datagram or one framed stream message from `source` (`address` is the same
-    /// peer as an `IPAddress`). Banned sources are dropped and the admission plugins asked
-    /// before a byte is parsed.
-    func process(_ bytes: UnsafeRawBufferPointer, source: SourceAddress, address: IPAddress?, transport: Transport, send: @escaping Sender) {
+    /// Handles one datagram or one framed stream message from `source`. Banned sources are
+    /// dropped and the admission plugins asked before a byte is parsed.
+    func process(_ bytes: UnsafeRawBufferPointer, source: SourceAddress, transport: Transport, send: @escaping Sender) {
         var retryAfter: Int?
-        if let address {
-            if security.isBlocked(address) { return }
-            if let plugins = security.plugins {
-                switch plugins.admit(PacketInfo(source: address, sourcePort: source.port, transport: transport.rawValue, size: bytes.count)) {
-                case .accept: break
-                case .drop: return
-                case .reject(let seconds): retryAfter = seconds
-                }
+        if security.isBlocked(source.address) { return }
+        if let plugins = security.plugins {
+            switch plugins.admit(PacketInfo(source: source.address, sourcePort: source.port, transport: transport.rawValue, size: bytes.count)) {
+            case .accept: break
+            case .drop: return
+            case .reject(let seconds): retryAfter = seconds
             }
         }
         // A datagram of nothing but line ends is a NAT keepalive (linphone sends CRLF or CRLFCRLF
@@ -169,7 +166,7 @@ public final class SIPService: Sendable {
         case .options:
             // Phones' keepalives are not events; an OPTIONS from an address holding no binding
             // (how scanners map a network) is.
-            if state.withLock({ $0.registrar.location.bindingCount(fromIP: source.ip) }) == 0 {
+            if state.withLock({ $0.registrar.location.bindingCount(from: source.address) }) == 0 {
                 security.record([requestEvent("request.options", request, source: source, transport: transport, now: now)])
             }
             var response = reply(request, 200, source: source, salt: UInt64.random(in: 1...UInt64.max))
@@ -286,12 +283,9 @@ public final class SIPService: Sendable {
     /// How many live bindings were registered from `ip` (what `PolicyHost.liveBindingCount`
     /// answers the plugins). Takes the registrar lock briefly: safe from any thread that does
     /// not hold it, which is every thread a plugin runs on (reviews run outside the lock).
-    public func liveBindingCount(fromIP ip: String) -> Int {
-        state.withLock { $0.registrar.location.bindingCount(fromIP: ip) }
+    public func liveBindingCount(from address: IPAddress) -> Int {
+        state.withLock { $0.registrar.location.bindingCount(from: address) }
     }
-
-    /// The same for an address (the plugin host's query).
-    public func liveBindingCount(from address: IPAddress) -> Int { liveBindingCount(fromIP: address.description) }
 
     /// One keepalive round (`keepalive.*`): probes the bindings due and marks or removes the
     /// silent ones. Call it every `keepalive.interval` seconds when keepalives are enabled,
@@ -303,11 +297,10 @@ public final class SIPService: Sendable {
 
     /// Asks the policy plugins about an authenticated REGISTER (allowlists, hijack guard).
     static func review(_ review: RegisterReview, allowedRanges: [IPRange] = [], with plugins: PluginHost) -> RegisterReviewVerdict {
-        guard let address = IPAddress(review.source.ip) else { return .allow }
         let attempt = RegisterAttempt(
-            source: address, sourcePort: review.source.port, transport: review.transport.rawValue, aor: review.aor,
+            source: review.source.address, sourcePort: review.source.port, transport: review.transport.rawValue, aor: review.aor,
             username: review.username, userAgent: review.userAgent, contact: review.contact,
-            liveBindingSources: review.liveBindingSources.compactMap(IPAddress.init), allowedRanges: allowedRanges,
+            liveBindingSources: review.liveBindingSources, allowedRanges: allowedRanges,
             timeMilliseconds: review.now.milliseconds
         )
         switch plugins.review(attempt) {

@@ -17,7 +17,6 @@ final class TCPHandler: ChannelInboundHandler {
     private let service: SIPService
     private var framer: SIPStreamFramer
     private var source: SourceAddress?
-    private var address: IPAddress?
     /// Whether `service.tcpSources` counts this connection.
     private var counted = false
     /// Closes the connection unless a complete SIP message arrives first.
@@ -30,21 +29,18 @@ final class TCPHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        if let address = context.remoteAddress, let ip = address.ipAddress, let port = address.port {
-            let peer = IPAddress(address)
-            if let peer, !service.admitsConnection(from: peer) {
+        if let remote = context.remoteAddress, let source = SourceAddress(remote) {
+            if !service.admitsConnection(from: source.address) {
                 context.close(promise: nil)  // a banned source gets no answer, on streams either
                 return
             }
-            let source = SourceAddress(ip: ip, port: port)
-            guard service.tcpSources.open(ip) else {
+            guard service.tcpSources.open(source.address) else {
                 service.recordJunk(source: source, detail: "more than \(service.tcpSources.maximum) connections from this address; closed at accept")
                 context.close(promise: nil)
                 return
             }
             counted = true
             self.source = source
-            self.address = peer
             service.tcpConnections.opened(context.channel, from: source)
             let timeout = service.tcpFirstMessageTimeout
             if timeout > 0 {
@@ -63,7 +59,7 @@ final class TCPHandler: ChannelInboundHandler {
         firstMessageTimer?.cancel()
         firstMessageTimer = nil
         if let source { service.tcpConnections.closed(context.channel, from: source) }
-        if counted, let source { service.tcpSources.close(source.ip) }
+        if counted, let source { service.tcpSources.close(source.address) }
         counted = false
         context.fireChannelInactive()
     }
@@ -100,7 +96,7 @@ final class TCPHandler: ChannelInboundHandler {
                     timer.cancel()
                     firstMessageTimer = nil
                 }
-                bytes.withUnsafeBytes { service.process($0, source: source, address: address, transport: .tcp, send: sender) }
+                bytes.withUnsafeBytes { service.process($0, source: source, transport: .tcp, send: sender) }
             }
         }
     }

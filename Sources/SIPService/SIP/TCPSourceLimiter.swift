@@ -1,3 +1,4 @@
+import SIPWardenPolicy
 import Synchronization
 
 /// Open TCP connections per source address, so one address cannot hold more than
@@ -9,13 +10,13 @@ import Synchronization
 final class TCPSourceLimiter: Sendable {
     /// Connections one address may hold; 0: no limit.
     let maximum: Int
-    private let counts = Mutex<[String: Int]>([:])
+    private let counts = Mutex<[IPAddress: Int]>([:])
 
     init(maximum: Int) { self.maximum = maximum }
 
     /// Counts a new connection from `ip`; false (and nothing counted) when the address already
     /// holds `maximum`.
-    func open(_ ip: String) -> Bool {
+    func open(_ ip: IPAddress) -> Bool {
         counts.withLock { counts in
             let current = counts[ip, default: 0]
             if maximum > 0, current >= maximum { return false }
@@ -25,7 +26,7 @@ final class TCPSourceLimiter: Sendable {
     }
 
     /// Uncounts a connection `open` counted.
-    func close(_ ip: String) {
+    func close(_ ip: IPAddress) {
         counts.withLock { counts in
             guard let current = counts[ip] else { return }
             counts[ip] = current > 1 ? current - 1 : nil
@@ -33,7 +34,7 @@ final class TCPSourceLimiter: Sendable {
     }
 
     /// Connections counted for `ip`.
-    func count(_ ip: String) -> Int { counts.withLock { $0[ip, default: 0] } }
+    func count(_ ip: IPAddress) -> Int { counts.withLock { $0[ip, default: 0] } }
 
     /// Addresses in the table.
     var trackedAddresses: Int { counts.withLock { $0.count } }

@@ -18,11 +18,10 @@ final class UDPHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        guard let sender, let ip = envelope.remoteAddress.ipAddress, let port = envelope.remoteAddress.port else { return }
-        let source = SourceAddress(ip: ip, port: port)
         let remote = envelope.remoteAddress
+        guard let sender, let source = SourceAddress(remote) else { return }
         envelope.data.withUnsafeReadableBytes { bytes in
-            service.process(bytes, source: source, address: IPAddress(remote), transport: .udp) { response, destination in
+            service.process(bytes, source: source, transport: .udp) { response, destination in
                 // Replies to the datagram's source reuse its socket address: no text round trip.
                 sender.send(response, to: destination, known: destination == source ? remote : nil)
             }

@@ -26,17 +26,14 @@ final class TrunkConnection {
             remote.isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw TrunkSocketError("socket()", errno) }
         if bindHost != "0.0.0.0", bindHost != "::" {
-            let bound = TrunkEndpoint(ip: bindHost, port: 0).withSocketAddress { bind(fd, $0, $1) }
+            let bound = TrunkEndpoint(ip: bindHost, port: 0)?.withSocketAddress { bind(fd, $0, $1) }
             guard bound == 0 else {
                 let code = errno
                 close(fd)
                 throw TrunkSocketError("bind(\(bindHost))", code)
             }
         }
-        guard let started = remote.withSocketAddress({ connect(fd, $0, $1) }) else {
-            close(fd)
-            throw TrunkSocketError("connect(\(remote.description)): not an IP address", EINVAL)
-        }
+        let started = remote.withSocketAddress { connect(fd, $0, $1) }
         if started != 0 {
             guard errno == EINPROGRESS else {
                 let code = errno

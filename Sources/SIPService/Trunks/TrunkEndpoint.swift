@@ -1,34 +1,57 @@
 import Foundation
+import SIPWardenPolicy
 
-/// A resolved UDP destination: its socket address and its text form.
+/// A resolved UDP or TCP destination: the binary address (the plugin API's `IPAddress`, the
+/// daemon's one address type and parser) and a port; the socket address is built from it.
 struct TrunkEndpoint: Sendable, Hashable {
-    /// The IP address, without brackets.
-    let ip: String
+    /// The IP address.
+    let address: IPAddress
     /// The port.
     let port: UInt16
 
+    /// An endpoint at `address`.
+    init(_ address: IPAddress, port: UInt16) {
+        self.address = address
+        self.port = port
+    }
+
+    /// Parses an IP literal without brackets; nil when `ip` is not an address.
+    init?(ip: String, port: UInt16) {
+        guard let address = IPAddress(ip) else { return nil }
+        self.init(address, port: port)
+    }
+
+    /// The IP address as text, without brackets (RFC 5952 for IPv6).
+    var ip: String { address.description }
+
     /// Whether the address is IPv6.
-    var isIPv6: Bool { ip.contains(":") }
+    var isIPv6: Bool { address.isIPv6 }
+
+    /// Whether the address is 0.0.0.0 or ::.
+    var isWildcard: Bool { address == IPAddress(ipv4: 0) || address == IPAddress(ipv6High: 0, low: 0) }
 
     /// `ip:port`, IPv6 in brackets.
     var description: String { (isIPv6 ? "[" + ip + "]" : ip) + ":" + String(port) }
 
-    /// Calls `body` with the socket address; nil when `ip` is not an address.
-    func withSocketAddress<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R? {
-        if isIPv6 {
-            var address = sockaddr_in6()
-            address.sin6_family = sa_family_t(AF_INET6)
-            address.sin6_port = port.bigEndian
-            guard inet_pton(AF_INET6, ip, &address.sin6_addr) == 1 else { return nil }
-            return withUnsafePointer(to: &address) {
+    /// Calls `body` with the socket address.
+    func withSocketAddress<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
+        if let (high, low) = address.ipv6Value {
+            var socket = sockaddr_in6()
+            socket.sin6_family = sa_family_t(AF_INET6)
+            socket.sin6_port = port.bigEndian
+            withUnsafeMutableBytes(of: &socket.sin6_addr) { bytes in
+                bytes.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
+                bytes.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
+            }
+            return withUnsafePointer(to: &socket) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
             }
         }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        guard inet_pton(AF_INET, ip, &address.sin_addr) == 1 else { return nil }
-        return withUnsafePointer(to: &address) {
+        var socket = sockaddr_in()
+        socket.sin_family = sa_family_t(AF_INET)
+        socket.sin_port = port.bigEndian
+        socket.sin_addr.s_addr = (address.ipv4Value ?? 0).bigEndian
+        return withUnsafePointer(to: &socket) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
     }
@@ -44,29 +67,24 @@ struct TrunkEndpoint: Sendable, Hashable {
         return withUnsafePointer(to: &storage) { from($0) }
     }
 
-    /// The endpoint a socket address names; nil for other families.
+    /// The endpoint a socket address names, read from its bytes; nil for other families.
     static func from(_ storage: UnsafePointer<sockaddr_storage>) -> TrunkEndpoint? {
-        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
         switch Int32(storage.pointee.ss_family) {
         case AF_INET:
-            return storage.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
-                var raw = address.pointee.sin_addr
-                guard inet_ntop(AF_INET, &raw, &text, socklen_t(text.count)) != nil else { return nil }
-                return TrunkEndpoint(ip: Self.string(text), port: UInt16(bigEndian: address.pointee.sin_port))
+            return storage.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { socket in
+                TrunkEndpoint(IPAddress(ipv4: UInt32(bigEndian: socket.pointee.sin_addr.s_addr)), port: UInt16(bigEndian: socket.pointee.sin_port))
             }
         case AF_INET6:
-            return storage.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
-                var raw = address.pointee.sin6_addr
-                guard inet_ntop(AF_INET6, &raw, &text, socklen_t(text.count)) != nil else { return nil }
-                return TrunkEndpoint(ip: Self.string(text), port: UInt16(bigEndian: address.pointee.sin6_port))
+            return storage.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { socket in
+                var raw = socket.pointee.sin6_addr
+                let (high, low) = withUnsafeBytes(of: &raw) { bytes in
+                    (UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                     UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+                }
+                return TrunkEndpoint(IPAddress(ipv6High: high, low: low), port: UInt16(bigEndian: socket.pointee.sin6_port))
             }
         default:
             return nil
         }
-    }
-
-    /// The NUL-terminated text in `buffer`.
-    private static func string(_ buffer: [CChar]) -> String {
-        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -82,12 +82,12 @@ final class TrunkLoop: @unchecked Sendable {
         case .success(let targets):
             record.targets = targets
             record.resolvedAt = now
-            var trusted = targets.compactMap { IPAddress($0.ip) }.map { IPRange(address: $0, prefixLength: $0.isIPv6 ? 128 : 32) }
+            var trusted = targets.map { IPRange(address: $0.address, prefixLength: $0.address.bitWidth) }
             if settings.outboundProxy != nil,
                 case .success(let registrars) = TrunkResolver.resolve(
                     host: settings.registrar.host, port: settings.registrar.port, transport: settings.transport, nameserver: nameserver)
             {
-                trusted += registrars.compactMap { IPAddress($0.ip) }.map { IPRange(address: $0, prefixLength: $0.isIPv6 ? 128 : 32) }
+                trusted += registrars.map { IPRange(address: $0.address, prefixLength: $0.address.bitWidth) }
             }
             var seen = Set<IPRange>()
             trusted = trusted.filter { seen.insert($0).inserted }

@@ -40,7 +40,7 @@ extension TrunkManager {
                 logger.error("trunks: a stored trunk cannot be used; remove it and add it again", metadata: ["trunk": "\(trunk.name)", "problem": "\(problem)"])
             }
         }
-        let nameserver = configuration.trunkTiming.nameserver.map { TrunkEndpoint(ip: $0.host, port: $0.port) }
+        let nameserver = configuration.trunkTiming.nameserver.flatMap { TrunkEndpoint(ip: $0.host, port: $0.port) }
         let manager = TrunkManager(security: security, logger: logger, bindIPv4: bind4, bindIPv6: bind6, timing: timing, nameserver: nameserver)
         manager.start(trunks)
         logger.info("trunks started", metadata: ["trunks": "\(trunks.count)", "enabled": "\(trunks.filter { $0.stored.enabled }.count)"])

@@ -13,8 +13,7 @@ enum TrunkResolver {
         host: String, port: UInt16?, transport: TrunkTransport, nameserver: TrunkEndpoint? = nil
     ) -> Result<[TrunkEndpoint], TrunkResolutionError> {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        let literal = TrunkEndpoint(ip: bare, port: port ?? 5060)
-        if literal.withSocketAddress({ _, _ in true }) == true { return .success([literal]) }
+        if let literal = TrunkEndpoint(ip: bare, port: port ?? 5060) { return .success([literal]) }
         if let port { return addresses(of: bare, port: port, transport: transport, nameserver: nameserver) }
         let service = "_sip._" + transport.rawValue + "." + bare
         let records: [sipwarden_dns_record]
@@ -68,8 +67,7 @@ enum TrunkResolver {
     static func addresses(
         of host: String, port: UInt16, transport: TrunkTransport, nameserver: TrunkEndpoint?
     ) -> Result<[TrunkEndpoint], TrunkResolutionError> {
-        let literal = TrunkEndpoint(ip: host, port: port)
-        if literal.withSocketAddress({ _, _ in true }) == true { return .success([literal]) }
+        if let literal = TrunkEndpoint(ip: host, port: port) { return .success([literal]) }
         guard nameserver != nil else { return systemAddresses(of: host, port: port, transport: transport) }
         // A name may have only A or only AAAA records; a server that fails the other query
         // (SERVFAIL instead of NODATA) does not hide the ones it has.
@@ -78,7 +76,7 @@ enum TrunkResolver {
         for type in [Int32(SIPWARDEN_DNS_A), Int32(SIPWARDEN_DNS_AAAA)] {
             switch query(host, type: type, nameserver: nameserver) {
             case .failure(let error): problems.append(error.reason)
-            case .success(let records): found += records.map { TrunkEndpoint(ip: text($0), port: port) }
+            case .success(let records): found += records.compactMap { TrunkEndpoint(ip: text($0), port: port) }
             }
         }
         guard !found.isEmpty else {

@@ -10,12 +10,12 @@ final class TrunkSocket {
 
     /// Opens and binds a socket on `host` (an IP literal, or "0.0.0.0" / "::").
     init(host: String) throws {
-        let probe = TrunkEndpoint(ip: host, port: 0)
+        guard let probe = TrunkEndpoint(ip: host, port: 0) else { throw TrunkSocketError("bind(\(host)): not an IP address", EINVAL) }
         let family = probe.isIPv6 ? AF_INET6 : AF_INET
         let fd = socket(family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw TrunkSocketError("socket()", errno) }
         let bound = probe.withSocketAddress { address, length in bind(fd, address, length) }
-        guard let bound, bound == 0 else {
+        guard bound == 0 else {
             let code = errno
             close(fd)
             throw TrunkSocketError("bind(\(probe.description))", code)
@@ -36,7 +36,6 @@ final class TrunkSocket {
         let sent = destination.withSocketAddress { address, length in
             bytes.withUnsafeBytes { sendto(descriptor, $0.baseAddress, $0.count, 0, address, length) }
         }
-        guard let sent else { return "\(destination.ip) is not an IP address" }
         if sent < 0 { return String(cString: strerror(errno)) }
         return nil
     }
@@ -58,7 +57,7 @@ final class TrunkSocket {
     /// The local address the kernel would send from towards `destination` (for a socket bound
     /// to a wildcard address: the Via and Contact need a concrete one).
     func sourceAddress(toward destination: TrunkEndpoint) -> String? {
-        guard local.ip == "0.0.0.0" || local.ip == "::" else { return local.ip }
+        guard local.isWildcard else { return local.ip }
         let fd = socket(destination.isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
