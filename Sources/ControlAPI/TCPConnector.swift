@@ -19,18 +19,15 @@ enum TCPConnector {
         var v4 = sockaddr_in()
         var v6 = sockaddr_in6()
         let address = IPAddress(endpoint.host)
-        if let value = address?.ipv4Value {
-            v4.sin_addr.s_addr = value.bigEndian
+        if let address, !address.isIPv6 {
+            withUnsafeMutableBytes(of: &v4.sin_addr) { $0.copyBytes(from: address.bytes) }
             v4.sin_family = sa_family_t(AF_INET)
             v4.sin_port = in_port_t(UInt16(endpoint.port).bigEndian)
             withUnsafeMutableBytes(of: &storage) { $0.copyBytes(from: withUnsafeBytes(of: &v4) { Array($0) }) }
             length = socklen_t(MemoryLayout<sockaddr_in>.size)
             family = AF_INET
-        } else if let (high, low) = address?.ipv6Value {
-            withUnsafeMutableBytes(of: &v6.sin6_addr) { bytes in
-                bytes.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
-                bytes.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
-            }
+        } else if let address {
+            withUnsafeMutableBytes(of: &v6.sin6_addr) { $0.copyBytes(from: address.bytes) }
             v6.sin6_family = sa_family_t(AF_INET6)
             v6.sin6_port = in_port_t(UInt16(endpoint.port).bigEndian)
             withUnsafeMutableBytes(of: &storage) { $0.copyBytes(from: withUnsafeBytes(of: &v6) { Array($0) }) }

@@ -15,15 +15,20 @@ extension IPAddress {
         case .v4(let v4):
             self.init(ipv4: UInt32(bigEndian: v4.address.sin_addr.s_addr))
         case .v6(let v6):
-            var raw = v6.address.sin6_addr
-            let (high, low) = withUnsafeBytes(of: &raw) { bytes in
-                (UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                 UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-            }
-            self.init(ipv6High: high, low: low)
+            self.init(v6.address.sin6_addr)
         case .unixDomainSocket:
             return nil
         }
+    }
+
+    /// An IPv6 socket address's 16 bytes (network order) as an address.
+    init(_ raw: in6_addr) {
+        var raw = raw
+        let (high, low) = withUnsafeBytes(of: &raw) { bytes in
+            (UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+             UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
+        self.init(ipv6High: high, low: low)
     }
 }
 
@@ -38,8 +43,13 @@ extension SourceAddress {
 extension SocketAddress {
     /// The socket address of `destination`, built from its bytes (no text parsed).
     init(_ destination: SourceAddress) {
-        let port = UInt16(truncatingIfNeeded: destination.port).bigEndian
-        if let (high, low) = destination.address.ipv6Value {
+        self.init(destination.address, port: destination.port)
+    }
+
+    /// The socket address of `address` and `port`, built from the address's bytes.
+    init(_ address: IPAddress, port: Int) {
+        let port = UInt16(truncatingIfNeeded: port).bigEndian
+        if let (high, low) = address.ipv6Value {
             var v6 = sockaddr_in6()
             v6.sin6_family = sa_family_t(AF_INET6)
             v6.sin6_port = port
@@ -52,7 +62,7 @@ extension SocketAddress {
             var v4 = sockaddr_in()
             v4.sin_family = sa_family_t(AF_INET)
             v4.sin_port = port
-            v4.sin_addr.s_addr = (destination.address.ipv4Value ?? 0).bigEndian
+            v4.sin_addr.s_addr = (address.ipv4Value ?? 0).bigEndian
             self.init(v4, host: "")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import SIPWardenPolicy
 
 /// A resolved UDP or TCP destination: the binary address (the plugin API's `IPAddress`, the
@@ -35,25 +36,7 @@ struct TrunkEndpoint: Sendable, Hashable {
 
     /// Calls `body` with the socket address.
     func withSocketAddress<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
-        if let (high, low) = address.ipv6Value {
-            var socket = sockaddr_in6()
-            socket.sin6_family = sa_family_t(AF_INET6)
-            socket.sin6_port = port.bigEndian
-            withUnsafeMutableBytes(of: &socket.sin6_addr) { bytes in
-                bytes.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
-                bytes.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
-            }
-            return withUnsafePointer(to: &socket) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
-            }
-        }
-        var socket = sockaddr_in()
-        socket.sin_family = sa_family_t(AF_INET)
-        socket.sin_port = port.bigEndian
-        socket.sin_addr.s_addr = (address.ipv4Value ?? 0).bigEndian
-        return withUnsafePointer(to: &socket) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
+        SocketAddress(address, port: Int(port)).withSockAddr { body($0, socklen_t($1)) }
     }
 
     /// The address socket `fd` is bound to (`getsockname`); nil when it cannot be read.
@@ -76,12 +59,7 @@ struct TrunkEndpoint: Sendable, Hashable {
             }
         case AF_INET6:
             return storage.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { socket in
-                var raw = socket.pointee.sin6_addr
-                let (high, low) = withUnsafeBytes(of: &raw) { bytes in
-                    (UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                     UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-                }
-                return TrunkEndpoint(IPAddress(ipv6High: high, low: low), port: UInt16(bigEndian: socket.pointee.sin6_port))
+                TrunkEndpoint(IPAddress(socket.pointee.sin6_addr), port: UInt16(bigEndian: socket.pointee.sin6_port))
             }
         default:
             return nil
