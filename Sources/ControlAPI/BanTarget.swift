@@ -54,22 +54,18 @@ public enum BanTarget {
             prefix = value
         }
         guard let address = IPAddress(addressText) else { return invalid() }
-        // IPv4-mapped IPv6 (::ffff:a.b.c.d) is the IPv4 address; its prefix counted the 96
-        // mapping bits first.
-        if !address.isIPv6, addressText.utf8.contains(UInt8(ascii: ":")), let given = prefix {
-            guard given >= 96 else { return invalid(" (an IPv4-mapped range needs a prefix of /96 or longer)") }
-            prefix = given - 96
+        let range: IPRange
+        switch CIDRRange.make(address, writtenAs: addressText, prefix: prefix) {
+        case .success(let made): range = made
+        case .failure(.mappedPrefixTooShort): return invalid(" (an IPv4-mapped range needs a prefix of /96 or longer)")
+        case .failure(.prefixTooLong(let width)): return invalid(" (the prefix length is at most \(width) for IPv\(width == 32 ? 4 : 6))")
         }
-        let width = address.bitWidth
-        let length = prefix ?? width
-        guard length <= width else {
-            return invalid(" (the prefix length is at most \(width) for IPv\(width == 32 ? 4 : 6))")
-        }
-        let minimum = width == 32 ? minimumIPv4Prefix : minimumIPv6Prefix
+        let length = range.prefixLength
+        let minimum = address.bitWidth == 32 ? minimumIPv4Prefix : minimumIPv6Prefix
         guard length >= minimum || !minimumWidth else {
             return .failure(Problem(
                 message: "'\(shown)' is too wide a range to ban (a prefix shorter than /\(minimum)); ban narrower ranges"))
         }
-        return .success(IPRange(address: address, prefixLength: length).description)
+        return .success(range.description)
     }
 }

@@ -26,15 +26,8 @@ public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
             text = String(text[..<slash])
         }
         if text.hasPrefix("["), text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
-        guard let address = IPAddress(text) else { return nil }
-        if !address.isIPv6, text.utf8.contains(UInt8(ascii: ":")), let given = prefix {
-            // Written as IPv4-mapped IPv6: the prefix counted the 96 mapping bits first.
-            guard given >= 96 else { return nil }
-            prefix = given - 96
-        }
-        let length = prefix ?? address.bitWidth
-        guard length <= address.bitWidth else { return nil }
-        self.range = IPRange(address: address, prefixLength: length)
+        guard let address = IPAddress(text), case .success(let range) = CIDRRange.make(address, writtenAs: text, prefix: prefix) else { return nil }
+        self.range = range
     }
 
     /// What is wrong with `text` as an address or range, with what to type instead; nil when it parses.
