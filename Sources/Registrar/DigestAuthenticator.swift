@@ -24,8 +24,10 @@ public struct DigestAuthenticator: Sendable {
     public let codec: NonceCodec
     private var lifetime: Int64
     /// Per fresh nonce (by a hash of its text, to keep each entry small): the highest
-    /// nonce-count accepted and when the nonce was issued.
-    private var nonceCounts: [Int: (highest: UInt32, issuedAt: Int64)] = [:]
+    /// nonce-count accepted (high 32 bits) and the second the nonce was issued (low 32 bits,
+    /// seconds since 1970 fit until 2106), one word per nonce: a phone that registers every
+    /// few minutes keeps one entry here while its nonce is fresh.
+    private var nonceCounts = CompactTable<UInt64>(filler: 0)
     private var lastPruneAt: Int64 = 0
 
     /// Creates an authenticator with the HMAC `secret` and the nonce lifetime in seconds.
@@ -81,11 +83,12 @@ public struct DigestAuthenticator: Sendable {
         guard answerIsRight else { return .failed(username: username, reason: "wrong_password") }
         if now.seconds - issuedAt > lifetime || issuedAt - now.seconds > 60 { return .stale(username: username) }
         if presented.qop != nil {
-            let key = presented.nonce.hashValue
-            guard let count = presented.nonceCount, count > (nonceCounts[key]?.highest ?? 0) else {
+            let key = UInt64(bitPattern: Int64(presented.nonce.hashValue))
+            let highest = nonceCounts[key].map { UInt32(truncatingIfNeeded: $0 >> 32) } ?? 0
+            guard let count = presented.nonceCount, count > highest else {
                 return .failed(username: username, reason: "nonce_count_replay")
             }
-            nonceCounts[key] = (count, issuedAt)
+            nonceCounts[key] = UInt64(count) << 32 | UInt64(UInt32(clamping: issuedAt))
         }
         return .authenticated(subscriber)
     }
@@ -95,6 +98,6 @@ public struct DigestAuthenticator: Sendable {
         guard now.seconds - lastPruneAt >= 10 else { return }
         lastPruneAt = now.seconds
         let oldest = now.seconds - lifetime
-        nonceCounts = nonceCounts.filter { $0.value.issuedAt >= oldest }
+        nonceCounts.filter { _, packed in Int64(UInt32(truncatingIfNeeded: packed)) >= oldest }
     }
 }

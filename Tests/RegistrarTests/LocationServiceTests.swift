@@ -173,4 +173,31 @@ extension LocationServiceTests {
         XCTAssertEqual(counts.aors, Set(whole.map(\.aor)).count)
         XCTAssertEqual(location.liveCounts(now: .t0.adding(seconds: 1000)).bindings, 0, "all lapsed")
     }
+
+    /// Contacts of a few AORs come and go in random order: each AOR's bindings stay in
+    /// registration order (a refresh keeps its place), and the counts agree with a plain model.
+    func testContactsKeepRegistrationOrderThroughRandomChanges() {
+        var generator = SystemRandomNumberGenerator()
+        var location = LocationService()
+        var model: [String: [String]] = [:]  // AOR -> contacts in registration order
+        for step in 0..<3000 {
+            let aor = "sip:\(Int.random(in: 0..<7, using: &generator))@x"
+            let contact = "sip:c\(Int.random(in: 0..<5, using: &generator))@192.0.2.1"
+            if Bool.random(using: &generator) {
+                location.upsert(binding(aor, contact: contact, expires: 600))
+                if !(model[aor] ?? []).contains(contact) { model[aor, default: []].append(contact) }
+            } else {
+                let removed = location.remove(aor: aor, contactKey: contact.lowercased())
+                XCTAssertEqual(removed != nil, (model[aor] ?? []).contains(contact), "step \(step)")
+                model[aor]?.removeAll { $0 == contact }
+                if model[aor]?.isEmpty == true { model[aor] = nil }
+            }
+            XCTAssertEqual(location.bindings(of: aor, now: .t0).map(\.contact), model[aor] ?? [], "step \(step)")
+            XCTAssertEqual(location.count, model.values.map(\.count).reduce(0, +))
+            XCTAssertEqual(location.aorCount, model.count)
+        }
+        let counts = location.liveCounts(now: .t0)
+        XCTAssertEqual(counts.bindings, location.count)
+        XCTAssertEqual(counts.aors, model.count)
+    }
 }
