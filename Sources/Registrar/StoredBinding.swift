@@ -7,14 +7,18 @@ import SIPWardenPolicy
 ///
 /// The Via path of the last REGISTER is not kept here: it is diagnostic history, which the
 /// store holds; the registrar never needs it to decide.
+///
+/// The fields are declared widest first so the struct packs into 56 bytes (Swift lays stored
+/// properties out in declaration order): the slab holds one per binding.
 struct StoredBinding: Sendable {
-    /// aor, contact, contact key, contact parameters, Call-ID, User-Agent and the source
-    /// address's bytes, back to back; `ends` holds where each stops.
-    private var text: [UInt8]
-    private var ends: Ends
     var expiresAtMilliseconds: Int64
     private var registeredAtMilliseconds: Int64
     private var updatedAtMilliseconds: Int64
+    /// aor, contact, contact key, contact parameters, Call-ID, User-Agent and the source
+    /// address's bytes, back to back; `ends` holds where each text stops (the address is the
+    /// rest: 4 or 16 bytes).
+    private var text: [UInt8]
+    private var ends: Ends
     private var cseq: UInt32
     private var port: UInt16
     private var qThousandths: Int16
@@ -25,7 +29,7 @@ struct StoredBinding: Sendable {
 
     private struct Ends: Sendable {
         var aor: UInt16 = 0, contact: UInt16 = 0, key: UInt16 = 0, parameters: UInt16 = 0
-        var callID: UInt16 = 0, userAgent: UInt16 = 0, source: UInt16 = 0
+        var callID: UInt16 = 0, userAgent: UInt16 = 0
     }
 
     private static let tcpFlag: UInt8 = 1
@@ -75,7 +79,6 @@ struct StoredBinding: Sendable {
         ends.callID = append(binding.callID)
         ends.userAgent = append(userAgentIndex == 0 ? binding.userAgent ?? "" : "")
         Self.append(binding.source.address, to: &text)
-        ends.source = UInt16(clamping: text.count)
         self.text = text
         self.ends = ends
         expiresAtMilliseconds = binding.expiresAt.milliseconds
@@ -111,7 +114,7 @@ struct StoredBinding: Sendable {
                 for index in from..<(from + count) { value = value << 8 | UInt64(stored[index]) }
                 return value
             }
-            if Int(ends.source) - start == 16 { return IPAddress(ipv6High: word(start, 8), low: word(start + 8, 8)) }
+            if stored.count - start == 16 { return IPAddress(ipv6High: word(start, 8), low: word(start + 8, 8)) }
             return IPAddress(ipv4: UInt32(truncatingIfNeeded: word(start, 4)))  // 4 bytes: the text before leaves room for 16
         }
     }
