@@ -16,10 +16,11 @@ struct BruteForcePolicy: Sendable {
     private(set) var sources: [IPAddress: FailingSource] = [:]
     /// Accounts that failed recently.
     private(set) var accounts: [String: TargetedAccount] = [:]
-    /// Successful registrations: a hash of (account, address) to its latest time. A hash keeps
-    /// this small enough to hold for every subscriber (the hasher is seeded per process, so an
-    /// attacker cannot aim at a collision).
-    private(set) var registrations: [Int: Int64] = [:]
+    /// Successful registrations: a hash of (account, address) to its latest time in whole
+    /// seconds. A hash and a 4-byte time keep this small enough to hold for every subscriber
+    /// (12 bytes a bucket; the hasher is seeded per process, so an attacker cannot aim at a
+    /// collision).
+    private(set) var registrations: [Int: UInt32] = [:]
     /// When the tables were last swept.
     private var lastSweepAt = Int64.min
 
@@ -204,15 +205,15 @@ struct BruteForcePolicy: Sendable {
         let now = event.timeMilliseconds
         let key = Self.pairKey(account, address)
         if registrations[key] == nil, registrations.count >= Self.maxRegistrations {
-            registrations.evictLeastRecentlyActive { $0 }
+            registrations.evictLeastRecentlyActive { Int64($0) }
         }
-        registrations[key] = now
+        registrations[key] = UInt32(clamping: now / 1000)
         if let index = accounts.index(forKey: account) { accounts.values[index].failures[address] = nil }
     }
 
     private func hasRegistered(_ account: String, from address: IPAddress, now: Int64) -> Bool {
         guard let at = registrations[Self.pairKey(account, address)] else { return false }
-        return now - at < settings.rememberRegistrationsMilliseconds
+        return now - Int64(at) * 1000 < settings.rememberRegistrationsMilliseconds
     }
 
     private static func pairKey(_ account: String, _ address: IPAddress) -> Int {
@@ -249,7 +250,7 @@ struct BruteForcePolicy: Sendable {
         let sprayWindow = settings.sprayWindowMilliseconds
         accounts = accounts.filter { _, record in record.sprayUntil > now || now - record.lastFailureAt < sprayWindow }
         let remember = settings.rememberRegistrationsMilliseconds
-        registrations = registrations.filter { now - $0.value < remember }
+        registrations = registrations.filter { now - Int64($0.value) * 1000 < remember }
     }
 
     /// A span for humans: `90s`, `15m`, `2h`, `7d`, or a mix (`1h30m`).
