@@ -35,8 +35,10 @@ public final class HistoryStore: Sendable {
         configuration.label = "HistoryStore"
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
-            // 32 MiB of page cache: the index pages that random keys touch stay in memory.
-            try db.execute(sql: "PRAGMA cache_size = -32768")
+            // 4 MiB of page cache per connection (SQLite's default is 2): the hot index pages
+            // stay in memory, and the rest is a read from the kernel's page cache. 32 MiB
+            // filled as history grew and cost 280 bytes per binding of RSS at 100,000 phones.
+            try db.execute(sql: "PRAGMA cache_size = -4096")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
