@@ -139,6 +139,12 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v7-no-bindings-expiry-index") { db in
+            // Issue 10: the registrar sweeps lapsed bindings from memory and removes each by its
+            // key, so nothing reads bindings by expiry; the index only cost page writes per
+            // REGISTER (its old entry deleted, the new one added).
+            try db.execute(sql: "DROP INDEX IF EXISTS bindings_expires_at")
+        }
         return migrator
     }()
 }

@@ -32,7 +32,7 @@ final class BanTests: StoreTestCase {
             XCTAssertEqual(
                 try db.columns(in: "ban_history").map(\.name), ["id", "target", "action", "at_ms", "source", "reason"])
             XCTAssertEqual(
-                try StoreSchema.migrator.appliedIdentifiers(db), ["v1-subscribers-bindings-meta", "v2-bans", "v3-operator", "v5-trunks", "v6-console-users"])
+                try StoreSchema.migrator.appliedIdentifiers(db), ["v1-subscribers-bindings-meta", "v2-bans", "v3-operator", "v5-trunks", "v6-console-users", "v7-no-bindings-expiry-index"])
         }
     }
 

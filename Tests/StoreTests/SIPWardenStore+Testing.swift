@@ -12,17 +12,6 @@ extension SIPWardenStore {
         try pool.write { db in try BanTable.upsert(ban, in: db) }
     }
 
-    /// The statement behind `removeBindings(expiringAtOrBefore:)` (its query plan is tested).
-    static let deleteExpiredBindingsSQL = "DELETE FROM bindings WHERE expires_at_ms <= ?"
-
-    /// Removes every binding whose expiry is at or before `expiringAtOrBefore`; returns how many.
-    func removeBindings(expiringAtOrBefore: Timestamp) throws -> Int {
-        try pool.write { db in
-            try db.execute(sql: Self.deleteExpiredBindingsSQL, arguments: [expiringAtOrBefore.milliseconds])
-            return db.changesCount
-        }
-    }
-
     /// The number of stored bindings, expired ones included.
     func bindingCount() throws -> Int {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM bindings") ?? 0 }
