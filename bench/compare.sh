@@ -21,6 +21,8 @@
 # sipwarden-normal (the same with store.durability normal: no fsync per commit);
 # sipwarden-nohistory (the same as sipwarden with history.enabled: false: the history's cost);
 # sipwarden-nodelay (the same as sipwarden with store.commit_delay_us: 0: the group commit's wait);
+# sipwarden-base (another build, configured as sipwarden: BASE_BIN_DIR names its release bin
+# directory, e.g. of a worktree at an older commit, for a before/after in one run);
 # kamailio (bench/kamailio/kamailio.cfg: usrloc in memory, auth_db on SQLite, 2 workers);
 # kamailio-wb (the same with usrloc write-back to SQLite every 10 s).
 # It builds nothing: it runs the binaries `swift build -c release --show-bin-path` names,
@@ -41,6 +43,8 @@ SW_PORT=${SW_PORT:-25170}           # SIPp uses the server's port + 1 for itself
 SW_NORMAL_PORT=${SW_NORMAL_PORT:-25200}
 SW_NOHISTORY_PORT=${SW_NOHISTORY_PORT:-25210}
 SW_NODELAY_PORT=${SW_NODELAY_PORT:-25220}
+SW_BASE_PORT=${SW_BASE_PORT:-25230}
+BASE_BIN_DIR=${BASE_BIN_DIR:-}       # sipwarden-base: the release bin directory of the other build
 KAM_PORT=${KAM_PORT:-25180}
 KAM_WB_PORT=${KAM_WB_PORT:-25190}
 SW_TRUSTED=${SW_TRUSTED-127.0.0.1/32}  # SIPWarden's `trusted` ranges (never rate-limited nor banned); empty: none
@@ -55,7 +59,10 @@ KEEP_WORK=${KEEP_WORK:-0}
 
 for server in $SERVERS; do
   case $server in sipwarden|sipwarden-normal|sipwarden-nohistory|sipwarden-nodelay|kamailio|kamailio-wb) ;;
-    *) echo "compare.sh: unknown server '$server' (sipwarden, sipwarden-normal, sipwarden-nohistory, sipwarden-nodelay, kamailio, kamailio-wb)" >&2; exit 2 ;; esac
+    sipwarden-base)
+      [[ -n "$BASE_BIN_DIR" && -x "$BASE_BIN_DIR/sipwarden" ]] \
+        || { echo "compare.sh: sipwarden-base needs BASE_BIN_DIR, the release bin directory of the other build (BASE_BIN_DIR=/path/.build/release)" >&2; exit 2; } ;;
+    *) echo "compare.sh: unknown server '$server' (sipwarden, sipwarden-normal, sipwarden-nohistory, sipwarden-nodelay, sipwarden-base, kamailio, kamailio-wb)" >&2; exit 2 ;; esac
 done
 for rate in $RATES; do
   [[ $rate =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: bad rate '$rate'" >&2; exit 2; }
@@ -73,7 +80,7 @@ mkdir -p "$RESULTS"
 REPORT="$RESULTS/compare-$(date -u +%Y%m%dT%H%M%SZ).txt"
 declare -A ROOT_PID=() PORT_OF=()
 PORT_OF[sipwarden]=$SW_PORT; PORT_OF[sipwarden-normal]=$SW_NORMAL_PORT; PORT_OF[sipwarden-nohistory]=$SW_NOHISTORY_PORT
-PORT_OF[sipwarden-nodelay]=$SW_NODELAY_PORT
+PORT_OF[sipwarden-nodelay]=$SW_NODELAY_PORT; PORT_OF[sipwarden-base]=$SW_BASE_PORT
 PORT_OF[kamailio]=$KAM_PORT; PORT_OF[kamailio-wb]=$KAM_WB_PORT
 
 # Every server runs under `timeout` with a budget covering the whole run, and is stopped on
@@ -198,24 +205,29 @@ SERVER_LIMIT=$((nservers * nrates * (SIPP_LIMIT + PAUSE + QUIET_WAIT + 5) + 300)
 # Binaries and users.
 # (with the shared libraries beside them: the policy API library and the plugins the daemon
 # loads from its own directory)
-mkdir -p "$WORK/bin"
-cp "$BIN_DIR/sipwarden" "$BIN_DIR/sipwardenctl" "$WORK/bin/"
-for library in "$BIN_DIR"/*.so; do [[ -e "$library" ]] && cp "$library" "$WORK/bin/"; done
+copy_build() {  # FROM TO
+  mkdir -p "$2"
+  cp "$1/sipwarden" "$1/sipwardenctl" "$2/"
+  for library in "$1"/*.so; do [[ -e "$library" ]] && cp "$library" "$2/"; done
+}
+copy_build "$BIN_DIR" "$WORK/bin"
+[[ -n "$BASE_BIN_DIR" ]] && copy_build "$BASE_BIN_DIR" "$WORK/base-bin"
 gcc -O2 -shared -fPIC -o "$WORK/precise_clock.so" bench/sipp_precise_clock.c -ldl
 bash bench/make_users.sh "$WORK/users.csv" "$USERS" 100000
 
 start_sipwarden() {  # NAME PORT [extra sipwarden flags]
   local name=$1 port=$2; shift 2
   local dir="$WORK/$name"; mkdir -p "$dir"
-  timeout "$SERVER_LIMIT" "$WORK/bin/sipwarden" --listen "udp:127.0.0.1:$port" --data-dir "$dir" \
+  local bin="$WORK/bin"; [[ $name == sipwarden-base ]] && bin="$WORK/base-bin"
+  timeout "$SERVER_LIMIT" "$bin/sipwarden" --listen "udp:127.0.0.1:$port" --data-dir "$dir" \
       --control-socket "$dir/control.sock" --firewall memory --log-level warning "$@" 2> "$dir/daemon.log" &
   ROOT_PID[$name]=$!
   for _ in $(seq 1 200); do
-    "$WORK/bin/sipwardenctl" --socket "$dir/control.sock" subscriber list --json >/dev/null 2>&1 && break
+    "$bin/sipwardenctl" --socket "$dir/control.sock" subscriber list --json >/dev/null 2>&1 && break
     kill -0 "${ROOT_PID[$name]}" 2>/dev/null || break
     sleep 0.05
   done
-  "$WORK/bin/sipwardenctl" --socket "$dir/control.sock" subscriber import "$WORK/users.csv" >/dev/null \
+  "$bin/sipwardenctl" --socket "$dir/control.sock" subscriber import "$WORK/users.csv" >/dev/null \
     || { echo "compare.sh: $name did not start or import failed; see $dir/daemon.log" >&2; tail -n 30 "$dir/daemon.log" >&2; exit 1; }
   wait_ready "$name" "$port" "$dir/daemon.log"
 }
@@ -256,6 +268,10 @@ for server in $SERVERS; do
       sipwarden_config "$WORK/nohistory.yaml"
       printf 'history:\n  enabled: false\n' >> "$WORK/nohistory.yaml"
       start_sipwarden sipwarden-nohistory "$SW_NOHISTORY_PORT" --config "$WORK/nohistory.yaml" ;;
+    sipwarden-base)
+      sipwarden_config "$WORK/base.yaml"
+      if [[ -s "$WORK/base.yaml" ]]; then start_sipwarden sipwarden-base "$SW_BASE_PORT" --config "$WORK/base.yaml"
+      else start_sipwarden sipwarden-base "$SW_BASE_PORT"; fi ;;
     sipwarden-nodelay)
       sipwarden_config "$WORK/nodelay.yaml"
       printf 'store:\n  commit_delay_us: 0\n' >> "$WORK/nodelay.yaml"
@@ -270,6 +286,7 @@ describe() {
     sipwarden)   echo "sipwarden   : $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources Package.swift 2>/dev/null || echo ' + uncommitted changes in Sources'), release binary of $(date -u -r "$BIN_DIR/sipwarden" +%FT%TZ), store.durability full (fsync per group commit), trusted: [${SW_TRUSTED}]" ;;
     sipwarden-normal) echo "sipwarden-normal: the same binary with store.durability normal (survives kill -9, not a power cut)" ;;
     sipwarden-nohistory) echo "sipwarden-nohistory: the same binary with history.enabled: false (no registration history)" ;;
+    sipwarden-base) echo "sipwarden-base: the build in $BASE_BIN_DIR ($(git -C "$BASE_BIN_DIR" rev-parse --short HEAD 2>/dev/null || echo 'commit unknown'), release binary of $(date -u -r "$BASE_BIN_DIR/sipwarden" +%FT%TZ)), configured as sipwarden" ;;
     sipwarden-nodelay) echo "sipwarden-nodelay: the same binary with store.commit_delay_us: 0 (transactions back to back)" ;;
     kamailio)    echo "kamailio    : $(kamailio -v 2>/dev/null | head -n 1 | sed 's/^version: //; s/ *$//'), bench/kamailio/kamailio.cfg, usrloc in memory (db_mode 0), auth_db on SQLite, -n $KAM_CHILDREN -m $KAM_SHM_MB -M $KAM_PKG_MB -b $KAM_RCVBUF" ;;
     kamailio-wb) echo "kamailio-wb : the same with usrloc write-back (db_mode 2) to SQLite every 10 s" ;;
