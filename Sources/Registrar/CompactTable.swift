@@ -94,11 +94,16 @@ struct CompactTable<Value: BitwiseCopyable & Sendable>: Sendable {
     private mutating func resize(to newBits: Int) {
         let oldKeys = keys
         let oldValues = values
+        rebuild(bits: newBits, from: oldKeys.indices.lazy.filter { oldKeys[$0] != 0 }.map { (oldKeys[$0], oldValues[$0]) })
+    }
+
+    /// Empty buckets, 2^`bits` of them, then `entries` inserted.
+    private mutating func rebuild(bits newBits: Int, from entries: some Sequence<(UInt64, Value)>) {
         bits = newBits
         keys = Array(repeating: 0, count: 1 << newBits)
         values = Array(repeating: filler, count: 1 << newBits)
         count = 0
-        for index in oldKeys.indices where oldKeys[index] != 0 { insert(oldKeys[index], oldValues[index]) }
+        for (key, value) in entries { insert(key, value) }
     }
 
     /// Calls `body` with every entry, in no particular order.
@@ -117,10 +122,6 @@ struct CompactTable<Value: BitwiseCopyable & Sendable>: Sendable {
         guard kept.count < count else { return }
         var bits = 4
         while kept.count * 8 > (1 << bits) * 7 { bits += 1 }
-        self.bits = bits
-        keys = Array(repeating: 0, count: 1 << bits)
-        values = Array(repeating: filler, count: 1 << bits)
-        count = 0
-        for (key, value) in kept { insert(key, value) }
+        rebuild(bits: bits, from: kept)
     }
 }

@@ -114,7 +114,10 @@ public struct LocationService: Sendable {
     /// Inserts `binding` or replaces the one with the same AOR and contact key.
     public mutating func upsert(_ binding: Binding) {
         let stored = StoredBinding(binding, userAgentIndex: sharedUserAgentIndex(binding.userAgent))
-        if let index = slotIndex(aor: binding.aor, contactKey: binding.contactKey) {
+        // One hash and one walk of the AOR's chain serve the lookup and the AOR count.
+        let hash = Self.hash(binding.aor)
+        let existing = slotIndices(of: binding.aor, hash: hash)
+        if let index = slot(withContactKey: binding.contactKey, among: existing) {
             if let previous = slots[Int(index)], !previous.hasSource(binding.source.address) {
                 uncount(previous.sourceAddress)
                 countsBySourceIP[binding.source.address, default: 0] += 1
@@ -133,8 +136,8 @@ public struct LocationService: Sendable {
             slots.append(stored)
             nextInChain.append(-1)
         }
-        if slotIndices(of: binding.aor).isEmpty { aorCount += 1 }
-        link(index, hash: Self.hash(binding.aor))
+        if existing.isEmpty { aorCount += 1 }
+        link(index, hash: hash)
         file(index, expiringAt: binding.expiresAt)
         countsBySourceIP[binding.source.address, default: 0] += 1
         count += 1
@@ -197,9 +200,17 @@ public struct LocationService: Sendable {
         return indices
     }
 
-    private func slotIndices(of aor: String) -> [Int32] {
-        guard let head = chainHeads[Self.hash(aor)] else { return [] }
-        return chain(from: head).filter { slots[Int($0)]?.belongs(to: aor) ?? false }
+    private func slotIndices(of aor: String) -> [Int32] { slotIndices(of: aor, hash: Self.hash(aor)) }
+
+    /// The slots of `aor` (whose hash is `hash`), in registration order.
+    private func slotIndices(of aor: String, hash: UInt64) -> [Int32] {
+        var indices: [Int32] = []
+        var index = chainHeads[hash] ?? -1
+        while index >= 0 {
+            if slots[Int(index)]?.belongs(to: aor) ?? false { indices.append(index) }
+            index = nextInChain[Int(index)]
+        }
+        return indices
     }
 
     /// Appends slot `index` to the end of its hash's chain.
@@ -232,7 +243,11 @@ public struct LocationService: Sendable {
     }
 
     private func slotIndex(aor: String, contactKey: String) -> Int32? {
-        slotIndices(of: aor).first { slots[Int($0)]?.hasContactKey(contactKey) ?? false }
+        slot(withContactKey: contactKey, among: slotIndices(of: aor))
+    }
+
+    private func slot(withContactKey contactKey: String, among indices: [Int32]) -> Int32? {
+        indices.first { slots[Int($0)]?.hasContactKey(contactKey) ?? false }
     }
 
     private mutating func removeSlot(_ index: Int32) -> Binding? {
@@ -242,8 +257,9 @@ public struct LocationService: Sendable {
         freeSlots.append(index)
         uncount(binding.source.address)
         count -= 1
-        unlink(index, hash: Self.hash(binding.aor))
-        if slotIndices(of: binding.aor).isEmpty { aorCount -= 1 }
+        let hash = Self.hash(binding.aor)
+        unlink(index, hash: hash)
+        if slotIndices(of: binding.aor, hash: hash).isEmpty { aorCount -= 1 }
         return binding
     }
 
