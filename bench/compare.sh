@@ -257,10 +257,10 @@ sipwarden_config() {  # FILE [durability]
 }
 for server in $SERVERS; do
   case $server in
-    sipwarden)
-      sipwarden_config "$WORK/sipwarden.yaml"
-      if [[ -s "$WORK/sipwarden.yaml" ]]; then start_sipwarden sipwarden "$SW_PORT" --config "$WORK/sipwarden.yaml"
-      else start_sipwarden sipwarden "$SW_PORT"; fi ;;
+    sipwarden|sipwarden-base)  # the same configuration; sipwarden-base runs the other build
+      sipwarden_config "$WORK/$server.yaml"
+      if [[ -s "$WORK/$server.yaml" ]]; then start_sipwarden "$server" "${PORT_OF[$server]}" --config "$WORK/$server.yaml"
+      else start_sipwarden "$server" "${PORT_OF[$server]}"; fi ;;
     sipwarden-normal)
       sipwarden_config "$WORK/normal.yaml" normal
       start_sipwarden sipwarden-normal "$SW_NORMAL_PORT" --config "$WORK/normal.yaml" ;;
@@ -268,10 +268,6 @@ for server in $SERVERS; do
       sipwarden_config "$WORK/nohistory.yaml"
       printf 'history:\n  enabled: false\n' >> "$WORK/nohistory.yaml"
       start_sipwarden sipwarden-nohistory "$SW_NOHISTORY_PORT" --config "$WORK/nohistory.yaml" ;;
-    sipwarden-base)
-      sipwarden_config "$WORK/base.yaml"
-      if [[ -s "$WORK/base.yaml" ]]; then start_sipwarden sipwarden-base "$SW_BASE_PORT" --config "$WORK/base.yaml"
-      else start_sipwarden sipwarden-base "$SW_BASE_PORT"; fi ;;
     sipwarden-nodelay)
       sipwarden_config "$WORK/nodelay.yaml"
       printf 'store:\n  commit_delay_us: 0\n' >> "$WORK/nodelay.yaml"
