@@ -169,11 +169,12 @@ public enum ConfigurationLoader {
             case "tcp_idle_timeout": configuration.tcpIdleTimeout = try reader.integer(value, key: path, range: 1...86_400)
             case "transaction_lifetime": configuration.transactionLifetime = try reader.integer(value, key: path, range: 0...600)
             case "tcp_first_message_timeout": configuration.tcpFirstMessageTimeout = try reader.integer(value, key: path, range: 0...3600)
+            case "udp_sockets": configuration.udpSockets = Int(try reader.integer(value, key: path, range: 0...64))
             case "tcp_max_connections_per_source":
                 configuration.tcpMaxConnectionsPerSource = Int(try reader.integer(value, key: path, range: 0...1_000_000))
             default:
                 throw reader.unknownKey(path, known: ["max_message_size", "tcp_idle_timeout", "transaction_lifetime", "tcp_first_message_timeout",
-                                                      "tcp_max_connections_per_source"].map { "transport." + $0 })
+                                                      "tcp_max_connections_per_source", "udp_sockets"].map { "transport." + $0 })
             }
         }
     }

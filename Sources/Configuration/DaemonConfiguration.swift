@@ -33,6 +33,9 @@ public struct DaemonConfiguration: Sendable {
     public var forceRport = true
     /// Largest SIP message accepted, bytes (`transport.max_message_size`).
     public var maxMessageSize = 65536
+    /// UDP sockets per UDP listen address, each read by its own event loop
+    /// (`transport.udp_sockets`); 0: one per event loop (one per CPU core).
+    public var udpSockets = 0
     /// Seconds a TCP connection may stay silent before it is closed (`transport.tcp_idle_timeout`).
     public var tcpIdleTimeout: Int64 = 600
     /// Seconds a new TCP connection has to send a complete SIP message before it is closed as

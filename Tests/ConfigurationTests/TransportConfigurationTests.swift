@@ -28,11 +28,14 @@ final class TransportConfigurationTests: XCTestCase {
             transport:
               tcp_first_message_timeout: 0
               tcp_max_connections_per_source: 2
+              udp_sockets: 3
             """, file: "t.yaml")
         XCTAssertEqual(configuration.securityLogPath, "/tmp/s.log")
         XCTAssertEqual(configuration.securityLogLimits, SecurityLogLimits(repeatAfter: 3, repeatInterval: 30, maxLinesPerSecond: 0, maxSources: 500))
         XCTAssertEqual(configuration.tcpFirstMessageTimeout, 0)
         XCTAssertEqual(configuration.tcpMaxConnectionsPerSource, 2)
+        XCTAssertEqual(configuration.udpSockets, 3)
+        XCTAssertEqual(try ConfigurationLoader.parse(yaml: "", file: "t.yaml").udpSockets, 0, "default: one per event loop")
     }
 
     func testBadValuesNameTheFileKeyAndValue() {
@@ -43,6 +46,7 @@ final class TransportConfigurationTests: XCTestCase {
             ("security_log:\n  max_lines: 5", "t.yaml: security_log.max_lines: invalid value '': unknown key"),
             ("transport:\n  tcp_first_message_timeout: soon", "t.yaml: transport.tcp_first_message_timeout: invalid value 'soon'"),
             ("transport:\n  tcp_max_connections_per_source: -4", "t.yaml: transport.tcp_max_connections_per_source: invalid value '-4'"),
+            ("transport:\n  udp_sockets: 65", "t.yaml: transport.udp_sockets: invalid value '65'"),
         ]
         for (yaml, expected) in cases {
             XCTAssertThrowsError(try ConfigurationLoader.parse(yaml: yaml, file: "t.yaml"), yaml) { error in

@@ -93,4 +93,28 @@ final class ListenFailureTests: XCTestCase {
         XCTAssertEqual(error?.description,
                        "udp:127.0.0.1:\(port): address already in use — another sipwarden or SIP server is running there?")
     }
+
+    func testAUDPPortHeldWithReusePortFailsTheStart() async throws {
+        // The daemon's own UDP sockets set SO_REUSEPORT (one per event loop); a second daemon
+        // of the same user would join such a group and take part of the traffic. Its start
+        // must fail as against any other holder.
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        var one: Int32 = 1
+        XCTAssertEqual(setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        XCTAssertEqual(withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }, 0)
+        defer { close(fd) }
+        var bound = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        let port = Int(UInt16(bigEndian: bound.sin_port))
+
+        let error = try await failedStart(listen: "udp:127.0.0.1:\(port)")
+        XCTAssertEqual(error?.description,
+                       "udp:127.0.0.1:\(port): address already in use — another sipwarden or SIP server is running there?")
+    }
 }

@@ -121,7 +121,7 @@ public final class SIPWardenDaemon: Sendable {
         do {
             for address in configuration.listen {
                 do {
-                    channels.append(try await bind(address, service: service, group: group))
+                    channels.append(contentsOf: try await bind(address, service: service, group: group))
                     logger.info("listening", metadata: ["address": "\(address)"])
                 } catch let error as ListenError where configuration.listenIsDefault && address.isIPv6 && !error.isAddressInUse {
                     logger.warning("IPv6 listener not opened; continuing on IPv4", metadata: ["address": "\(address)", "error": "\(error)"])
@@ -173,7 +173,7 @@ public final class SIPWardenDaemon: Sendable {
     }
 
     /// Opens one listener; a failure is a `ListenError` naming the address and why.
-    private func bind(_ address: ListenAddress, service: SIPService, group: EventLoopGroup) async throws -> any Channel {
+    private func bind(_ address: ListenAddress, service: SIPService, group: EventLoopGroup) async throws -> [any Channel] {
         do {
             return try await SIPListener.open(address, service: service, configuration: configuration, group: group)
         } catch let error as IOError {

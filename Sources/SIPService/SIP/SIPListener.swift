@@ -1,4 +1,7 @@
 import Configuration
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOPosix
 
@@ -6,29 +9,44 @@ import NIOPosix
 /// framed message goes to a `SIPService`.
 public enum SIPListener {
     /// Binds `address` on `group` and feeds what arrives to `service`, with the message size
-    /// and TCP idle timeout of `configuration`. A UDP socket also carries the keepalive probes.
+    /// and TCP idle timeout of `configuration`: a TCP listener, or for UDP one socket per event
+    /// loop (`transport.udp_sockets`) sharing the address. The first UDP socket also carries the
+    /// keepalive probes.
     ///
     /// - Throws: NIO's error for a bind that fails (`IOError` with the errno when the kernel refused).
     public static func open(
         _ address: ListenAddress, service: SIPService, configuration: DaemonConfiguration, group: any EventLoopGroup
-    ) async throws -> any Channel {
+    ) async throws -> [any Channel] {
         let ipv6Only = ChannelOptions.Types.SocketOption(level: .init(rawValue: CInt(IPPROTO_IPV6)), name: .init(rawValue: CInt(IPV6_V6ONLY)))
         switch address.transport {
         case .udp:
             let slot = max(configuration.maxMessageSize, 65536)
-            // No SO_REUSEADDR: on UDP it would let a second daemon bind the same address and
-            // take the traffic; the bind must fail instead (UDP has no TIME_WAIT to wait out).
-            var bootstrap = DatagramBootstrap(group: group)
-                .channelOption(.socketOption(.so_rcvbuf), value: 8 << 20)
-                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: slot * 16))
-                .channelOption(.datagramVectorReadMessageCount, value: 16)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(service: service)) }
+            // One socket per event loop (`transport.udp_sockets`), all on the address; no
+            // SO_REUSEADDR: on UDP it would let a second daemon bind the address and take the
+            // traffic; the bind must fail instead (see UDPSocketGroup).
+            let loops = Array(group.makeIterator())
+            let count = configuration.udpSockets == 0 ? loops.count : configuration.udpSockets
+            let target = try SocketAddress.makeAddressResolvingHost(address.host, port: address.port)
+            let descriptors = try UDPSocketGroup.bind(target, count: count, ipv6Only: address.isIPv6)
+            var channels: [any Channel] = []
+            do {
+                for (index, descriptor) in descriptors.enumerated() {
+                    let bootstrap = DatagramBootstrap(group: loops[index % loops.count])
+                        .channelOption(.socketOption(.so_rcvbuf), value: 8 << 20)
+                        .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: slot * 16))
+                        .channelOption(.datagramVectorReadMessageCount, value: 16)
+                        .channelInitializer { channel in
+                            channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(service: service)) }
+                        }
+                    channels.append(try await bootstrap.withBoundSocket(descriptor).get())
                 }
-            if address.isIPv6 { bootstrap = bootstrap.channelOption(ipv6Only, value: 1) }
-            let channel = try await bootstrap.bind(host: address.host, port: address.port).get()
-            service.keepalive.addUDPListener(channel)  // keepalive probes leave from the listening socket
-            return channel
+            } catch {
+                for channel in channels { try? await channel.close() }
+                for descriptor in descriptors.dropFirst(channels.count) { close(descriptor) }
+                throw error
+            }
+            service.keepalive.addUDPListener(channels[0])  // keepalive probes leave from the first socket
+            return channels
         case .tcp:
             let idle = TimeAmount.seconds(configuration.tcpIdleTimeout)
             let maxMessageSize = configuration.maxMessageSize
@@ -45,7 +63,7 @@ public enum SIPListener {
                     }
                 }
             if address.isIPv6 { bootstrap = bootstrap.serverChannelOption(ipv6Only, value: 1) }
-            return try await bootstrap.bind(host: address.host, port: address.port).get()
+            return [try await bootstrap.bind(host: address.host, port: address.port).get()]
         }
     }
 }
