@@ -7,22 +7,14 @@ import XCTest
 import Glibc
 #endif
 
-/// The UDP sockets of one listen address: bound together, datagrams spread over all of them,
-/// the address refused while anything else holds it.
+/// The UDP sockets of one listen address: bound together, one source's datagrams on one socket
+/// in order, many sources spread over all of them, the address refused while anything else holds it.
 final class UDPSocketGroupTests: XCTestCase {
     private func port(of descriptor: CInt) -> Int {
         var bound = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
         return Int(UInt16(bigEndian: bound.sin_port))
-    }
-
-    /// Datagrams waiting on a non-blocking socket.
-    private func drain(_ descriptor: CInt) -> Int {
-        var buffer = [UInt8](repeating: 0, count: 64)
-        var count = 0
-        while recv(descriptor, &buffer, buffer.count, 0) > 0 { count += 1 }
-        return count
     }
 
     func testAnEphemeralPortIsChosenOnceAndSharedByEverySocket() throws {
@@ -34,25 +26,49 @@ final class UDPSocketGroupTests: XCTestCase {
         XCTAssertNotEqual(ports.first, 0)
     }
 
-    func testDatagramsFromOneSourceReachEverySocketAndNoneIsLost() throws {
-        let descriptors = try UDPSocketGroup.bind(try SocketAddress(ipAddress: "127.0.0.1", port: 0), count: 2, ipv6Only: false)
-        defer { descriptors.forEach { close($0) } }
-        let target = try SocketAddress(ipAddress: "127.0.0.1", port: port(of: descriptors[0]))
-        let client = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        defer { close(client) }
-        // One source address and port: the kernel's default choice (a hash of the source)
-        // would give every datagram to the same socket.
-        let sent = 400
-        for index in 0..<sent {
-            let payload = Array("datagram \(index)".utf8)
+    /// Sends `count` datagrams from `client` to `target`, numbered from `first`.
+    private func send(_ count: Int, from client: CInt, to target: SocketAddress, first: Int = 0) {
+        for index in first..<(first + count) {
+            let payload = Array("\(index)".utf8)
             let result = target.withSockAddr { address, length in sendto(client, payload, payload.count, 0, address, socklen_t(length)) }
             XCTAssertEqual(result, payload.count)
         }
-        usleep(100_000)
-        let received = descriptors.map(drain)
-        XCTAssertEqual(received.reduce(0, +), sent, "every datagram reaches one of the sockets: \(received)")
-        for (index, count) in received.enumerated() {
-            XCTAssertGreaterThan(count, sent / 8, "socket \(index) got \(count) of \(sent): the datagrams are not spread (\(received))")
+    }
+
+    /// The numbers of the datagrams waiting on a non-blocking socket, in arrival order.
+    private func received(_ descriptor: CInt) -> [Int] {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        var numbers: [Int] = []
+        while true {
+            let length = recv(descriptor, &buffer, buffer.count, 0)
+            guard length > 0 else { return numbers }
+            numbers.append(Int(String(decoding: buffer[..<length], as: UTF8.self)) ?? -1)
+        }
+    }
+
+    func testOneSourceKeepsToOneSocketInOrderAndManySourcesReachEverySocket() throws {
+        let descriptors = try UDPSocketGroup.bind(try SocketAddress(ipAddress: "127.0.0.1", port: 0), count: 2, ipv6Only: false)
+        defer { descriptors.forEach { close($0) } }
+        let target = try SocketAddress(ipAddress: "127.0.0.1", port: port(of: descriptors[0]))
+
+        let client = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(client) }
+        send(200, from: client, to: target)
+        usleep(50_000)
+        let one = descriptors.map(received)
+        XCTAssertEqual(one.filter { !$0.isEmpty }.count, 1, "one source's datagrams take one socket: \(one.map(\.count))")
+        XCTAssertEqual(one.flatMap { $0 }, Array(0..<200), "all of them, in the order sent")
+
+        // Sixty-four sources (ports): the hash spreads them; a socket left without any would
+        // mean the group is not shared (the chance of that by hash is 2^-63).
+        let clients = (0..<64).map { _ in socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0) }
+        defer { clients.forEach { close($0) } }
+        for (index, client) in clients.enumerated() { send(5, from: client, to: target, first: index * 5) }
+        usleep(50_000)
+        let many = descriptors.map(received)
+        XCTAssertEqual(many.flatMap { $0 }.sorted(), Array(0..<320), "none lost")
+        for (index, numbers) in many.enumerated() {
+            XCTAssertFalse(numbers.isEmpty, "socket \(index) got nothing from 64 sources: \(many.map(\.count))")
         }
     }
 

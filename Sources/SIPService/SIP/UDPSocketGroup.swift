@@ -7,11 +7,14 @@ import NIOCore
 /// address with `SO_REUSEPORT`, so several threads take datagrams off the one address, as
 /// Kamailio's UDP workers share theirs.
 ///
-/// The kernel picks the socket of each datagram with a classic BPF program attached to the
-/// group (`SO_ATTACH_REUSEPORT_CBPF`): a random one. Its default, a hash of the source address
-/// and port, would give all of one busy source's datagrams (a trunk, a load generator, an
-/// attacker's flood) to one thread. Every socket feeds the same `SIPService`, whose state is
-/// shared behind its locks, so which socket a datagram takes changes nothing but the thread.
+/// The kernel picks the socket of each datagram by a hash of its source address and port, so
+/// one source's datagrams always take the same socket and thread, in the order they arrived,
+/// as one TCP connection's messages stay on one event loop. That order matters to clients: a
+/// random choice (tried, with a BPF program) let a retransmitted REGISTER's fresh 401 overtake
+/// the answer to the original, and SIPp aborted thousands of registrations on the unexpected
+/// 401. So the work spreads over the threads across sources (phones), and one source's flood
+/// occupies one thread, not all. Every socket feeds the same `SIPService`, whose state is
+/// shared behind its locks.
 ///
 /// `SO_REUSEPORT` would also let a second daemon of the same user join the address and take
 /// part of its traffic. So the address is first bound without it, by a socket closed at once:
@@ -36,7 +39,6 @@ enum UDPSocketGroup {
                 try bindSocket(socket, to: target)
                 if index == 0, (target.port ?? 0) == 0 { target = try localAddress(of: socket) }
             }
-            if descriptors.count > 1 { try attachRandomSelection(descriptors[0], groupSize: descriptors.count) }
             return descriptors
         } catch {
             for descriptor in descriptors { close(descriptor) }
@@ -90,37 +92,5 @@ enum UDPSocketGroup {
             default: throw IOError(errnoCode: EAFNOSUPPORT, reason: "getsockname")
             }
         }
-    }
-
-    /// One instruction of a classic BPF program (`struct sock_filter`).
-    private struct Instruction {
-        var code: UInt16
-        var jumpIfTrue: UInt8 = 0
-        var jumpIfFalse: UInt8 = 0
-        var operand: UInt32
-    }
-
-    /// A classic BPF program (`struct sock_fprog`).
-    private struct Program {
-        var length: UInt16
-        var instructions: UnsafeMutablePointer<Instruction>?
-    }
-
-    /// Attaches "return a random index below `groupSize`" to the group `socket` belongs to.
-    private static func attachRandomSelection(_ socket: CInt, groupSize: Int) throws {
-        let loadWord: UInt16 = 0x00 | 0x00 | 0x20   // BPF_LD | BPF_W | BPF_ABS
-        let modulo: UInt16 = 0x04 | 0x90 | 0x00     // BPF_ALU | BPF_MOD | BPF_K
-        let returnA: UInt16 = 0x06 | 0x10           // BPF_RET | BPF_A
-        let randomOffset = UInt32(bitPattern: -0x1000 + 56)  // SKF_AD_OFF + SKF_AD_RANDOM
-        var instructions = [
-            Instruction(code: loadWord, operand: randomOffset),
-            Instruction(code: modulo, operand: UInt32(groupSize)),
-            Instruction(code: returnA, operand: 0),
-        ]
-        let result = instructions.withUnsafeMutableBufferPointer { buffer -> CInt in
-            var program = Program(length: UInt16(buffer.count), instructions: buffer.baseAddress)
-            return setsockopt(socket, SOL_SOCKET, 51 /* SO_ATTACH_REUSEPORT_CBPF */, &program, socklen_t(MemoryLayout<Program>.size))
-        }
-        guard result == 0 else { throw IOError(errnoCode: errno, reason: "setsockopt(SO_ATTACH_REUSEPORT_CBPF)") }
     }
 }
