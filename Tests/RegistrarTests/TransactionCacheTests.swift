@@ -31,4 +31,26 @@ final class TransactionCacheTests: XCTestCase {
         XCTAssertNil(cache.state(of: keys[0]))
         XCTAssertEqual(cache.state(of: keys[4]), .pending)
     }
+
+    func testChallengeSeedsAreKeptApartBoundedAndExpire() throws {
+        var cache = TransactionCache(lifetimeSeconds: 32, capacity: 100, challengeCapacity: 3)
+        func key(_ index: Int) throws -> TransactionCache.Key {
+            TransactionCache.Key(request: try RegisterBuilder.request(via: "SIP/2.0/UDP 192.0.2.10;branch=z9hG4bKc\(index)"), source: RegisterBuilder.source)
+        }
+        let pending = try key(100)
+        cache.begin(pending, now: .t0)
+        let seed = TransactionCache.ChallengeSeed(salt: 42, time: .t0)
+        cache.challenged(try key(0), seed: seed)
+        XCTAssertEqual(cache.challengeSeed(of: try key(0), now: .t0.adding(seconds: 1)), seed)
+        cache.challenged(try key(0), seed: TransactionCache.ChallengeSeed(salt: 7, time: .t0.adding(seconds: 1)))
+        XCTAssertEqual(cache.challengeSeed(of: try key(0), now: .t0.adding(seconds: 1)), seed, "the first seed stays")
+        XCTAssertNil(cache.challengeSeed(of: try key(0), now: .t0.adding(seconds: 32)), "a seed lives the transaction lifetime")
+        XCTAssertNil(cache.state(of: try key(0)), "a challenge is not a transaction state")
+
+        for index in 1...5 { cache.challenged(try key(index), seed: TransactionCache.ChallengeSeed(salt: UInt64(index), time: .t0)) }
+        XCTAssertLessThanOrEqual(cache.challengeCount, 3)
+        XCTAssertNil(cache.challengeSeed(of: try key(0), now: .t0), "oldest first")
+        XCTAssertEqual(cache.challengeSeed(of: try key(5), now: .t0)?.salt, 5)
+        XCTAssertEqual(cache.state(of: pending), .pending, "a flood of challenges never evicts a transaction")
+    }
 }

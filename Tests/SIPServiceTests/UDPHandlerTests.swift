@@ -72,6 +72,31 @@ final class UDPHandlerTests: XCTestCase {
         XCTAssertEqual(harness.store.bindingTransactions, transactions, "a retransmission commits nothing")
     }
 
+    func testARetransmittedChallengedRegisterGetsTheSame401AndANewOneAFreshChallenge() async throws {
+        let harness = try ServiceHarness()
+        let channel = try await channel(harness)
+        let first = ServiceHarness.register(from: phone, cseq: 1)
+        try await channel.writeInbound(try datagram(first, from: phone))
+        let original = try await channel.waitForOutboundWrite(as: AddressedEnvelope<ByteBuffer>.self)
+        XCTAssertEqual(try ServiceHarness.response(original.data).statusCode, 401)
+        try await channel.writeInbound(try datagram(first, from: phone))
+        let again = try await channel.waitForOutboundWrite(as: AddressedEnvelope<ByteBuffer>.self)
+        XCTAssertEqual(String(decoding: again.data.readableBytesView, as: UTF8.self), String(decoding: original.data.readableBytesView, as: UTF8.self),
+                       "the same 401: same nonce, same To tag")
+        // A new transaction (the next CSeq, a new branch) is challenged afresh.
+        try await channel.writeInbound(try datagram(ServiceHarness.register(from: phone, cseq: 2), from: phone))
+        let fresh = try ServiceHarness.response(try await channel.waitForOutboundWrite(as: AddressedEnvelope<ByteBuffer>.self).data)
+        let originalChallenge = try ServiceHarness.response(original.data)
+        XCTAssertEqual(fresh.statusCode, 401)
+        XCTAssertNotEqual(fresh.headers.values("WWW-Authenticate"), originalChallenge.headers.values("WWW-Authenticate"))
+        // The repeated 401's nonce works: the phone answers it and registers.
+        let authorization = try ServiceHarness.authorization(
+            answering: try XCTUnwrap(try ServiceHarness.response(again.data).headers.values("WWW-Authenticate").first))
+        try await channel.writeInbound(try datagram(ServiceHarness.register(from: phone, cseq: 3, authorization: authorization), from: phone))
+        let ok = try ServiceHarness.response(try await channel.waitForOutboundWrite(as: AddressedEnvelope<ByteBuffer>.self).data)
+        XCTAssertEqual(ok.statusCode, 200)
+    }
+
     func testAFailedCommitIsAnswered500AndNothingIsKept() async throws {
         let harness = try ServiceHarness()
         let channel = try await channel(harness)

@@ -139,14 +139,18 @@ public final class SIPService: Sendable {
         if request.method == .ack { return }
         let destination = ResponseFactory.destination(for: request, source: source, transport: transport, forceRport: forceRport)
         let key = TransactionCache.Key(request: request, source: source)
-        switch transactions.withLock({ $0.state(of: key) }) {
+        var now = SystemClock.now()
+        let (known, seed) = transactions.withLock { ($0.state(of: key), $0.challengeSeed(of: key, now: now)) }
+        switch known {
         case .pending: return
         case .completed(let bytes):
             send(bytes, destination)
             return
         case nil: break
         }
-        let now = SystemClock.now()
+        // A retransmission of a challenged REGISTER: decided again from the same seed, so it
+        // gets the same 401 (same nonce and To tag), as a cached response would be.
+        if let seed { now = seed.time }
         guard request.uri.isSIP else {
             send(reply(request, 416, source: source, salt: 0).serialize(), destination)
             return
@@ -162,7 +166,7 @@ public final class SIPService: Sendable {
         }
         switch request.method {
         case .register:
-            register(request, key: key, source: source, destination: destination, transport: transport, now: now, send: send)
+            register(request, key: key, source: source, destination: destination, transport: transport, now: now, seed: seed, send: send)
         case .options:
             // Phones' keepalives are not events; an OPTIONS from an address holding no binding
             // (how scanners map a network) is.
@@ -190,10 +194,10 @@ public final class SIPService: Sendable {
 
     private func register(
         _ request: SIPRequest, key: TransactionCache.Key, source: SourceAddress, destination: SourceAddress,
-        transport: Transport, now: Timestamp, send: @escaping Sender
+        transport: Transport, now: Timestamp, seed: TransactionCache.ChallengeSeed?, send: @escaping Sender
     ) {
         let started = ContinuousClock.now
-        let salt = UInt64.random(in: 1...UInt64.max)
+        let salt = seed?.salt ?? UInt64.random(in: 1...UInt64.max)
         let plugins = security.plugins
         // Submitted under the lock so the database sees changes in the order memory did.
         let submit = { [self] (outcome: RegisterOutcome) in
@@ -216,7 +220,12 @@ public final class SIPService: Sendable {
                 reviewer: plugins.map { _ in { (_: RegisterReview) -> RegisterReviewVerdict in .later } },
                 access: { subscriber, source in ranges.access(of: subscriber, from: source) })
             // Begun for a pending review too: a retransmission meanwhile is absorbed, not re-authenticated.
-            if outcome.response.statusCode != 401 { transactions.withLock { $0.begin(key, now: now) } }
+            // A challenge keeps only its seed (bounded apart: anyone can make 401s).
+            if outcome.response.statusCode != 401 {
+                transactions.withLock { $0.begin(key, now: now) }
+            } else if seed == nil {
+                transactions.withLock { $0.challenged(key, seed: TransactionCache.ChallengeSeed(salt: salt, time: now)) }
+            }
             // The registrar already found the AOR's owner: its ranges go to the plugins.
             let allowed = outcome.pending?.review.owner.map { ranges.rules(username: $0.username, domain: $0.domain).map(\.range) } ?? []
             if outcome.pending == nil { submit(outcome) }
