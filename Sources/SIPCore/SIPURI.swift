@@ -40,6 +40,19 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         self.opaque = nil
     }
 
+    /// Creates a SIP URI from parts already lower-cased where they must be (the parser's).
+    init(normalizedScheme scheme: String, user: String?, password: String?, host: String, port: UInt16?,
+         parameters: SIPParameters, headers: [SIPURIHeader]) {
+        self.scheme = scheme
+        self.user = user
+        self.password = password
+        self.host = host
+        self.port = port
+        self.parameters = parameters
+        self.headers = headers
+        self.opaque = nil
+    }
+
     /// Creates an opaque URI `scheme:content`.
     public init(scheme: String, opaque: String) {
         self.scheme = SIPGrammar.lowercased(scheme)
@@ -188,15 +201,8 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         guard i == end else {
             throw SIPParseError(.invalidURI, detail: "unexpected \(SIPGrammar.describe(buf[i])) in URI")
         }
-        var uri = SIPURI(host: "")
-        uri.scheme = scheme
-        uri.user = user
-        uri.password = password
-        uri.host = host
-        uri.port = port
-        uri.parameters = parameters
-        uri.headers = headers
-        return uri
+        return SIPURI(normalizedScheme: scheme, user: user, password: password, host: host, port: port,
+                      parameters: parameters, headers: headers)
     }
 
     private static func parseTel(_ buf: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(SIPParseError) -> SIPURI {
