@@ -10,7 +10,7 @@ public struct SIPRequest: Hashable, Sendable {
     /// of one per string and array inside (about 25 each; callgrind showed 10 copies per
     /// registration). Changing a field of a shared request copies the box first.
     @usableFromInline
-    struct Fields: Sendable {
+    struct Fields: Hashable, Sendable {
         @usableFromInline var method: SIPMethod
         @usableFromInline var uri: SIPURI
         @usableFromInline var version: String
@@ -42,28 +42,10 @@ public struct SIPRequest: Hashable, Sendable {
     }
 
     public static func == (lhs: SIPRequest, rhs: SIPRequest) -> Bool {
-        if lhs.storage === rhs.storage { return true }
-        let a = lhs.storage.fields, b = rhs.storage.fields
-        return a.method == b.method && a.uri == b.uri && a.version == b.version && a.headers == b.headers && a.body == b.body
-            && a.via == b.via && a.from == b.from && a.to == b.to && a.callID == b.callID && a.cseq == b.cseq
-            && a.maxForwards == b.maxForwards && a.userAgent == b.userAgent
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
     }
 
-    public func hash(into hasher: inout Hasher) {
-        let a = storage.fields
-        hasher.combine(a.method)
-        hasher.combine(a.uri)
-        hasher.combine(a.version)
-        hasher.combine(a.headers)
-        hasher.combine(a.body)
-        hasher.combine(a.via)
-        hasher.combine(a.from)
-        hasher.combine(a.to)
-        hasher.combine(a.callID)
-        hasher.combine(a.cseq)
-        hasher.combine(a.maxForwards)
-        hasher.combine(a.userAgent)
-    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(storage.fields) }
 
     /// The request-line method.
     public var method: SIPMethod {

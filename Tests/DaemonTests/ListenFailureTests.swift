@@ -12,9 +12,14 @@ import Glibc
 /// A listen address in use fails the start with a `ListenError`, and the listeners already
 /// opened are closed again (in this process, so a half-started daemon would still hold them).
 final class ListenFailureTests: XCTestCase {
-    /// A socket of `type` bound to 127.0.0.1:`port` (0: any), without SO_REUSEADDR; -1 when refused.
-    private func bound(_ type: Int32, port: Int, listening: Bool = false) -> (fd: Int32, port: Int) {
+    /// A socket of `type` bound to 127.0.0.1:`port` (0: any), with the SOL_SOCKET `option`
+    /// (SO_REUSEADDR, SO_REUSEPORT) set to 1 when given; -1 when refused.
+    private func bound(_ type: Int32, port: Int, listening: Bool = false, option: Int32? = nil) -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, type, 0)
+        if let option {
+            var one: Int32 = 1
+            XCTAssertEqual(setsockopt(fd, SOL_SOCKET, option, &one, socklen_t(MemoryLayout<Int32>.size)), 0)
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -74,20 +79,10 @@ final class ListenFailureTests: XCTestCase {
 
     func testATakenUDPPortFailsTheStartEvenWhereTheOtherSocketAllowsReuse() async throws {
         // The holder sets SO_REUSEADDR, as the old daemon did: the bind must still fail.
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        XCTAssertEqual(withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }, 0)
-        defer { close(fd) }
-        var bound = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        let port = Int(UInt16(bigEndian: bound.sin_port))
+        let holder = bound(Int32(SOCK_DGRAM.rawValue), port: 0, option: SO_REUSEADDR)
+        XCTAssertGreaterThanOrEqual(holder.fd, 0)
+        defer { close(holder.fd) }
+        let port = holder.port
 
         let error = try await failedStart(listen: "udp:127.0.0.1:\(port)")
         XCTAssertEqual(error?.description,
@@ -98,20 +93,10 @@ final class ListenFailureTests: XCTestCase {
         // The daemon's own UDP sockets set SO_REUSEPORT (one per event loop); a second daemon
         // of the same user would join such a group and take part of the traffic. Its start
         // must fail as against any other holder.
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        var one: Int32 = 1
-        XCTAssertEqual(setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        XCTAssertEqual(withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }, 0)
-        defer { close(fd) }
-        var bound = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        let port = Int(UInt16(bigEndian: bound.sin_port))
+        let holder = bound(Int32(SOCK_DGRAM.rawValue), port: 0, option: SO_REUSEPORT)
+        XCTAssertGreaterThanOrEqual(holder.fd, 0)
+        defer { close(holder.fd) }
+        let port = holder.port
 
         let error = try await failedStart(listen: "udp:127.0.0.1:\(port)")
         XCTAssertEqual(error?.description,
