@@ -234,8 +234,12 @@ public final class RunningDaemon: Sendable {
         self.logger = logger
     }
 
-    /// The local addresses of the SIP listeners (useful when a port 0 was asked for).
-    public var listeningAddresses: [SocketAddress] { channels.compactMap(\.localAddress) }
+    /// The local addresses of the SIP listeners (useful when a port 0 was asked for), each
+    /// once: a UDP address is held by one socket per event loop.
+    public var listeningAddresses: [SocketAddress] {
+        var seen = Set<SocketAddress>()
+        return channels.compactMap(\.localAddress).filter { seen.insert($0).inserted }
+    }
 
     /// Re-reads the policy files (SIGHUP, `sipwardenctl plugins reload`); bindings and bans stay.
     public func reloadPolicies() {
