@@ -57,24 +57,16 @@ public struct TransactionCache: Sendable {
         }
     }
 
-    private var entries: [Key: State] = [:]
-    private var order: [(key: Key, expiresAt: Timestamp)] = []
-    private var head = 0
-    private let lifetimeSeconds: Int64
-    private let capacity: Int
-    /// Challenge seeds by the key's hash (per process, randomly seeded), oldest first in the ring.
-    private var challenges: [Int: ChallengeSeed] = [:]
-    private var challengeRing: [(hash: Int, expiresAt: Timestamp)] = []
-    private var challengeHead = 0
-    private let challengeCapacity: Int
+    private var entries: ExpiringTable<Key, State>
+    /// Challenge seeds by the key's hash (per process, randomly seeded).
+    private var challenges: ExpiringTable<Int, ChallengeSeed>
 
     /// Creates a cache keeping entries `lifetimeSeconds`, at most `capacity` of them, and at
     /// most `challengeCapacity` challenge seeds (16,384: more than a second of challenges at
     /// 16,000 REGISTERs/s, where a client retransmits after half a second; about 1 MiB).
     public init(lifetimeSeconds: Int64 = 32, capacity: Int = 200_000, challengeCapacity: Int = 16_384) {
-        self.lifetimeSeconds = lifetimeSeconds
-        self.capacity = max(1, capacity)
-        self.challengeCapacity = max(1, challengeCapacity)
+        entries = ExpiringTable(lifetimeSeconds: lifetimeSeconds, capacity: capacity)
+        challenges = ExpiringTable(lifetimeSeconds: lifetimeSeconds, capacity: challengeCapacity)
     }
 
     /// Challenge seeds remembered.
@@ -82,26 +74,13 @@ public struct TransactionCache: Sendable {
 
     /// The seed of `key`'s challenge, if it was challenged less than the lifetime before `now`.
     public func challengeSeed(of key: Key, now: Timestamp) -> ChallengeSeed? {
-        guard let seed = challenges[key.hashValue], now < seed.time.adding(seconds: lifetimeSeconds) else { return nil }
+        guard let seed = challenges[key.hashValue], now < seed.time.adding(seconds: challenges.lifetimeSeconds) else { return nil }
         return seed
     }
 
     /// Records that `key` was challenged with a 401 made from `seed` (the first seed stays).
     public mutating func challenged(_ key: Key, seed: ChallengeSeed) {
-        let now = seed.time
-        while challengeHead < challengeRing.count,
-              challengeRing[challengeHead].expiresAt <= now || challenges.count >= challengeCapacity {
-            challenges[challengeRing[challengeHead].hash] = nil
-            challengeHead += 1
-        }
-        if challengeHead > 4096, challengeHead * 2 > challengeRing.count {
-            challengeRing.removeFirst(challengeHead)
-            challengeHead = 0
-        }
-        let hash = key.hashValue
-        guard challenges[hash] == nil else { return }
-        challenges[hash] = seed
-        challengeRing.append((hash, now.adding(seconds: lifetimeSeconds)))
+        challenges.store(seed, forKey: key.hashValue, now: seed.time, replace: false)
     }
 
     /// Number of transactions remembered.
@@ -112,28 +91,14 @@ public struct TransactionCache: Sendable {
 
     /// Records that `key` is being processed.
     public mutating func begin(_ key: Key, now: Timestamp) {
-        evict(now: now)
-        if entries.updateValue(.pending, forKey: key) == nil {
-            order.append((key, now.adding(seconds: lifetimeSeconds)))
-        }
+        entries.store(.pending, forKey: key, now: now)
     }
 
     /// Records the final response of `key`.
     public mutating func complete(_ key: Key, response: [UInt8]) {
-        if entries[key] != nil { entries[key] = .completed(response) }
+        entries.update(.completed(response), forKey: key)
     }
 
     /// Forgets `key` (its processing failed and a retransmission should be processed anew).
-    public mutating func forget(_ key: Key) { entries[key] = nil }
-
-    private mutating func evict(now: Timestamp) {
-        while head < order.count, order[head].expiresAt <= now || entries.count >= capacity {
-            entries[order[head].key] = nil
-            head += 1
-        }
-        if head > 4096, head * 2 > order.count {
-            order.removeFirst(head)
-            head = 0
-        }
-    }
+    public mutating func forget(_ key: Key) { entries.remove(key) }
 }
