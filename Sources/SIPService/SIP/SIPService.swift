@@ -139,8 +139,10 @@ public final class SIPService: Sendable {
         if request.method == .ack { return }
         let destination = ResponseFactory.destination(for: request, source: source, transport: transport, forceRport: forceRport)
         let key = TransactionCache.Key(request: request, source: source)
-        var now = SystemClock.now()
-        let (known, seed) = transactions.withLock { ($0.state(of: key), $0.challengeSeed(of: key, now: now)) }
+        let now = SystemClock.now()
+        // Only a REGISTER can have been challenged: other requests skip the seed's lookup.
+        let isRegister = request.method == .register
+        let (known, seed) = transactions.withLock { ($0.state(of: key), isRegister ? $0.challengeSeed(of: key, now: now) : nil) }
         switch known {
         case .pending: return
         case .completed(let bytes):
@@ -148,9 +150,6 @@ public final class SIPService: Sendable {
             return
         case nil: break
         }
-        // A retransmission of a challenged REGISTER: decided again from the same seed, so it
-        // gets the same 401 (same nonce and To tag), as a cached response would be.
-        if let seed { now = seed.time }
         guard request.uri.isSIP else {
             send(reply(request, 416, source: source, salt: 0).serialize(), destination)
             return
@@ -166,7 +165,11 @@ public final class SIPService: Sendable {
         }
         switch request.method {
         case .register:
-            register(request, key: key, source: source, destination: destination, transport: transport, now: now, seed: seed, send: send)
+            // A retransmission of a challenged REGISTER is decided again from the same seed (its
+            // salt and time), so it gets the same 401 (same nonce and To tag), as a cached
+            // response would be.
+            register(request, key: key, source: source, destination: destination, transport: transport, now: seed?.time ?? now,
+                     seed: seed, send: send)
         case .options:
             // Phones' keepalives are not events; an OPTIONS from an address holding no binding
             // (how scanners map a network) is.
