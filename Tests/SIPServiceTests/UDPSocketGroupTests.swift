@@ -10,12 +10,7 @@ import Glibc
 /// The UDP sockets of one listen address: bound together, one source's datagrams on one socket
 /// in order, many sources spread over all of them, the address refused while anything else holds it.
 final class UDPSocketGroupTests: XCTestCase {
-    private func port(of descriptor: CInt) -> Int {
-        var bound = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-        return Int(UInt16(bigEndian: bound.sin_port))
-    }
+    private func port(of descriptor: CInt) -> Int { Int(TrunkEndpoint.local(of: descriptor)?.port ?? 0) }
 
     func testAnEphemeralPortIsChosenOnceAndSharedByEverySocket() throws {
         let descriptors = try UDPSocketGroup.bind(try SocketAddress(ipAddress: "127.0.0.1", port: 0), count: 3, ipv6Only: false)

@@ -37,7 +37,10 @@ enum UDPSocketGroup {
                 let socket = try makeSocket(for: target, reusePort: true, ipv6Only: ipv6Only)
                 descriptors.append(socket)
                 try bindSocket(socket, to: target)
-                if index == 0, (target.port ?? 0) == 0 { target = try localAddress(of: socket) }
+                if index == 0, (target.port ?? 0) == 0 {
+                    guard let local = TrunkEndpoint.local(of: socket) else { throw IOError(errnoCode: errno, reason: "getsockname") }
+                    target.port = Int(local.port)
+                }
             }
             return descriptors
         } catch {
@@ -75,22 +78,5 @@ enum UDPSocketGroup {
     private static func bindSocket(_ socket: CInt, to address: SocketAddress) throws {
         let result = address.withSockAddr { pointer, length in Glibc.bind(socket, pointer, socklen_t(length)) }
         guard result == 0 else { throw IOError(errnoCode: errno, reason: "bind(descriptor:ptr:bytes:)") }
-    }
-
-    private static func localAddress(of socket: CInt) throws -> SocketAddress {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let result = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
-        }
-        guard result == 0 else { throw IOError(errnoCode: errno, reason: "getsockname") }
-        let family = CInt(storage.ss_family)
-        return try withUnsafeBytes(of: &storage) { bytes in
-            switch family {
-            case AF_INET: return SocketAddress(bytes.load(as: sockaddr_in.self), host: "")
-            case AF_INET6: return SocketAddress(bytes.load(as: sockaddr_in6.self), host: "")
-            default: throw IOError(errnoCode: EAFNOSUPPORT, reason: "getsockname")
-            }
-        }
     }
 }
