@@ -8,7 +8,7 @@ public struct SIPRequest: Hashable, Sendable {
     /// The request's fields, in one box: a request is handed from the parser to the registrar,
     /// its context, the review and the events, and a copy is then one reference count instead
     /// of one per string and array inside (about 25 each; callgrind showed 10 copies per
-    /// registration). Changing a field of a shared request copies the box first.
+    /// registration).
     @usableFromInline
     struct Fields: Hashable, Sendable {
         @usableFromInline var method: SIPMethod
@@ -25,8 +25,9 @@ public struct SIPRequest: Hashable, Sendable {
         @usableFromInline var userAgent: String?
     }
 
-    /// Immutable, so reading a field needs no exclusivity check; a change (rare: tests and
-    /// the trunk client's retries) builds a new box.
+    /// Immutable, so reading a field needs no exclusivity check; a change of the headers or the
+    /// body (rare: tests and the trunk client's retries) builds a new box. The typed fields are
+    /// read-only: they are the headers as parsed.
     @usableFromInline
     final class Storage: Sendable {
         @usableFromInline let fields: Fields
@@ -50,17 +51,14 @@ public struct SIPRequest: Hashable, Sendable {
     /// The request-line method.
     public var method: SIPMethod {
         @inlinable _read { yield storage.fields.method }
-        set { change { $0.method = newValue } }
     }
     /// The Request-URI.
     public var uri: SIPURI {
         @inlinable _read { yield storage.fields.uri }
-        set { change { $0.uri = newValue } }
     }
     /// The protocol version, always "SIP/2.0".
     public var version: String {
         @inlinable _read { yield storage.fields.version }
-        set { change { $0.version = newValue } }
     }
     /// All header lines in wire order.
     public var headers: SIPHeaders {
@@ -75,32 +73,26 @@ public struct SIPRequest: Hashable, Sendable {
     /// The Via values, top first; never empty.
     public var via: [Via] {
         @inlinable _read { yield storage.fields.via }
-        set { change { $0.via = newValue } }
     }
     /// The From header.
     public var from: NameAddress {
         @inlinable _read { yield storage.fields.from }
-        set { change { $0.from = newValue } }
     }
     /// The To header.
     public var to: NameAddress {
         @inlinable _read { yield storage.fields.to }
-        set { change { $0.to = newValue } }
     }
     /// The Call-ID.
     public var callID: String {
         @inlinable _read { yield storage.fields.callID }
-        set { change { $0.callID = newValue } }
     }
     /// The CSeq; its method equals `method`.
     public var cseq: CSeq {
         @inlinable _read { yield storage.fields.cseq }
-        set { change { $0.cseq = newValue } }
     }
     /// Max-Forwards (0...255), nil when absent (RFC 2543 clients omit it).
     public var maxForwards: Int? {
         @inlinable _read { yield storage.fields.maxForwards }
-        set { change { $0.maxForwards = newValue } }
     }
 
     /// Creates a request, parsing and checking the mandatory headers in `headers`.

@@ -30,14 +30,8 @@ public struct SIPURI: Hashable, Sendable, CustomStringConvertible {
         scheme: String = "sip", user: String? = nil, password: String? = nil, host: String,
         port: UInt16? = nil, parameters: SIPParameters = SIPParameters(), headers: [SIPURIHeader] = []
     ) {
-        self.scheme = SIPGrammar.lowercased(scheme)
-        self.user = user
-        self.password = password
-        self.host = SIPGrammar.lowercased(host)
-        self.port = port
-        self.parameters = parameters
-        self.headers = headers
-        self.opaque = nil
+        self.init(normalizedScheme: SIPGrammar.lowercased(scheme), user: user, password: password, host: SIPGrammar.lowercased(host),
+                  port: port, parameters: parameters, headers: headers)
     }
 
     /// Creates a SIP URI from parts already lower-cased where they must be (the parser's).
