@@ -77,29 +77,28 @@ final class ListenFailureTests: XCTestCase {
         if again.fd >= 0 { close(again.fd) }
     }
 
-    func testATakenUDPPortFailsTheStartEvenWhereTheOtherSocketAllowsReuse() async throws {
-        // The holder sets SO_REUSEADDR, as the old daemon did: the bind must still fail.
-        let holder = bound(Int32(SOCK_DGRAM.rawValue), port: 0, option: SO_REUSEADDR)
-        XCTAssertGreaterThanOrEqual(holder.fd, 0)
+    /// A start on the UDP port of a holder that set `option` fails with "address already in use".
+    private func assertTakenUDPPortFailsTheStart(holderOption option: Int32, file: StaticString = #filePath, line: UInt = #line) async throws {
+        let holder = bound(Int32(SOCK_DGRAM.rawValue), port: 0, option: option)
+        XCTAssertGreaterThanOrEqual(holder.fd, 0, file: file, line: line)
         defer { close(holder.fd) }
         let port = holder.port
 
-        let error = try await failedStart(listen: "udp:127.0.0.1:\(port)")
+        let error = try await failedStart(listen: "udp:127.0.0.1:\(port)", file: file, line: line)
         XCTAssertEqual(error?.description,
-                       "udp:127.0.0.1:\(port): address already in use — another sipwarden or SIP server is running there?")
+                       "udp:127.0.0.1:\(port): address already in use — another sipwarden or SIP server is running there?",
+                       file: file, line: line)
+    }
+
+    func testATakenUDPPortFailsTheStartEvenWhereTheOtherSocketAllowsReuse() async throws {
+        // The holder sets SO_REUSEADDR, as the old daemon did: the bind must still fail.
+        try await assertTakenUDPPortFailsTheStart(holderOption: SO_REUSEADDR)
     }
 
     func testAUDPPortHeldWithReusePortFailsTheStart() async throws {
         // The daemon's own UDP sockets set SO_REUSEPORT (one per event loop); a second daemon
         // of the same user would join such a group and take part of the traffic. Its start
         // must fail as against any other holder.
-        let holder = bound(Int32(SOCK_DGRAM.rawValue), port: 0, option: SO_REUSEPORT)
-        XCTAssertGreaterThanOrEqual(holder.fd, 0)
-        defer { close(holder.fd) }
-        let port = holder.port
-
-        let error = try await failedStart(listen: "udp:127.0.0.1:\(port)")
-        XCTAssertEqual(error?.description,
-                       "udp:127.0.0.1:\(port): address already in use — another sipwarden or SIP server is running there?")
+        try await assertTakenUDPPortFailsTheStart(holderOption: SO_REUSEPORT)
     }
 }
