@@ -79,6 +79,7 @@ final class ConsoleBrowserEndToEndTests: XCTestCase {
         let run = try namespaces.map { namespaces in
             try ProcessRunner.run("/usr/bin/env", ["ip", "netns", "exec", namespaces.server, python, script, arguments], timeout: 300)
         } ?? ProcessRunner.run(python, [script, arguments], timeout: 300)
+        print("console browser script:\n\(run.stdout)")
         XCTAssertEqual(run.status, 0, "the browser script failed:\n\(run.stdout)\n\(run.stderr)\n--- daemon log tail:\n\(daemon.log().suffix(3000))")
         XCTAssertTrue(run.stdout.contains("ALL OK"), run.stdout)
         for name in ["login", "registrations", "registration-details", "security", "ban-why", "phones", "rules", "rules-error",
