@@ -225,9 +225,10 @@ def run(driver):
     shot(driver, "rules")
     driver.find_element(By.CSS_SELECTOR, "tr[data-plugin='bruteforce'] a").click()
     def threshold():
-        return eventually("the max_failures field", lambda: next(
+        # None (tried again) while the saved form's answer is replacing the page.
+        return eventually("the max_failures field", lambda: next((
             field for field in driver.find_elements(By.CSS_SELECTOR, "#policy input")
-            if field.find_element(By.XPATH, "..").text.strip().startswith("settings.max_failures")))
+            if field.find_element(By.XPATH, "..").text.strip().startswith("settings.max_failures")), None))
     field = threshold()
     field.clear()
     field.send_keys("lots")
