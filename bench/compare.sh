@@ -16,6 +16,13 @@
 #   swift build -c release && bench/compare.sh
 #   RATES="2000 4000" DURATION=5 bench/compare.sh
 #   SERVERS="sipwarden sipwarden-normal kamailio kamailio-wb" bench/compare.sh
+#   SIPP_CLIENTS=4 bench/compare.sh
+#
+# SIPP_CLIENTS (default 1) splits each offered rate over that many SIPp processes, each from its
+# own source port with its own share of the users (every Nth line), all at once: the same
+# total load, from several sources as real phones send it. Kamailio's workers share one socket
+# either way; SIPWarden gives each event loop a socket of its own and the kernel picks the
+# socket by source, so one SIPp (one source) keeps all of SIPWarden's packet work on one core.
 #
 # Servers: sipwarden (release build, store.durability full, as bench/run.sh runs it);
 # sipwarden-normal (the same with store.durability normal: no fsync per commit);
@@ -39,6 +46,7 @@ SERVERS=${SERVERS:-"sipwarden kamailio"}
 PAUSE=${PAUSE:-2}                   # seconds between two SIPp runs
 RTT_FREQ=${RTT_FREQ:-100}           # SIPp writes response times in blocks of this many; see below
 SIPP_BUFF=${SIPP_BUFF:-4194304}
+SIPP_CLIENTS=${SIPP_CLIENTS:-1}     # SIPp processes (source ports) sharing each offered rate
 SW_PORT=${SW_PORT:-25170}           # SIPp uses the server's port + 1 for itself
 SW_NORMAL_PORT=${SW_NORMAL_PORT:-25200}
 SW_NOHISTORY_PORT=${SW_NOHISTORY_PORT:-25210}
@@ -67,6 +75,7 @@ done
 for rate in $RATES; do
   [[ $rate =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: bad rate '$rate'" >&2; exit 2; }
 done
+[[ $SIPP_CLIENTS =~ ^[1-9]$ ]] || { echo "compare.sh: SIPP_CLIENTS must be 1 to 9 (each SIPp takes the server's port + 1 + its index), not '$SIPP_CLIENTS'" >&2; exit 2; }
 
 bash scripts/ensure-packages.sh sip-tester kamailio kamailio-sqlite-modules gcc python3 procps
 
@@ -198,6 +207,14 @@ wait_quiet() {
 }
 WAITED_IN_VAIN=0
 
+# Waits for this run's SIPp processes (background jobs of this shell; the servers are not).
+wait_sipp() {
+  local job
+  for job in $(jobs -p); do
+    [[ " ${ROOT_PID[*]} " == *" $job "* ]] || wait "$job" || true
+  done
+}
+
 nservers=$(wc -w <<< "$SERVERS"); nrates=$(wc -w <<< "$RATES")
 SIPP_LIMIT=$((DURATION * 3 + 40))
 SERVER_LIMIT=$((nservers * nrates * (SIPP_LIMIT + PAUSE + QUIET_WAIT + 5) + 300))
@@ -214,6 +231,10 @@ copy_build "$BIN_DIR" "$WORK/bin"
 [[ -n "$BASE_BIN_DIR" ]] && copy_build "$BASE_BIN_DIR" "$WORK/base-bin"
 gcc -O2 -shared -fPIC -o "$WORK/precise_clock.so" bench/sipp_precise_clock.c -ldl
 bash bench/make_users.sh "$WORK/users.csv" "$USERS" 100000
+# Each SIPp client's share of the users: every SIPP_CLIENTS-th line, so no two register one user.
+for ((client = 0; client < SIPP_CLIENTS; client++)); do
+  awk -v n="$SIPP_CLIENTS" -v k="$client" 'NR == 1 || (NR - 2) % n == k' "$WORK/users.csv" > "$WORK/users-$client.csv"
+done
 
 start_sipwarden() {  # NAME PORT [extra sipwarden flags]
   local name=$1 port=$2; shift 2
@@ -294,6 +315,7 @@ describe() {
   echo "scenario bench/scenarios/register_auth.xml (REGISTER, 401, REGISTER+digest MD5 qop=auth, 200), UDP, loopback, ${DURATION}s per rate and server, $USERS users"
   echo "each run waits up to ${QUIET_WAIT}s for under ${QUIET_MAX}% of the machine to be busy (QUIET_WAIT, QUIET_MAX)"
   echo "SIPp $(sipp -v 2>&1 | grep -o 'v[0-9][^ ]*' | head -n 1), -buff_size $SIPP_BUFF, precise-clock shim; servers alternate at each rate (order reversed every other rate)"
+  echo "load from $SIPP_CLIENTS SIPp process(es) at once, each from its own source port with 1/$SIPP_CLIENTS of the rate and of the users (SIPP_CLIENTS)"
   for server in $SERVERS; do describe "$server"; done
   echo "cpu_us/reg: the server's utime+stime (all its processes) per successful registration; sipp_us/reg: SIPp's own; rtt_n: response times behind p50/p99;"
   echo "idle_ms: CPU the other, idle servers used meanwhile; other%: share of the whole machine's CPU (all cores) busy with anything else (other benchmarks, builds: a noisy run)"
@@ -317,11 +339,17 @@ for rate in $RATES; do
     read -r -a before <<< "$(tree_ticks "${roots[@]}")"
     read -r busy_before total_before <<< "$(machine_ticks)"
     sipp_before=$(self_child_ticks)
-    (cd "$run" && LD_PRELOAD="$WORK/precise_clock.so" timeout "$SIPP_LIMIT" sipp \
-        -sf "$ROOT/bench/scenarios/register_auth.xml" -inf "$WORK/users.csv" "127.0.0.1:$port" \
-        -i 127.0.0.1 -p $((port + 1)) -r "$rate" -m $((rate * DURATION)) -l $((rate * 4)) \
-        -timeout $((DURATION * 3 + 30))s -nostdin -buff_size "$SIPP_BUFF" \
-        -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq "$RTT_FREQ" -trace_err > sipp.out 2>&1) || true
+    for ((client = 0; client < SIPP_CLIENTS; client++)); do
+      share=$(( rate / SIPP_CLIENTS + (client < rate % SIPP_CLIENTS ? 1 : 0) ))
+      (( share > 0 )) || continue
+      dir=$run; (( SIPP_CLIENTS == 1 )) || { dir="$run/client-$client"; mkdir -p "$dir"; }
+      (cd "$dir" && LD_PRELOAD="$WORK/precise_clock.so" timeout "$SIPP_LIMIT" sipp \
+          -sf "$ROOT/bench/scenarios/register_auth.xml" -inf "$WORK/users-$client.csv" "127.0.0.1:$port" \
+          -i 127.0.0.1 -p $((port + 1 + client)) -r "$share" -m $((share * DURATION)) -l $((share * 4)) \
+          -timeout $((DURATION * 3 + 30))s -nostdin -buff_size "$SIPP_BUFF" \
+          -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq "$RTT_FREQ" -trace_err > sipp.out 2>&1) &
+    done
+    wait_sipp
     sipp_after=$(self_child_ticks)
     read -r busy_after total_after <<< "$(machine_ticks)"
     read -r -a after <<< "$(tree_ticks "${roots[@]}")"
@@ -333,12 +361,15 @@ for rate in $RATES; do
     done
     row=$(python3 bench/summarize_sipp.py "$run" "$rate" "$own" "$TICKS")
     ok=$(python3 - "$run" <<'PY'
-import csv, sys
-rows = list(csv.reader(open(sys.argv[1] + "/stat.csv", newline=""), delimiter=";"))
-print(int(dict(zip(rows[0], rows[-1])).get("SuccessfulCall(C)", 0)))
+import csv, glob, os, sys
+total = 0
+for path in glob.glob(os.path.join(sys.argv[1], "stat.csv")) + glob.glob(os.path.join(sys.argv[1], "client-*", "stat.csv")):
+    rows = list(csv.reader(open(path, newline=""), delimiter=";"))
+    total += int(dict(zip(rows[0], rows[-1])).get("SuccessfulCall(C)", 0))
+print(total)
 PY
 ) || ok=0
-    rtt_n=$(cat "$run"/*_rtt.csv 2>/dev/null | grep -c '^[0-9]' || true)
+    rtt_n=$(cat "$run"/*_rtt.csv "$run"/client-*/*_rtt.csv 2>/dev/null | grep -c '^[0-9]' || true)
     sipp_us=$(python3 -c "import sys; t,hz,ok=map(int,sys.argv[1:]); print(f'{t*1e6/hz/ok:.1f}' if ok else 'nan')" \
       "$((sipp_after - sipp_before))" "$TICKS" "$ok")
     other=$(( busy_after - busy_before - own - idle - (sipp_after - sipp_before) ))

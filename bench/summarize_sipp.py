@@ -2,7 +2,9 @@
 """Summarizes one SIPp run of the registration benchmark as one table row.
 
 Arguments: RUN_DIR OFFERED_RATE DAEMON_CPU_TICKS CLK_TCK. Reads SIPp's statistics CSV (the
-last cumulative line) and its RTT trace (every response time) from RUN_DIR.
+last cumulative line) and its RTT trace (every response time) from RUN_DIR, or from each
+RUN_DIR/client-*/ when several SIPp processes shared the load (compare.sh SIPP_CLIENTS): their
+counts add up, the rate is over the longest run, the percentiles are over all response times.
 """
 import csv, glob, os, sys
 
@@ -20,19 +22,24 @@ def seconds(text):  # SIPp writes elapsed time as HH:MM:SS:mmm[uuu]
     frac = parts[3] if len(parts) > 3 else "0"
     return h * 3600 + m * 60 + s + int(frac[:3]) / 1000.0
 
-stats = glob.glob(os.path.join(run, "stat.csv")) or glob.glob(os.path.join(run, "*_.csv"))
-if not stats:
-    print(f"{offered:8d} {'(no SIPp statistics; see ' + run + '/sipp.out)':>60}")
+clients = [run] if glob.glob(os.path.join(run, "stat.csv")) or glob.glob(os.path.join(run, "*_.csv")) \
+    else sorted(glob.glob(os.path.join(run, "client-*")))
+rows = []
+for directory in clients:
+    stats = glob.glob(os.path.join(directory, "stat.csv")) or glob.glob(os.path.join(directory, "*_.csv"))
+    if stats:
+        rows.append(last_row(stats[0]))
+if not rows or len(rows) < len(clients):
+    print(f"{offered:8d} {'(SIPp statistics missing; see ' + run + ' sipp.out)':>60}")
     sys.exit(0)
-row = last_row(stats[0])
-ok = int(row.get("SuccessfulCall(C)", 0))
-failed = int(row.get("FailedCall(C)", 0))
-retrans = int(row.get("Retransmissions(C)", 0))
-elapsed = seconds(row.get("ElapsedTime(C)", "0:0:1:0"))
+ok = sum(int(row.get("SuccessfulCall(C)", 0)) for row in rows)
+failed = sum(int(row.get("FailedCall(C)", 0)) for row in rows)
+retrans = sum(int(row.get("Retransmissions(C)", 0)) for row in rows)
+elapsed = max(seconds(row.get("ElapsedTime(C)", "0:0:1:0")) for row in rows)
 achieved = ok / elapsed if elapsed > 0 else 0.0
 
 times = []
-for path in glob.glob(os.path.join(run, "*_rtt.csv")):
+for path in [path for directory in clients for path in glob.glob(os.path.join(directory, "*_rtt.csv"))]:
     with open(path) as handle:
         for line in handle:
             fields = line.strip().split(";")
