@@ -28,6 +28,7 @@
 # sipwarden-normal (the same with store.durability normal: no fsync per commit);
 # sipwarden-nohistory (the same as sipwarden with history.enabled: false: the history's cost);
 # sipwarden-nodelay (the same as sipwarden with store.commit_delay_us: 0: the group commit's wait);
+# sipwarden-delay (the same with store.commit_delay_us: $SW_DELAY_US, default 4000: a longer wait);
 # sipwarden-base (another build, configured as sipwarden: BASE_BIN_DIR names its release bin
 # directory, e.g. of a worktree at an older commit, for a before/after in one run);
 # kamailio (bench/kamailio/kamailio.cfg: usrloc in memory, auth_db on SQLite, 2 workers);
@@ -52,6 +53,8 @@ SW_NORMAL_PORT=${SW_NORMAL_PORT:-25200}
 SW_NOHISTORY_PORT=${SW_NOHISTORY_PORT:-25210}
 SW_NODELAY_PORT=${SW_NODELAY_PORT:-25220}
 SW_BASE_PORT=${SW_BASE_PORT:-25230}
+SW_DELAY_PORT=${SW_DELAY_PORT:-25240}
+SW_DELAY_US=${SW_DELAY_US:-4000}     # sipwarden-delay's store.commit_delay_us
 BASE_BIN_DIR=${BASE_BIN_DIR:-}       # sipwarden-base: the release bin directory of the other build
 KAM_PORT=${KAM_PORT:-25180}
 KAM_WB_PORT=${KAM_WB_PORT:-25190}
@@ -66,11 +69,11 @@ RESULTS=${RESULTS:-bench/results}
 KEEP_WORK=${KEEP_WORK:-0}
 
 for server in $SERVERS; do
-  case $server in sipwarden|sipwarden-normal|sipwarden-nohistory|sipwarden-nodelay|kamailio|kamailio-wb) ;;
+  case $server in sipwarden|sipwarden-normal|sipwarden-nohistory|sipwarden-nodelay|sipwarden-delay|kamailio|kamailio-wb) ;;
     sipwarden-base)
       [[ -n "$BASE_BIN_DIR" && -x "$BASE_BIN_DIR/sipwarden" ]] \
         || { echo "compare.sh: sipwarden-base needs BASE_BIN_DIR, the release bin directory of the other build (BASE_BIN_DIR=/path/.build/release)" >&2; exit 2; } ;;
-    *) echo "compare.sh: unknown server '$server' (sipwarden, sipwarden-normal, sipwarden-nohistory, sipwarden-nodelay, sipwarden-base, kamailio, kamailio-wb)" >&2; exit 2 ;; esac
+    *) echo "compare.sh: unknown server '$server' (sipwarden, sipwarden-normal, sipwarden-nohistory, sipwarden-nodelay, sipwarden-delay, sipwarden-base, kamailio, kamailio-wb)" >&2; exit 2 ;; esac
 done
 for rate in $RATES; do
   [[ $rate =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: bad rate '$rate'" >&2; exit 2; }
@@ -89,7 +92,7 @@ mkdir -p "$RESULTS"
 REPORT="$RESULTS/compare-$(date -u +%Y%m%dT%H%M%SZ).txt"
 declare -A ROOT_PID=() PORT_OF=()
 PORT_OF[sipwarden]=$SW_PORT; PORT_OF[sipwarden-normal]=$SW_NORMAL_PORT; PORT_OF[sipwarden-nohistory]=$SW_NOHISTORY_PORT
-PORT_OF[sipwarden-nodelay]=$SW_NODELAY_PORT; PORT_OF[sipwarden-base]=$SW_BASE_PORT
+PORT_OF[sipwarden-nodelay]=$SW_NODELAY_PORT; PORT_OF[sipwarden-base]=$SW_BASE_PORT; PORT_OF[sipwarden-delay]=$SW_DELAY_PORT
 PORT_OF[kamailio]=$KAM_PORT; PORT_OF[kamailio-wb]=$KAM_WB_PORT
 
 # Every server runs under `timeout` with a budget covering the whole run, and is stopped on
@@ -293,6 +296,10 @@ for server in $SERVERS; do
       sipwarden_config "$WORK/nodelay.yaml"
       printf 'store:\n  commit_delay_us: 0\n' >> "$WORK/nodelay.yaml"
       start_sipwarden sipwarden-nodelay "$SW_NODELAY_PORT" --config "$WORK/nodelay.yaml" ;;
+    sipwarden-delay)
+      sipwarden_config "$WORK/delay.yaml"
+      printf 'store:\n  commit_delay_us: %s\n' "$SW_DELAY_US" >> "$WORK/delay.yaml"
+      start_sipwarden sipwarden-delay "$SW_DELAY_PORT" --config "$WORK/delay.yaml" ;;
     kamailio)    start_kamailio kamailio "$KAM_PORT" ;;
     kamailio-wb) start_kamailio kamailio-wb "$KAM_WB_PORT" -A WITH_WRITEBACK ;;
   esac
@@ -305,6 +312,7 @@ describe() {
     sipwarden-nohistory) echo "sipwarden-nohistory: the same binary with history.enabled: false (no registration history)" ;;
     sipwarden-base) echo "sipwarden-base: the build in $BASE_BIN_DIR ($(git -C "$BASE_BIN_DIR" rev-parse --short HEAD 2>/dev/null || echo 'commit unknown'), release binary of $(date -u -r "$BASE_BIN_DIR/sipwarden" +%FT%TZ)), configured as sipwarden" ;;
     sipwarden-nodelay) echo "sipwarden-nodelay: the same binary with store.commit_delay_us: 0 (transactions back to back)" ;;
+    sipwarden-delay) echo "sipwarden-delay: the same binary with store.commit_delay_us: $SW_DELAY_US" ;;
     kamailio)    echo "kamailio    : $(kamailio -v 2>/dev/null | head -n 1 | sed 's/^version: //; s/ *$//'), bench/kamailio/kamailio.cfg, usrloc in memory (db_mode 0), auth_db on SQLite, -n $KAM_CHILDREN -m $KAM_SHM_MB -M $KAM_PKG_MB -b $KAM_RCVBUF" ;;
     kamailio-wb) echo "kamailio-wb : the same with usrloc write-back (db_mode 2) to SQLite every 10 s" ;;
   esac
