@@ -210,14 +210,6 @@ wait_quiet() {
 }
 WAITED_IN_VAIN=0
 
-# Waits for this run's SIPp processes (background jobs of this shell; the servers are not).
-wait_sipp() {
-  local job
-  for job in $(jobs -p); do
-    [[ " ${ROOT_PID[*]} " == *" $job "* ]] || wait "$job" || true
-  done
-}
-
 nservers=$(wc -w <<< "$SERVERS"); nrates=$(wc -w <<< "$RATES")
 SIPP_LIMIT=$((DURATION * 3 + 40))
 SERVER_LIMIT=$((nservers * nrates * (SIPP_LIMIT + PAUSE + QUIET_WAIT + 5) + 300))
@@ -347,17 +339,19 @@ for rate in $RATES; do
     read -r -a before <<< "$(tree_ticks "${roots[@]}")"
     read -r busy_before total_before <<< "$(machine_ticks)"
     sipp_before=$(self_child_ticks)
+    sipp_pids=()
     for ((client = 0; client < SIPP_CLIENTS; client++)); do
       share=$(( rate / SIPP_CLIENTS + (client < rate % SIPP_CLIENTS ? 1 : 0) ))
       (( share > 0 )) || continue
-      dir=$run; (( SIPP_CLIENTS == 1 )) || { dir="$run/client-$client"; mkdir -p "$dir"; }
+      dir="$run/client-$client"; mkdir -p "$dir"
       (cd "$dir" && LD_PRELOAD="$WORK/precise_clock.so" timeout "$SIPP_LIMIT" sipp \
           -sf "$ROOT/bench/scenarios/register_auth.xml" -inf "$WORK/users-$client.csv" "127.0.0.1:$port" \
           -i 127.0.0.1 -p $((port + 1 + client)) -r "$share" -m $((share * DURATION)) -l $((share * 4)) \
           -timeout $((DURATION * 3 + 30))s -nostdin -buff_size "$SIPP_BUFF" \
           -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq "$RTT_FREQ" -trace_err > sipp.out 2>&1) &
+      sipp_pids+=($!)
     done
-    wait_sipp
+    wait "${sipp_pids[@]}" || true
     sipp_after=$(self_child_ticks)
     read -r busy_after total_after <<< "$(machine_ticks)"
     read -r -a after <<< "$(tree_ticks "${roots[@]}")"
@@ -368,16 +362,7 @@ for rate in $RATES; do
       i=$((i + 1))
     done
     row=$(python3 bench/summarize_sipp.py "$run" "$rate" "$own" "$TICKS")
-    ok=$(python3 - "$run" <<'PY'
-import csv, glob, os, sys
-total = 0
-for path in glob.glob(os.path.join(sys.argv[1], "stat.csv")) + glob.glob(os.path.join(sys.argv[1], "client-*", "stat.csv")):
-    rows = list(csv.reader(open(path, newline=""), delimiter=";"))
-    total += int(dict(zip(rows[0], rows[-1])).get("SuccessfulCall(C)", 0))
-print(total)
-PY
-) || ok=0
-    rtt_n=$(cat "$run"/*_rtt.csv "$run"/client-*/*_rtt.csv 2>/dev/null | grep -c '^[0-9]' || true)
+    read -r ok rtt_n <<< "$(python3 bench/summarize_sipp.py --counts "$run")" || { ok=0; rtt_n=0; }
     sipp_us=$(python3 -c "import sys; t,hz,ok=map(int,sys.argv[1:]); print(f'{t*1e6/hz/ok:.1f}' if ok else 'nan')" \
       "$((sipp_after - sipp_before))" "$TICKS" "$ok")
     other=$(( busy_after - busy_before - own - idle - (sipp_after - sipp_before) ))

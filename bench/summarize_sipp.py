@@ -5,10 +5,10 @@ Arguments: RUN_DIR OFFERED_RATE DAEMON_CPU_TICKS CLK_TCK. Reads SIPp's statistic
 last cumulative line) and its RTT trace (every response time) from RUN_DIR, or from each
 RUN_DIR/client-*/ when several SIPp processes shared the load (compare.sh SIPP_CLIENTS): their
 counts add up, the rate is over the longest run, the percentiles are over all response times.
+
+`--counts RUN_DIR` prints only the successful calls and the number of response times.
 """
 import csv, glob, os, sys
-
-run, offered, ticks, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 
 def last_row(path):
     with open(path, newline="") as handle:
@@ -22,29 +22,42 @@ def seconds(text):  # SIPp writes elapsed time as HH:MM:SS:mmm[uuu]
     frac = parts[3] if len(parts) > 3 else "0"
     return h * 3600 + m * 60 + s + int(frac[:3]) / 1000.0
 
-clients = [run] if glob.glob(os.path.join(run, "stat.csv")) or glob.glob(os.path.join(run, "*_.csv")) \
-    else sorted(glob.glob(os.path.join(run, "client-*")))
-rows = []
-for directory in clients:
-    stats = glob.glob(os.path.join(directory, "stat.csv")) or glob.glob(os.path.join(directory, "*_.csv"))
-    if stats:
+def read(run):
+    """The last statistics row of each SIPp of the run (None when one is missing) and every response time."""
+    clients = sorted(glob.glob(os.path.join(run, "client-*"))) or [run]
+    rows, times = [], []
+    for directory in clients:
+        stats = glob.glob(os.path.join(directory, "stat.csv")) or glob.glob(os.path.join(directory, "*_.csv"))
+        if not stats:
+            return None, []
         rows.append(last_row(stats[0]))
-if not rows or len(rows) < len(clients):
+        for path in glob.glob(os.path.join(directory, "*_rtt.csv")):
+            with open(path) as handle:
+                for line in handle:
+                    fields = line.strip().split(";")
+                    if len(fields) >= 3 and fields[0] and fields[0][0].isdigit():
+                        times.append(float(fields[1]))
+    return rows, times
+
+def total(rows, field):
+    return sum(int(row.get(field, 0)) for row in rows)
+
+if sys.argv[1] == "--counts":
+    rows, times = read(sys.argv[2])
+    print(total(rows or [], "SuccessfulCall(C)"), len(times))
+    sys.exit(0)
+
+run, offered, ticks, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+rows, times = read(run)
+if not rows:
     print(f"{offered:8d} {'(SIPp statistics missing; see ' + run + ' sipp.out)':>60}")
     sys.exit(0)
-ok = sum(int(row.get("SuccessfulCall(C)", 0)) for row in rows)
-failed = sum(int(row.get("FailedCall(C)", 0)) for row in rows)
-retrans = sum(int(row.get("Retransmissions(C)", 0)) for row in rows)
+ok = total(rows, "SuccessfulCall(C)")
+failed = total(rows, "FailedCall(C)")
+retrans = total(rows, "Retransmissions(C)")
 elapsed = max(seconds(row.get("ElapsedTime(C)", "0:0:1:0")) for row in rows)
 achieved = ok / elapsed if elapsed > 0 else 0.0
 
-times = []
-for path in [path for directory in clients for path in glob.glob(os.path.join(directory, "*_rtt.csv"))]:
-    with open(path) as handle:
-        for line in handle:
-            fields = line.strip().split(";")
-            if len(fields) >= 3 and fields[0] and fields[0][0].isdigit():
-                times.append(float(fields[1]))
 times.sort()
 def pct(p):
     if not times:
