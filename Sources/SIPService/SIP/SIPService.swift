@@ -40,6 +40,8 @@ public final class SIPService: Sendable {
     /// Bindings that ended recently (`registrations list --status expired`).
     let ended: EndedBindings
     let committer: GroupCommitter
+    /// Challenge and To-tag salts, read from the kernel in blocks.
+    private let salts = SaltSource()
     private let limits: SIPParserLimits
     private let logger: Logger
     private let serverHeader: String?
@@ -176,7 +178,7 @@ public final class SIPService: Sendable {
             if state.withLock({ $0.registrar.location.bindingCount(from: source.address) }) == 0 {
                 security.record([requestEvent("request.options", request, source: source, transport: transport, now: now)])
             }
-            var response = reply(request, 200, source: source, salt: UInt64.random(in: 1...UInt64.max))
+            var response = reply(request, 200, source: source, salt: salts.next())
             response.headers.add("Allow", Self.allowedMethods)
             response.headers.add("Accept", "application/sdp")
             send(response.serialize(), destination)
@@ -200,7 +202,7 @@ public final class SIPService: Sendable {
         transport: Transport, now: Timestamp, seed: TransactionCache.ChallengeSeed?, send: @escaping Sender
     ) {
         let started = ContinuousClock.now
-        let salt = seed?.salt ?? UInt64.random(in: 1...UInt64.max)
+        let salt = seed?.salt ?? salts.next()
         let plugins = security.plugins
         // Submitted under the lock so the database sees changes in the order memory did.
         let submit = { [self] (outcome: RegisterOutcome) in
