@@ -8,12 +8,27 @@ final class UDPHandler: ChannelInboundHandler {
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
     private let service: SIPService
+    private let descriptor: CInt?
     private var sender: DatagramSender?
 
-    init(service: SIPService) { self.service = service }
+    /// A handler feeding `service`; `descriptor` is the channel's socket (see `DatagramSender`),
+    /// nil on a channel without one.
+    init(service: SIPService, descriptor: CInt? = nil) {
+        self.service = service
+        self.descriptor = descriptor
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        sender = DatagramSender(channel: context.channel)
+        sender = DatagramSender(channel: context.channel, descriptor: descriptor)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        sender?.close()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        sender?.close()
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
