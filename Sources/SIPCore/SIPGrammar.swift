@@ -317,6 +317,9 @@ enum SIPGrammar {
         let header: String? = header.isEmpty ? nil : header
         var i = skipWhitespace(buf, start, end)
         let valueChars = CharacterClass.genericValue
+        // One allocation for the usual few (a Via's branch, rport, received): growing from
+        // empty reallocated the list on the second and third.
+        if i < end { parameters.reserveCapacity(4) }
         while i < end {
             guard buf[i] == UInt8(ascii: ";") else {
                 throw SIPParseError(.malformedHeader, header: header, detail: "unexpected \(describe(buf[i])) where ';' or end was expected")

@@ -76,6 +76,9 @@ public struct SIPParameters: Hashable, Sendable, CustomStringConvertible, Sequen
         storage.removeAll { SIPGrammar.equalsIgnoringCase($0.name, name) }
     }
 
+    /// Makes room for `count` parameters at once (a parser that found a first `;`).
+    mutating func reserveCapacity(_ count: Int) { storage.reserveCapacity(count) }
+
     /// Appends a parameter without looking for an existing one (keeps duplicates as received).
     public mutating func append(_ name: String, _ value: String?) {
         storage.append(SIPParameter(name: name, value: value))

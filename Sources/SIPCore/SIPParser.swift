@@ -62,6 +62,9 @@ public enum SIPParser {
         // value is a range of the copy.
         let offset = headers.copyBlock(buf, i..<end)
         var headerError: SIPParseError?
+        // Once the header count is exceeded the rest are only skipped; a flag of its own, as
+        // reading `headerError?.kind` copied the optional error on every line.
+        var tooManyHeaders = false
         var contentLength: Int?
         var contentLengthCount = 0
         var bodyStart = end
@@ -91,7 +94,7 @@ public enum SIPParser {
                 next = fe < end ? fe + 1 : end
             }
             i = next
-            if headerError != nil && headerError?.kind == .tooManyHeaders { continue }
+            if tooManyHeaders { continue }
             if bareCR {
                 if headerError == nil {
                     headerError = SIPParseError(.malformedHeader, detail: "bare CR inside a header line")
@@ -115,6 +118,7 @@ public enum SIPParser {
             }
             guard headers.count < limits.maxHeaders else {
                 headerError = SIPParseError(.tooManyHeaders, detail: "more than \(limits.maxHeaders) header lines")
+                tooManyHeaders = true
                 continue
             }
             // The value stays bytes (a range of the header buffer): no String per line.
