@@ -53,7 +53,7 @@ extension Registrar {
                     codec: codec, realm: realm, algorithm: algorithm, stale: stale, now: now,
                     salt: salt &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15
                 )
-                response.headers.add("WWW-Authenticate", challenge.headerValue)
+                response.headers.add("WWW-Authenticate") { challenge.appendHeaderValue(to: &$0) }
             }
             return RegisterOutcome(response: response, events: [event])
         }
@@ -64,9 +64,19 @@ extension Registrar {
         func okay(bindings: [Binding]) -> RegisterOutcome {
             var response = reply(200)
             for binding in bindings where binding.expiresAt > now {
-                var value = "<\(binding.contact)>\(binding.contactParameters);expires=\(now.secondsUntil(binding.expiresAt))"
-                if let q = binding.qThousandths { value += ";q=\(QValue.format(q))" }
-                response.headers.add("Contact", value)
+                // Written as bytes into the response (a String grew piece by piece).
+                response.headers.add("Contact") { out in
+                    out.append(UInt8(ascii: "<"))
+                    out.append(contentsOf: binding.contact.utf8)
+                    out.append(UInt8(ascii: ">"))
+                    out.append(contentsOf: binding.contactParameters.utf8)
+                    out.append(contentsOf: ";expires=".utf8)
+                    SIPHeaders.appendDecimal(now.secondsUntil(binding.expiresAt), to: &out)
+                    if let q = binding.qThousandths {
+                        out.append(contentsOf: ";q=".utf8)
+                        out.append(contentsOf: QValue.format(q).utf8)
+                    }
+                }
             }
             return RegisterOutcome(response: response)
         }

@@ -27,12 +27,30 @@ public struct DigestChallenge: Hashable, Sendable {
     /// the layout SIPp, sipsak, baresip and hardware phones accept (algorithm unquoted, qop
     /// quoted). Quotes and backslashes are escaped and CR/LF dropped.
     public var headerValue: String {
-        var out = "Digest realm=" + SIPGrammar.quote(realm) + ", nonce=" + SIPGrammar.quote(nonce)
-        if let opaque { out += ", opaque=" + SIPGrammar.quote(opaque) }
-        out += ", algorithm=" + algorithm.rawValue
-        if let qop { out += ", qop=" + SIPGrammar.quote(qop) }
-        if stale { out += ", stale=true" }
-        return out
+        var out: [UInt8] = []
+        appendHeaderValue(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `headerValue`'s bytes to `out` (how a response writes its challenge: see
+    /// `SIPHeaders.add(_:writing:)`).
+    public func appendHeaderValue(to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + 80 + realm.utf8.count + nonce.utf8.count + (opaque?.utf8.count ?? 0) + (qop?.utf8.count ?? 0))
+        out.append(contentsOf: "Digest realm=".utf8)
+        SIPGrammar.appendQuoted(realm, to: &out)
+        out.append(contentsOf: ", nonce=".utf8)
+        SIPGrammar.appendQuoted(nonce, to: &out)
+        if let opaque {
+            out.append(contentsOf: ", opaque=".utf8)
+            SIPGrammar.appendQuoted(opaque, to: &out)
+        }
+        out.append(contentsOf: ", algorithm=".utf8)
+        out.append(contentsOf: algorithm.rawValue.utf8)
+        if let qop {
+            out.append(contentsOf: ", qop=".utf8)
+            SIPGrammar.appendQuoted(qop, to: &out)
+        }
+        if stale { out.append(contentsOf: ", stale=true".utf8) }
     }
 
     /// Parses a WWW-Authenticate / Proxy-Authenticate value (for SIPWarden's own outbound

@@ -173,6 +173,35 @@ public struct SIPHeaders: Hashable, Sendable, Sequence {
         entries.append(Entry(name: storedName(name), start: start, end: end))
     }
 
+    /// Appends a header line whose value `write` appends, as bytes, to the end of the
+    /// header buffer it is handed (and must only append to): a value built from several
+    /// pieces (a challenge, a Contact with its expiry) is written once, with no String made
+    /// for it or for its pieces.
+    public mutating func add(_ name: String, writing write: (inout [UInt8]) -> Void) {
+        let start = bytes.count
+        write(&bytes)
+        precondition(bytes.count >= start, "a header writer may only append")
+        entries.append(Entry(name: storedName(name), start: start, end: bytes.count))
+    }
+
+    /// Appends `value` in decimal ASCII to `out` (a header writer's number: no String made).
+    public static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
+        var magnitude = value.magnitude
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            out.append(contentsOf: buffer[(20 - count)...])
+        }
+    }
+
     /// Appends a field whose name is already canonical (the parser's fast path).
     mutating func appendCanonical(_ name: String, _ value: String) {
         let (start, end) = store(value)

@@ -141,6 +141,43 @@ final class FastPathEquivalenceTests: XCTestCase {
         for text in inputs { XCTAssertEqual(SIPGrammar.quote(text), Self.referenceQuote(text), text.debugDescription) }
     }
 
+    func testChallengeHeaderValueMatchesTheFormerCode() {
+        var generator = Generator(state: 2617)
+        for _ in 0..<500 {
+            let realm = generator.pick(Self.awkward) + generator.pick(Self.awkward)
+            let nonce = generator.pick(Self.awkward)
+            let opaque = generator.next() % 2 == 0 ? nil : generator.pick(Self.awkward)
+            let qop = generator.next() % 3 == 0 ? nil : "auth"
+            let stale = generator.next() % 2 == 0
+            let challenge = DigestChallenge(realm: realm, nonce: nonce, algorithm: .md5, qop: qop, stale: stale, opaque: opaque)
+            // The former `headerValue`: string concatenation of quoted pieces.
+            var expected = "Digest realm=" + Self.referenceQuote(realm) + ", nonce=" + Self.referenceQuote(nonce)
+            if let opaque { expected += ", opaque=" + Self.referenceQuote(opaque) }
+            expected += ", algorithm=MD5"
+            if let qop { expected += ", qop=" + Self.referenceQuote(qop) }
+            if stale { expected += ", stale=true" }
+            XCTAssertEqual(challenge.headerValue, expected)
+            // Written straight into a response's headers, it reads back the same.
+            var headers = SIPHeaders()
+            headers.add("Via", "SIP/2.0/UDP a")
+            headers.add("WWW-Authenticate") { challenge.appendHeaderValue(to: &$0) }
+            headers.add("Contact", "<sip:b>")
+            XCTAssertEqual(headers.values("WWW-Authenticate"), [expected])
+            XCTAssertEqual(headers.values("Contact"), ["<sip:b>"], "the next line starts where the written value ends")
+        }
+    }
+
+    func testDecimalsMatchStringConversion() {
+        var generator = Generator(state: 10)
+        var values: [Int64] = [0, 1, -1, 9, 10, 99, 100, 3600, Int64.max, Int64.min, Int64.min + 1]
+        for _ in 0..<2000 { values.append(Int64(bitPattern: generator.next()) >> (generator.next() % 64)) }
+        for value in values {
+            var out: [UInt8] = [0x41]
+            SIPHeaders.appendDecimal(value, to: &out)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), "A" + String(value))
+        }
+    }
+
     func testSanitizingMatchesTheFormerCode() {
         var generator = Generator(state: 5626)
         var inputs = Self.awkward
