@@ -27,7 +27,7 @@ public enum ResponseFactory {
             } else if IPAddress(top.host.trimmingBrackets()) != source.address {
                 top.received = source.ip
             }
-            headers.add("Via", top.description)
+            headers.add("Via") { top.appendDescription(to: &$0) }
             // The other Vias exactly as they arrived (split only when there are any).
             if request.via.count > 1 {
                 for value in request.headers.values("Via").dropFirst() { headers.add("Via", value) }

@@ -56,7 +56,9 @@ public struct SIPResponse: Hashable, Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(SIPSerializer.estimatedSize(headers, body: body))
         let code = (100...699).contains(statusCode) ? statusCode : 500
-        out.append(contentsOf: "SIP/2.0 \(code) ".utf8)
+        out.append(contentsOf: "SIP/2.0 ".utf8)
+        SIPHeaders.appendDecimal(Int64(code), to: &out)
+        out.append(SIPGrammar.space)
         SIPSerializer.appendSanitized(reasonPhrase, to: &out)
         out.append(contentsOf: SIPSerializer.crlf)
         SIPSerializer.appendHeadersAndBody(headers, body: body, to: &out)

@@ -142,7 +142,14 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
     /// `SIP/2.0/UDP host:port;params`.
     public var description: String {
         var out: [UInt8] = []
-        out.reserveCapacity(protocolName.utf8.count + protocolVersion.utf8.count + transport.utf8.count
+        appendDescription(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the bytes of `description` to `out` (a response writes its top Via this way,
+    /// with no String made for it: see `SIPHeaders.add(_:writing:)`).
+    public func appendDescription(to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + protocolName.utf8.count + protocolVersion.utf8.count + transport.utf8.count
                             + host.utf8.count + 9 + parameters.estimatedLength)
         out.append(contentsOf: protocolName.utf8)
         out.append(UInt8(ascii: "/"))
@@ -153,9 +160,8 @@ public struct Via: Hashable, Sendable, CustomStringConvertible {
         out.append(contentsOf: host.utf8)
         if let port {
             out.append(UInt8(ascii: ":"))
-            out.append(contentsOf: String(port).utf8)
+            SIPHeaders.appendDecimal(Int64(port), to: &out)
         }
         parameters.append(to: &out)
-        return String(decoding: out, as: UTF8.self)
     }
 }
