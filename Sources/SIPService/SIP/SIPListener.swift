@@ -36,7 +36,7 @@ public enum SIPListener {
                         .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: slot * 16))
                         .channelOption(.datagramVectorReadMessageCount, value: 16)
                         .channelInitializer { channel in
-                            channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(service: service, descriptor: descriptor)) }
+                            channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPHandler(service: service)) }
                         }
                     channels.append(try await bootstrap.withBoundSocket(descriptor).get())
                 }

@@ -8,27 +8,12 @@ final class UDPHandler: ChannelInboundHandler {
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
     private let service: SIPService
-    private let descriptor: CInt?
     private var sender: DatagramSender?
 
-    /// A handler feeding `service`; `descriptor` is the channel's socket (see `DatagramSender`),
-    /// nil on a channel without one.
-    init(service: SIPService, descriptor: CInt? = nil) {
-        self.service = service
-        self.descriptor = descriptor
-    }
+    init(service: SIPService) { self.service = service }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        sender = DatagramSender(channel: context.channel, descriptor: descriptor)
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        sender?.close()
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        sender?.close()
-        context.fireChannelInactive()
+        sender = DatagramSender(channel: context.channel)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
