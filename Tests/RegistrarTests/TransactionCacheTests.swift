@@ -53,4 +53,29 @@ final class TransactionCacheTests: XCTestCase {
         XCTAssertEqual(cache.challengeSeed(of: try key(5), now: .t0)?.salt, 5)
         XCTAssertEqual(cache.state(of: pending), .pending, "a flood of challenges never evicts a transaction")
     }
+
+    func testADatagramFingerprintReplaysItsTransactionUntilItIsForgottenOrEvicted() throws {
+        var cache = TransactionCache(lifetimeSeconds: 32, capacity: 100, fingerprintCapacity: 2)
+        let key = TransactionCache.Key(request: try RegisterBuilder.request(), source: RegisterBuilder.source)
+        let destination = SourceAddress(ip: "192.0.2.10", port: 5062)!
+        XCTAssertNil(cache.replay(of: 77), "an unknown datagram")
+        cache.begin(key, now: .t0)
+        cache.remember(fingerprint: 77, of: key, destination: destination, now: .t0)
+        XCTAssertEqual(cache.replay(of: 77)?.state, .pending, "a copy while the commit is running is absorbed")
+        XCTAssertEqual(cache.replay(of: 77)?.destination, destination)
+        cache.complete(key, response: [9, 9])
+        XCTAssertEqual(cache.replay(of: 77)?.state, .completed([9, 9]), "a copy afterwards gets the same answer")
+        cache.forget(key)
+        XCTAssertNil(cache.replay(of: 77), "a transaction forgotten (its commit failed) is processed anew")
+
+        // Bounded apart: remembering more datagrams evicts the oldest fingerprint, not transactions.
+        cache.begin(key, now: .t0)
+        cache.remember(fingerprint: 1, of: key, destination: destination, now: .t0)
+        cache.remember(fingerprint: 2, of: key, destination: destination, now: .t0)
+        cache.remember(fingerprint: 3, of: key, destination: destination, now: .t0)
+        XCTAssertLessThanOrEqual(cache.fingerprintCount, 2)
+        XCTAssertNil(cache.replay(of: 1), "oldest first")
+        XCTAssertEqual(cache.replay(of: 3)?.state, .pending)
+        XCTAssertEqual(cache.state(of: key), .pending, "fingerprints never evict a transaction")
+    }
 }

@@ -70,6 +70,16 @@ final class UDPHandlerTests: XCTestCase {
                        "the cached final response")
         XCTAssertEqual(try ServiceHarness.response(first.data).statusCode, 200)
         XCTAssertEqual(harness.store.bindingTransactions, transactions, "a retransmission commits nothing")
+        // The byte-identical copy was known by its fingerprint (answered before parsing); one
+        // that differs in a byte is the same transaction all the same, found after parsing.
+        XCTAssertEqual(harness.service.transactions.withLock { $0.fingerprintCount }, 1, "the authenticated REGISTER's datagram")
+        var altered = second
+        let end = try XCTUnwrap(altered.lastIndex(of: UInt8(ascii: "\n")))
+        altered.insert(contentsOf: Array("X-Copy: 1\r\n".utf8), at: end + 1 - 2)
+        try await channel.writeInbound(try datagram(altered, from: phone))
+        let third = try await channel.waitForOutboundWrite(as: AddressedEnvelope<ByteBuffer>.self)
+        XCTAssertEqual(String(decoding: third.data.readableBytesView, as: UTF8.self), String(decoding: first.data.readableBytesView, as: UTF8.self))
+        XCTAssertEqual(harness.store.bindingTransactions, transactions)
     }
 
     func testARetransmittedChallengedRegisterGetsTheSame401AndANewOneAFreshChallenge() async throws {

@@ -84,6 +84,17 @@ public final class SIPService: Sendable {
         // every 30 s), not a malformed message: ignored without an event (admission above still
         // counted it, so a flood of them is still rate limited).
         if transport == .udp, Self.isKeepalive(bytes) { return }
+        // A UDP retransmission is the same bytes from the same source: absorbed (its
+        // transaction is pending) or answered again (completed) before any parsing.
+        var fingerprint: UInt64?
+        if transport == .udp {
+            let print = Self.fingerprint(bytes, source: source)
+            if let (state, destination) = transactions.withLock({ $0.replay(of: print) }) {
+                if case .completed(let response) = state { send(response, destination) }
+                return
+            }
+            fingerprint = print
+        }
         let message: SIPMessage
         do {
             message = try SIPParser.parse(bytes, limits: limits, isStream: transport == .tcp)
@@ -105,7 +116,17 @@ public final class SIPService: Sendable {
             send(response.serialize(), ResponseFactory.destination(for: request, source: source, transport: transport, forceRport: forceRport))
             return
         }
-        process(request, source: source, transport: transport, send: send)
+        process(request, source: source, transport: transport, fingerprint: fingerprint, send: send)
+    }
+
+    /// A keyed hash (the process's random `Hasher` seed) of a datagram and its source: equal
+    /// for a retransmission, unpredictable to a sender.
+    static func fingerprint(_ bytes: UnsafeRawBufferPointer, source: SourceAddress) -> UInt64 {
+        var hasher = Hasher()
+        hasher.combine(source)
+        hasher.combine(bytes.count)
+        hasher.combine(bytes: bytes)
+        return UInt64(bitPattern: Int64(hasher.finalize()))
     }
 
     /// Whether a datagram is a keepalive: empty, or only CR and LF bytes.
@@ -137,7 +158,7 @@ public final class SIPService: Sendable {
         }
     }
 
-    private func process(_ request: SIPRequest, source: SourceAddress, transport: Transport, send: @escaping Sender) {
+    private func process(_ request: SIPRequest, source: SourceAddress, transport: Transport, fingerprint: UInt64?, send: @escaping Sender) {
         if request.method == .ack { return }
         let destination = ResponseFactory.destination(for: request, source: source, transport: transport, forceRport: forceRport)
         let key = TransactionCache.Key(request: request, source: source)
@@ -171,7 +192,7 @@ public final class SIPService: Sendable {
             // salt and time), so it gets the same 401 (same nonce and To tag), as a cached
             // response would be.
             register(request, key: key, source: source, destination: destination, transport: transport, now: seed?.time ?? now,
-                     seed: seed, send: send)
+                     seed: seed, fingerprint: fingerprint, send: send)
         case .options:
             // Phones' keepalives are not events; an OPTIONS from an address holding no binding
             // (how scanners map a network) is.
@@ -199,7 +220,7 @@ public final class SIPService: Sendable {
 
     private func register(
         _ request: SIPRequest, key: TransactionCache.Key, source: SourceAddress, destination: SourceAddress,
-        transport: Transport, now: Timestamp, seed: TransactionCache.ChallengeSeed?, send: @escaping Sender
+        transport: Transport, now: Timestamp, seed: TransactionCache.ChallengeSeed?, fingerprint: UInt64?, send: @escaping Sender
     ) {
         let started = ContinuousClock.now
         let salt = seed?.salt ?? salts.next()
@@ -227,7 +248,10 @@ public final class SIPService: Sendable {
             // Begun for a pending review too: a retransmission meanwhile is absorbed, not re-authenticated.
             // A challenge keeps only its seed (bounded apart: anyone can make 401s).
             if outcome.response.statusCode != 401 {
-                transactions.withLock { $0.begin(key, now: now) }
+                transactions.withLock { cache in
+                    cache.begin(key, now: now)
+                    if let fingerprint { cache.remember(fingerprint: fingerprint, of: key, destination: destination, now: now) }
+                }
             } else if seed == nil {
                 transactions.withLock { $0.challenged(key, seed: TransactionCache.ChallengeSeed(salt: salt, time: now)) }
             }
